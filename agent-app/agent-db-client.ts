@@ -1,0 +1,78 @@
+// agent-app's view of agent-db: a gRPC client over the SSH link's local forward,
+// every call carrying the deployment token, and a poll of agent-db's health.
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import type { AgentDbClient as GeneratedClient } from '../proto/gen/vsmigrate/db/v1/AgentDb.js';
+import type { DbStatus__Output } from '../proto/gen/vsmigrate/db/v1/DbStatus.js';
+import { call, checkHealth, loadContract, tokenMetadata } from '../shared/grpc.js';
+import type { ServingStatus } from '../shared/grpc.js';
+import { VsError, toVsError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+export interface AgentDbView {
+  health: ServingStatus;
+  checkedAt: Date | null;
+  error: VsError | null;
+}
+
+export class AgentDbClient extends EventEmitter {
+  private readonly client: GeneratedClient;
+  private readonly target: string;
+  private timer: NodeJS.Timeout | null = null;
+  private view: AgentDbView = { health: 'UNKNOWN', checkedAt: null, error: null };
+
+  constructor(
+    localPort: number,
+    private readonly token: string,
+    private readonly callTimeoutMs: number,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.target = `127.0.0.1:${localPort}`;
+    const { db } = loadContract();
+    this.client = new db.vsmigrate.db.v1.AgentDb(this.target, grpc.credentials.createInsecure());
+  }
+
+  get current(): AgentDbView {
+    return this.view;
+  }
+
+  async getStatus(): Promise<DbStatus__Output> {
+    return call<DbStatus__Output>((md, opts, cb) => this.client.getStatus({}, md, opts, cb), {
+      metadata: tokenMetadata(this.token),
+      deadlineMs: this.callTimeoutMs,
+    });
+  }
+
+  /** Ask agent-db's health service now and remember the answer. */
+  async refresh(): Promise<AgentDbView> {
+    let next: AgentDbView;
+    try {
+      const health = await checkHealth(this.target, { metadata: tokenMetadata(this.token), deadlineMs: this.callTimeoutMs });
+      next = { health, checkedAt: new Date(), error: null };
+    } catch (err) {
+      next = { health: 'UNKNOWN', checkedAt: new Date(), error: toVsError(err) };
+    }
+    if (next.health !== this.view.health) {
+      this.log.info({ agentDbHealth: next.health, errCode: next.error?.code }, 'agent-db health changed');
+    }
+    this.view = next;
+    this.emit('health', next);
+    return next;
+  }
+
+  startPolling(intervalMs: number): void {
+    const loop = () => {
+      void this.refresh().finally(() => {
+        if (this.timer) this.timer = setTimeout(loop, intervalMs);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.client.close();
+  }
+}

@@ -1,0 +1,55 @@
+import type { AppStatus } from '../proto/gen/vsmigrate/app/v1/AppStatus.js';
+import type { LinkStatus } from '../proto/gen/vsmigrate/app/v1/LinkStatus.js';
+import type { AgentDbView } from '../proto/gen/vsmigrate/app/v1/AgentDbView.js';
+import { VsError, toVsError } from '../shared/errors.js';
+import type { Pairing } from '../shared/bundle.js';
+import type { SshLink } from '../shared/ssh-link.js';
+import type { AgentDbClient } from './agent-db-client.js';
+
+export interface StatusSources {
+  version: string;
+  lifecycleState: string;
+  uptimeSeconds: number;
+  runDir: string;
+  pairing: Pairing | null;
+  link: SshLink | null;
+  agentDb: AgentDbClient | null;
+}
+
+function linkStatus(s: StatusSources): LinkStatus {
+  if (!s.pairing || !s.link) return { state: 'unpaired' };
+  const snap = s.link.snapshot();
+  return {
+    state: snap.state,
+    sshHost: s.pairing.ssh.host,
+    sshPort: s.pairing.ssh.port,
+    sshUser: s.pairing.ssh.user,
+    hostKeyFingerprint: s.pairing.ssh.hostKey.fingerprint,
+    since: snap.since.toISOString(),
+    reconnects: snap.reconnects,
+    ...(snap.lastError ? { lastError: snap.lastError.toInfo() } : {}),
+  };
+}
+
+async function agentDbView(s: StatusSources): Promise<AgentDbView> {
+  if (!s.agentDb || !s.link) return { reachable: false, health: 'UNKNOWN' };
+  if (s.link.state !== 'up') {
+    return { reachable: false, health: 'UNKNOWN', error: new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${s.link.state}`).toInfo() };
+  }
+  try {
+    const [status, view] = await Promise.all([s.agentDb.getStatus(), s.agentDb.refresh()]);
+    return { reachable: true, health: view.health, status };
+  } catch (err) {
+    return { reachable: false, health: s.agentDb.current.health, error: toVsError(err).toInfo() };
+  }
+}
+
+/** agent-app's status: itself, the link, and agent-db's and PostgreSQL's facts read through it now. */
+export async function getStatus(s: StatusSources): Promise<AppStatus> {
+  return {
+    agent: { version: s.version, state: s.lifecycleState, uptimeSeconds: s.uptimeSeconds, paired: s.pairing !== null, runDir: s.runDir },
+    link: linkStatus(s),
+    agentDb: await agentDbView(s),
+    connector: { configured: false },
+  };
+}

@@ -1,0 +1,18 @@
+// Original file: proto/vsmigrate/app/v1/agent_app.proto
+
+
+export interface RollbackRequest {
+  /**
+   * default: the last switched run
+   */
+  'runId'?: (string);
+  'acceptLoss'?: (boolean);
+}
+
+export interface RollbackRequest__Output {
+  /**
+   * default: the last switched run
+   */
+  'runId': (string);
+  'acceptLoss': (boolean);
+}

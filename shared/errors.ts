@@ -1,0 +1,199 @@
+// One error type for the whole product. Each error has a stable code, a message
+// safe to show an operator, a hint saying what to do next, optional details safe
+// to send, and a cause that is logged but never sent over the wire.
+//
+// The registry below is the single list of codes; docs/errors.md lists the same
+// codes and a test keeps the two in step. Never match on message text: match on
+// `code`.
+import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+
+interface CodeSpec {
+  readonly grpc: GrpcStatus;
+  readonly hint: string;
+}
+
+export const ERROR_CODES = {
+  VS_ERR_CONFIG_INVALID: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'Fix the named setting in the config file, VS_* environment or flag, then run with --check-config.',
+  },
+  VS_ERR_CONFIG_UNKNOWN_KEY: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'Remove or correct the named key; the configuration reference in the README lists every key.',
+  },
+  VS_ERR_CONFIG_FILE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Check that the config file exists, is readable by the service user and is valid JSON.',
+  },
+  VS_ERR_USAGE: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'Run the command with --help to see its arguments.',
+  },
+  VS_ERR_SECRET_FILE_MODE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Make the file readable by its owner only: chmod 600 <file>.',
+  },
+  VS_ERR_SECRET_FILE_UNREADABLE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Check that the file exists and that the service user owns it.',
+  },
+  VS_ERR_BUNDLE_INVALID: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'Use the vs-conf.txt written by `vs-agent-db bootstrap` on the PostgreSQL host, unedited.',
+  },
+  VS_ERR_NOT_PAIRED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Pair this host first: copy vs-conf.txt from the PostgreSQL host and run `vsctl pair --bundle vs-conf.txt`.',
+  },
+  VS_ERR_AUTH_TOKEN_MISSING: {
+    grpc: GrpcStatus.UNAUTHENTICATED,
+    hint: 'Calls to agent-db must carry the deployment token from the pairing bundle.',
+  },
+  VS_ERR_AUTH_TOKEN_INVALID: {
+    grpc: GrpcStatus.UNAUTHENTICATED,
+    hint: 'The token does not match this agent-db; re-pair with the current bundle from the PostgreSQL host.',
+  },
+  VS_ERR_SSH_HOST_KEY_MISMATCH: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'The PostgreSQL host presented a different SSH host key than the pinned one. Do not proceed: confirm the host key on the PostgreSQL host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and re-pair with a fresh bundle only if the change is expected.',
+  },
+  VS_ERR_SSH_AUTH: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'The SSH server refused the key. Re-run `vs-agent-db bootstrap` on the PostgreSQL host and re-pair.',
+  },
+  VS_ERR_SSH_CONNECT: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'Check that sshd runs on the PostgreSQL host and that SSH_HOST:SSH_PORT is reachable from this host.',
+  },
+  VS_ERR_SSH_FORWARD_REFUSED: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'sshd refused or could not open the forward: check that the target service listens on the PostgreSQL host and that the key permits it.',
+  },
+  VS_ERR_LINK_DOWN: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'The SSH link to the PostgreSQL host is down; agent-app reconnects by itself. See `vsctl status` for the last error.',
+  },
+  VS_ERR_AGENT_UNREACHABLE: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'Check that the agent runs (systemctl status visionsuit-agent-app) and that you may open its socket (root or the vsadmin group).',
+  },
+  VS_ERR_PG_UNREACHABLE: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'Check that PostgreSQL runs on the PostgreSQL host (systemctl status postgresql) and accepts local connections.',
+  },
+  VS_ERR_PG_AUTH: {
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    hint: 'PostgreSQL refused the login; re-run `vs-agent-db bootstrap` to reconcile the role and its password.',
+  },
+  VS_ERR_PG_QUERY: {
+    grpc: GrpcStatus.INTERNAL,
+    hint: 'A statement failed on PostgreSQL; the agent log has the statement and SQLSTATE.',
+  },
+  VS_ERR_ENVFILE_UNSAFE_VALUE: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'The value cannot be written so that both systemd and dotenv read it back unchanged.',
+  },
+  VS_ERR_ENVFILE_ROUNDTRIP: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The env file has a shape the editor cannot change safely (for example a multi-line value); edit it by hand. Nothing was written.',
+  },
+  VS_ERR_SHUTTING_DOWN: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'The agent is stopping; retry once it is back.',
+  },
+  VS_ERR_UNIMPLEMENTED: {
+    grpc: GrpcStatus.UNIMPLEMENTED,
+    hint: 'This agent version does not provide that call yet; upgrade both agents and vsctl together.',
+  },
+  VS_ERR_INTERNAL: {
+    grpc: GrpcStatus.INTERNAL,
+    hint: 'An unexpected error; the agent log (journalctl -u <unit>) has the details.',
+  },
+} as const satisfies Record<string, CodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+export class VsError extends Error {
+  override readonly name = 'VsError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetails; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  get hint(): string {
+    return ERROR_CODES[this.code].hint;
+  }
+
+  get grpcStatus(): GrpcStatus {
+    return ERROR_CODES[this.code].grpc;
+  }
+
+  /** The shape sent in replies and printed by vsctl. */
+  toInfo(): { code: string; message: string; hint: string } {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/** PostgreSQL errors carry a SQLSTATE; map them by class. */
+export function fromPgError(err: unknown, what: string): VsError {
+  const sqlstate = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const details: ErrorDetails = sqlstate ? { sqlstate } : {};
+  if (sqlstate.startsWith('28')) return new VsError('VS_ERR_PG_AUTH', `${what}: PostgreSQL refused the login (SQLSTATE ${sqlstate})`, { details, cause: err });
+  if (sqlstate.startsWith('08') || sqlstate === '57P03' || ['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(sqlstate)) {
+    return new VsError('VS_ERR_PG_UNREACHABLE', `${what}: PostgreSQL is not reachable (${sqlstate})`, { details, cause: err });
+  }
+  return new VsError('VS_ERR_PG_QUERY', `${what}: PostgreSQL reported an error${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}`, { details, cause: err });
+}
+
+/** Any thrown value as a VsError; unknown errors become VS_ERR_INTERNAL with a generic message. */
+export function toVsError(err: unknown): VsError {
+  if (err instanceof VsError) return err;
+  return new VsError('VS_ERR_INTERNAL', 'internal error', { cause: err });
+}
+
+const CODE_KEY = 'vs-error-code';
+const DETAILS_KEY = 'vs-error-details';
+
+/** Our error as a gRPC status for a handler's callback. The cause never leaves the process. */
+export function toServiceError(err: VsError): Partial<ServiceError> {
+  const metadata = new Metadata();
+  metadata.set(CODE_KEY, err.code);
+  if (Object.keys(err.details).length > 0) metadata.set(DETAILS_KEY, JSON.stringify(err.details));
+  return { code: err.grpcStatus, details: err.message, metadata };
+}
+
+/** Rebuild our error from a gRPC status on the client side. */
+export function fromServiceError(err: unknown): VsError {
+  const se = err as Partial<ServiceError>;
+  const code = se.metadata?.get(CODE_KEY)[0];
+  if (typeof code === 'string' && isErrorCode(code)) {
+    const raw = se.metadata?.get(DETAILS_KEY)[0];
+    let details: ErrorDetails = {};
+    if (typeof raw === 'string') {
+      try {
+        details = JSON.parse(raw) as ErrorDetails;
+      } catch {
+        details = {};
+      }
+    }
+    return new VsError(code, se.details ?? code, { details });
+  }
+  if (se.code === GrpcStatus.UNAVAILABLE || se.code === GrpcStatus.DEADLINE_EXCEEDED) {
+    return new VsError('VS_ERR_AGENT_UNREACHABLE', `the agent did not answer: ${se.details ?? 'unavailable'}`, { cause: err });
+  }
+  if (se.code === GrpcStatus.UNIMPLEMENTED) {
+    return new VsError('VS_ERR_UNIMPLEMENTED', se.details ?? 'not implemented', { cause: err });
+  }
+  return new VsError('VS_ERR_INTERNAL', se.details ?? String(err), { cause: err });
+}

@@ -1,0 +1,65 @@
+// What the three programs share at their edges: resolving config from argv and
+// environment (with --check-config), and turning a fatal error into a message
+// an operator can act on and an exit code.
+import type { z } from 'zod';
+import { loadConfig, splitConfigArgs, configLeaves } from './config.js';
+import { toVsError, VsError } from './errors.js';
+
+export interface ProgramConfig<T> {
+  config: Readonly<T>;
+  rest: string[];
+  checkConfig: boolean;
+}
+
+export function resolveProgramConfig<S extends z.ZodType>(
+  program: string,
+  schema: S,
+  defaultConfigFile: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ProgramConfig<z.output<S>> {
+  const args = splitConfigArgs(argv);
+  const config = loadConfig(schema, {
+    program,
+    flags: args.flags,
+    env,
+    file: { path: args.configFile ?? defaultConfigFile, explicit: args.configFile !== undefined },
+  });
+  return { config, rest: args.rest, checkConfig: args.checkConfig };
+}
+
+/** The configuration reference of a program, one line per key. */
+export function configReference(schema: z.ZodType): string {
+  return configLeaves(schema)
+    .map((l) => `  ${l.flag.padEnd(36)} ${l.env.padEnd(40)} default ${JSON.stringify(l.default ?? null)}\n      ${l.description}`)
+    .join('\n');
+}
+
+/** Exit codes shared by the programs. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, unhealthy: 4 } as const;
+
+export function exitCodeFor(err: VsError): number {
+  switch (err.code) {
+    case 'VS_ERR_USAGE':
+    case 'VS_ERR_CONFIG_INVALID':
+    case 'VS_ERR_CONFIG_UNKNOWN_KEY':
+    case 'VS_ERR_CONFIG_FILE':
+      return EXIT.usage;
+    case 'VS_ERR_AGENT_UNREACHABLE':
+      return EXIT.unreachable;
+    default:
+      return EXIT.failure;
+  }
+}
+
+/** Print an error as `program: error CODE: message` plus what to do next. */
+export function formatError(program: string, err: unknown): string {
+  const vs = toVsError(err);
+  const message = vs.code === 'VS_ERR_INTERNAL' && vs.cause instanceof Error ? `${vs.message}: ${vs.cause.message}` : vs.message;
+  return `${program}: error ${vs.code}: ${message}\n  next: ${vs.hint}\n`;
+}
+
+export function fail(program: string, err: unknown): never {
+  process.stderr.write(formatError(program, err));
+  process.exit(exitCodeFor(toVsError(err)));
+}

@@ -1,0 +1,112 @@
+// A real OpenSSH sshd for tests: its own host key and config, on a free loopback
+// port, with one authorized key restricted the way `vs-agent-db bootstrap`
+// restricts it (forwarding to the named loopback ports only; no shell, no pty).
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedProcess, pollUntil, signalTree } from './proc.js';
+import { binary, canConnect, ensureSystemUser, freePort, isRoot, tempDir } from './system.js';
+import { userInfo } from 'node:os';
+
+export const TEST_SSH_USER = 'vsm-test-link';
+
+export interface KeyPair {
+  privateKey: Buffer;
+  publicKey: string;
+}
+
+export function generateKeyPair(dir: string, name: string): KeyPair {
+  const path = join(dir, name);
+  execFileSync(binary('ssh-keygen')!, ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path]);
+  return { privateKey: readFileSync(path), publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
+}
+
+export class Sshd {
+  proc: ManagedProcess | null = null;
+  readonly hostKeyPublic: string;
+  readonly clientKey: KeyPair;
+  readonly user: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    permitOpen: number[],
+  ) {
+    this.user = isRoot ? ensureSystemUser(TEST_SSH_USER) && TEST_SSH_USER : userInfo().username;
+    execFileSync(binary('ssh-keygen')!, ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
+    this.hostKeyPublic = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim();
+    this.clientKey = generateKeyPair(dir, 'client_ed25519');
+    const opens = permitOpen.map((p) => `permitopen="127.0.0.1:${p}"`).join(',');
+    const authorized = join(dir, 'authorized_keys');
+    writeFileSync(authorized, `restrict,port-forwarding,${opens},command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n`, { mode: 0o644 });
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_ed25519')}`,
+        `AuthorizedKeysFile ${authorized}`,
+        `AllowUsers ${this.user}`,
+        'PidFile none',
+        'UsePAM no',
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin no',
+        'AllowTcpForwarding local',
+        'AllowAgentForwarding no',
+        'AllowStreamLocalForwarding no',
+        'X11Forwarding no',
+        'PermitTTY no',
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  /** A host key this server does not have, for mismatch tests. */
+  static otherHostKey(): string {
+    const dir = tempDir('other-host-key');
+    execFileSync(binary('ssh-keygen')!, ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+    return readFileSync(join(dir, 'k.pub'), 'utf8').trim();
+  }
+
+  /** Start sshd permitting forwards to the given loopback ports only. */
+  static async create(label: string, permitOpen: number[]): Promise<Sshd> {
+    if (isRoot && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
+    const dir = tempDir(`sshd-${label}`, 0o755);
+    const sshd = new Sshd(dir, await freePort(), permitOpen);
+    if (isRoot) chownSync(dir, 0, 0);
+    await sshd.start();
+    return sshd;
+  }
+
+  async start(): Promise<void> {
+    this.proc = new ManagedProcess('sshd', binary('sshd')!, ['-D', '-e', '-f', join(this.dir, 'sshd_config')], {
+      logPath: join(this.dir, 'sshd.log'),
+    });
+    await pollUntil('sshd to listen', async () => {
+      if (!this.proc!.running) throw new Error(`sshd exited:\n${this.proc!.output()}`);
+      return canConnect(this.port);
+    });
+  }
+
+  /** Kill sshd and every session process it forked, as a host crash would. */
+  async kill(): Promise<void> {
+    if (!this.proc) return;
+    signalTree(this.proc.pid, 'SIGKILL');
+    await this.proc.waitForExit();
+    await pollUntil('sshd sessions to be gone', async () => !(await canConnect(this.port)), 5_000);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.proc) return;
+    signalTree(this.proc.pid, 'SIGTERM');
+    await this.proc.stop();
+  }
+
+  output(): string {
+    return this.proc?.output() ?? '';
+  }
+}

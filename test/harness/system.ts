@@ -1,0 +1,78 @@
+// Facts about the test machine: binaries, users, free ports. With CI set, a
+// missing binary fails the run instead of skipping the tests that need it.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+const REQUIRED: Record<string, string> = {
+  initdb: `${PG_BIN}/initdb`,
+  postgres: `${PG_BIN}/postgres`,
+  sshd: '/usr/sbin/sshd',
+  'ssh-keygen': '/usr/bin/ssh-keygen',
+  python3: '/usr/bin/python3',
+  'systemd-notify': '/usr/bin/systemd-notify',
+};
+
+/** Path of a required binary; undefined when missing and not in CI (the caller skips). */
+export function binary(name: keyof typeof REQUIRED | string): string | undefined {
+  const path = REQUIRED[name] ?? name;
+  try {
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    if (process.env['CI']) throw new Error(`required binary ${name} (${path}) is missing; CI must install it`);
+    return undefined;
+  }
+}
+
+export const isRoot = process.getuid?.() === 0;
+
+export function userIds(name: string): { uid: number; gid: number } | null {
+  try {
+    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: 'pipe' }).trim());
+    const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: 'pipe' }).trim());
+    return { uid, gid };
+  } catch {
+    return null;
+  }
+}
+
+/** A system user for tests (created when missing, as root), with no usable password and no shell. */
+export function ensureSystemUser(name: string): { uid: number; gid: number } {
+  const existing = userIds(name);
+  if (existing) return existing;
+  execFileSync('useradd', ['--system', '--shell', '/usr/sbin/nologin', '--home-dir', '/nonexistent', '--no-create-home', name]);
+  // '*' rather than the default '!': sshd without PAM refuses "locked" accounts.
+  execFileSync('usermod', ['-p', '*', name]);
+  return userIds(name)!;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A private temporary directory (0700 unless told otherwise). */
+export function tempDir(label: string, mode = 0o700): string {
+  const dir = mkdtempSync(join(tmpdir(), `vsm-${label.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-`));
+  chmodSync(dir, mode);
+  return dir;
+}
+
+export async function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, host);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}

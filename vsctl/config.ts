@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+export const VsctlConfigSchema = z.strictObject({
+  socketPath: z.string().default('/run/visionsuit-agent-app/vsctl.sock').describe("agent-app's unix socket"),
+  timeoutMs: z.number().int().min(1).default(15_000).describe('deadline of a call to agent-app'),
+});
+
+export type VsctlConfig = z.output<typeof VsctlConfigSchema>;
