@@ -57,6 +57,14 @@ function rewriteLine(line: string, key: string, value: string): string {
   return prefix + formatValue(value, quote) + comment + eol;
 }
 
+/** Same keys with the same values, ignoring `except`. */
+function sameEntries(a: Record<string, string>, b: Record<string, string>, except?: string): boolean {
+  const keys = (o: Record<string, string>) => Object.keys(o).filter((k) => k !== except).sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
 export interface EditResult {
   path: string;
   /** Keys whose value changed or that were added. */
@@ -94,15 +102,25 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
   const text = original.toString('utf8');
   const before = dotenv.parse(original);
   const lines = text.length === 0 ? [] : text.split(/(?<=\n)/);
+  // A line is rewritten only when dotenv agrees it is that key's assignment:
+  // after the rewrite no other key's value has moved (a "KEY=" line inside
+  // another key's multi-line quoted value fails this and is left alone).
+  const out = [...lines];
+  let current = before;
   const seen = new Set<string>();
-
-  const out = lines.map((line) => {
+  out.forEach((line, i) => {
     const m = ASSIGNMENT.exec(line.replace(/\r?\n$/, ''));
-    if (!m) return line;
-    const key = m[2]!;
-    if (!(key in changes) || !(key in dotenv.parse(line))) return line;
-    seen.add(key);
-    return rewriteLine(line, key, changes[key]!);
+    const key = m?.[2];
+    if (!key || !(key in changes) || !(key in dotenv.parse(line))) return;
+    const candidate = [...out];
+    candidate[i] = rewriteLine(line, key, changes[key]!);
+    const parsed = dotenv.parse(candidate.join(''));
+    const othersKept = sameEntries(parsed, current, key);
+    if (othersKept && (parsed[key] === current[key] || parsed[key] === changes[key])) {
+      out[i] = candidate[i]!;
+      current = parsed;
+      seen.add(key);
+    }
   });
   const missing = Object.keys(changes).filter((k) => !seen.has(k));
   if (missing.length > 0) {
@@ -111,11 +129,7 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
   }
   const next = out.join('');
 
-  const after = dotenv.parse(next);
-  const expected = { ...before, ...changes };
-  const keysAfter = Object.keys(after).sort();
-  const keysExpected = Object.keys(expected).sort();
-  if (keysAfter.join('\0') !== keysExpected.join('\0') || keysExpected.some((k) => after[k] !== expected[k])) {
+  if (!sameEntries(dotenv.parse(next), { ...before, ...changes })) {
     throw new VsError('VS_ERR_ENVFILE_ROUNDTRIP', `${path}: the edited file would not read back as intended; nothing was written`, {
       details: { path },
     });

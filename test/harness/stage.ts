@@ -8,7 +8,7 @@ import { Sshd } from './sshd.js';
 import { bundleFields, startAgentApp, startAgentDb, writeBundle } from './agents.js';
 import type { AgentAppHandle, AgentDbHandle } from './agents.js';
 import type { ManagedProcess } from './proc.js';
-import { tempDir } from './system.js';
+import { removeTempDirs, tempDir } from './system.js';
 
 type Tracked = { name: string; current: () => ManagedProcess | null | undefined; stop: () => Promise<void> };
 
@@ -44,10 +44,17 @@ export class Tracker {
 /** Register the usual hooks on an ava test function: logs on failure, stop at the end. */
 export function trackWith(test: { afterEach: { always: (fn: (t: ExecutionContext) => void) => void }; after: { always: (fn: () => Promise<void>) => void } }): Tracker {
   const tracker = new Tracker();
+  let failed = false;
   test.afterEach.always((t) => {
-    if (!t.passed) tracker.printLogs(t);
+    if (!t.passed) {
+      failed = true;
+      tracker.printLogs(t);
+    }
   });
-  test.after.always(() => tracker.stopAll());
+  test.after.always(async () => {
+    await tracker.stopAll();
+    if (!failed) removeTempDirs();
+  });
   return tracker;
 }
 

@@ -1,7 +1,7 @@
 // Facts about the test machine: binaries, users, free ports. With CI set, a
 // missing binary fails the run instead of skipping the tests that need it.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, chmodSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,11 +59,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+const created: string[] = [];
+
 /** A private temporary directory (0700 unless told otherwise). */
 export function tempDir(label: string, mode = 0o700): string {
   const dir = mkdtempSync(join(tmpdir(), `vsm-${label.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-`));
   chmodSync(dir, mode);
+  created.push(dir);
   return dir;
+}
+
+/** Remove every temporary directory this process made (kept when a test failed, for its logs). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests and the demo need, when they are missing
+# and we are root. Without root, say what is missing; under CI that is fatal.
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v systemd-notify >/dev/null || need+=(systemd)
+command -v python3 >/dev/null || need+=(python3)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  echo "system-packages: installing ${need[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "system-packages: missing ${need[*]}; install them (apt-get install ${need[*]}) or run as root" >&2
+  if [ -n "${CI:-}" ]; then exit 1; fi
+fi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command (npm test): system packages, a clean build, then every ava
+# test against real PostgreSQL, sshd, SQLite and the agents as processes.
+# Ends with a plain "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/system-packages.sh
+rm -rf dist
+npx tsc -p .
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+npx ava "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -Ec '^ *✔' "$log" || true)
+failed=$(grep -Ec '^ *✘' "$log" || true)
+skipped=$(grep -Ec '^ *- ' "$log" || true)
+echo "ava: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

@@ -1,0 +1,47 @@
+// The configuration reference, rendered from the schemas themselves so the docs
+// cannot drift from the code.
+import { configLeaves } from './config.js';
+import type { z } from 'zod';
+
+interface Program {
+  name: string;
+  file: string;
+  schema: z.ZodType;
+}
+
+function section(p: Program): string {
+  const rows = configLeaves(p.schema).map(
+    (l) => `| \`${l.path.join('.')}\` | \`${l.env}\` | \`${l.flag}=\` | ${l.default === undefined ? '' : `\`${JSON.stringify(l.default)}\``} | ${l.description} |`,
+  );
+  return [
+    `## ${p.name}`,
+    '',
+    p.file ? `Config file: \`${p.file}\` (JSON; \`--config FILE\` names another). Check a configuration with \`--check-config\`.` : 'No config file: environment and flags only.',
+    '',
+    '| key | environment | flag | default | meaning |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+export async function renderConfigReference(): Promise<string> {
+  const { AgentDbConfigSchema } = await import('../agent-db/config.js');
+  const { AgentAppConfigSchema } = await import('../agent-app/config.js');
+  const { VsctlConfigSchema } = await import('../vsctl/config.js');
+  const programs: Program[] = [
+    { name: 'vs-agent-db', file: '/etc/visionsuit-agent-db/config.json', schema: AgentDbConfigSchema },
+    { name: 'vs-agent-app', file: '/etc/visionsuit-agent-app/config.json', schema: AgentAppConfigSchema },
+    { name: 'vsctl', file: '', schema: VsctlConfigSchema },
+  ];
+  return [
+    '# Configuration reference',
+    '',
+    'Generated from the schemas by `npm run docs:config`; a test keeps it in step. Each program',
+    'layers its defaults, then its config file, then `VS_*` environment, then flags. Unknown keys,',
+    'variables and flags are refused by name. Durations carry `Ms` in their name. Secrets are never',
+    'values here: the config names files (mode 0600) that hold them.',
+    '',
+    ...programs.map(section),
+  ].join('\n');
+}
