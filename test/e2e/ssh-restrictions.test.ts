@@ -48,10 +48,12 @@ test('a shell or command is refused, only the two forwards work', async (t) => {
     c.exec('echo SHELL-OK; id -u', (err, ch) => {
       if (err) return reject(err);
       let out = '';
+      let code: number | null = null;
       ch.on('data', (d: Buffer) => (out += d));
       ch.stderr.on('data', (d: Buffer) => (out += d));
-      ch.on('exit', (code: number | null) => resolve({ out, code }));
-      ch.on('close', () => resolve({ out, code: null }));
+      ch.on('exit', (c: number | null) => (code = c));
+      // 'exit' can come before the last data; 'close' comes after both.
+      ch.on('close', () => resolve({ out, code }));
     });
   });
   t.false(exec.out.includes('SHELL-OK'), 'the command did not run');
