@@ -19,9 +19,11 @@ import { AgentAppConfigSchema } from './config.js';
 import type { AgentAppConfig } from './config.js';
 import { AgentDbClient } from './agent-db-client.js';
 import { buildAgentApp } from './server.js';
+import { migrateLocal } from './migrate-local.js';
 
 const PROGRAM = 'vs-agent-app';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
+       ${PROGRAM} migrate-local --help
 
 Runs the agent on the VisionSuit host; vsctl talks to it over a unix socket.
 Configuration keys, their VS_* environment names and defaults:
@@ -52,6 +54,11 @@ async function bindSocket(server: import('@grpc/grpc-js').Server, config: AgentA
 }
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  // Developer commands that run the engine with no agent; they take their own arguments.
+  if (argv[0] === 'migrate-local') {
+    process.exitCode = await migrateLocal(argv.slice(1));
+    return;
+  }
   if (argv.includes('--help')) {
     process.stdout.write(USAGE + configReference(AgentAppConfigSchema) + '\n');
     return;
@@ -63,6 +70,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
   const command = rest[0] ?? 'serve';
   if (command !== 'serve' || rest.length > 1) throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);
+
 
   const log = createLogger({ name: PROGRAM, level: config.logLevel });
   const notifier = createNotifier(env, log);

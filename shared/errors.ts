@@ -98,6 +98,42 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The env file has a shape the editor cannot change safely (for example a multi-line value); edit it by hand. Nothing was written.',
   },
+  VS_ERR_SCHEMA_INVALID: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: "Point --prisma-schema at the app's backend/prisma/schema.prisma; Prisma's parser output above says what it rejected.",
+  },
+  VS_ERR_SCHEMA_UNSUPPORTED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The schema uses a Prisma feature vsmigrate cannot migrate yet; nothing was changed.',
+  },
+  VS_ERR_SQLITE_UNREADABLE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Check the path to the SQLite file and that this user may read it.',
+  },
+  VS_ERR_SQLITE_CORRUPT: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The SQLite file fails its integrity check. Restore it from a backup, or repair it with `sqlite3 FILE .recover`, before migrating.',
+  },
+  VS_ERR_SOURCE_CHANGED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The target holds a partial run of a different SQLite snapshot; start over with --replace (the target is backed up first when it has data).',
+  },
+  VS_ERR_TARGET_NOT_EMPTY: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The target database already holds tables. Use an empty database, or pass --replace to replace it (it is backed up first).',
+  },
+  VS_ERR_LINT_FINDINGS: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Values that cannot be converted were found; fix them in the app, or choose a policy per rule (--policy RULE=repair:NAME or RULE=quarantine) and run again.',
+  },
+  VS_ERR_POLICY_INVALID: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'A policy is RULE=fail, RULE=quarantine or RULE=repair:NAME, where RULE is a lint rule or Table.column; see the README for the rules.',
+  },
+  VS_ERR_COPY_FAILED: {
+    grpc: GrpcStatus.INTERNAL,
+    hint: 'The copy stopped; run the same command again to resume from the last checkpoint.',
+  },
   VS_ERR_SHUTTING_DOWN: {
     grpc: GrpcStatus.UNAVAILABLE,
     hint: 'The agent is stopping; retry once it is back.',

@@ -1,9 +1,14 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderConfigReference } from '../../shared/config-doc.js';
+import { renderConfigReference, renderErrorsDoc } from '../../shared/docs.js';
 
-test('docs/configuration.md is what the schemas say (regenerate: npm run docs:config)', async (t) => {
-  const doc = readFileSync(fileURLToPath(new URL('../../../docs/configuration.md', import.meta.url)), 'utf8');
-  t.is(doc, await renderConfigReference());
+const doc = (name: string) => readFileSync(fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url)), 'utf8');
+
+test('docs/configuration.md is what the schemas say (regenerate: npm run docs)', async (t) => {
+  t.is(doc('configuration.md'), await renderConfigReference());
+});
+
+test('docs/errors.md is what the error registry says (regenerate: npm run docs)', (t) => {
+  t.is(doc('errors.md'), renderErrorsDoc());
 });

@@ -1,7 +1,25 @@
-// The configuration reference, rendered from the schemas themselves so the docs
-// cannot drift from the code.
+// docs/configuration.md and docs/errors.md, rendered from the code itself (the
+// config schemas, the error registry) so the docs cannot drift from it.
+import { status } from '@grpc/grpc-js';
 import { configLeaves } from './config.js';
+import { ERROR_CODES } from './errors.js';
 import type { z } from 'zod';
+
+export function renderErrorsDoc(): string {
+  const names = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
+  return [
+    '# Error codes',
+    '',
+    'Every error an agent or vsctl reports carries one of these stable codes. vsctl prints',
+    '`error CODE: message` and the `next:` line below. Match on the code, never on the message.',
+    'Generated from `shared/errors.ts` by `npm run docs`; a test keeps it in step.',
+    '',
+    '| code | gRPC status | what to do next |',
+    '| --- | --- | --- |',
+    ...Object.entries(ERROR_CODES).map(([code, spec]) => `| \`${code}\` | ${names[spec.grpc]} | ${spec.hint.replace(/\|/g, '\\|')} |`),
+    '',
+  ].join('\n');
+}
 
 interface Program {
   name: string;
@@ -37,7 +55,7 @@ export async function renderConfigReference(): Promise<string> {
   return [
     '# Configuration reference',
     '',
-    'Generated from the schemas by `npm run docs:config`; a test keeps it in step. Each program',
+    'Generated from the schemas by `npm run docs`; a test keeps it in step. Each program',
     'layers its defaults, then its config file, then `VS_*` environment, then flags. Unknown keys,',
     'variables and flags are refused by name. Durations carry `Ms` in their name. Secrets are never',
     'values here: the config names files (mode 0600) that hold them.',

@@ -1,0 +1,144 @@
+// A copy worker (one per core, in a worker thread): reads rowid ranges of the
+// snapshot, converts each value with the column's converter, and streams them
+// into PostgreSQL with COPY, committing a checkpoint with every chunk.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Rejection, converterFor } from './convert.js';
+import type { SqliteValue } from './convert.js';
+import type { Column } from './prisma-schema.js';
+import { q } from './pg-ddl.js';
+import { openSnapshot } from './snapshot.js';
+import { ChunkWriter, connect } from './target.js';
+import type { Range, TargetConfig } from './target.js';
+import { VsError, toVsError } from '../../shared/errors.js';
+
+export interface WorkerTable {
+  name: string;
+  columns: Column[];
+  enums: Record<string, string[]>;
+  widened: string[];
+  quarantine: number[];
+  repairs: Array<[number, Array<[string, SqliteValue]>]>;
+}
+
+export interface WorkerInit {
+  snapshotPath: string;
+  target: TargetConfig;
+  tables: Record<string, WorkerTable>;
+  chunkBytes: number;
+}
+
+export type ToWorker = { type: 'task'; range: Range } | { type: 'stop' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; table: string; lo: number; rows: number; bytes: number }
+  | { type: 'done'; table: string; lo: number; stopped: boolean }
+  | { type: 'error'; code: string; message: string };
+
+const WRITE_PIECE = 256 * 1024;
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const port = parentPort!;
+  const db = openSnapshot(init.snapshotPath);
+  const pg = await connect(init.target);
+  let stopping = false;
+
+  const prepared = new Map<string, { convs: Array<(v: SqliteValue) => string | Rejection>; quarantine: Set<number>; repairs: Map<number, Map<number, SqliteValue>> }>();
+  const tableFor = (name: string) => {
+    let p = prepared.get(name);
+    if (p) return p;
+    const t = init.tables[name]!;
+    const convs = t.columns.map((c) =>
+      converterFor(c, c.enumName ? new Set(t.enums[c.enumName]) : undefined, { linted: true, widened: t.widened.includes(c.name) }),
+    );
+    const index = new Map(t.columns.map((c, i) => [c.name, i]));
+    const repairs = new Map(t.repairs.map(([rowid, cols]) => [rowid, new Map(cols.map(([c, v]) => [index.get(c)!, v]))]));
+    p = { convs, quarantine: new Set(t.quarantine), repairs };
+    prepared.set(name, p);
+    return p;
+  };
+
+  const copyRange = async (range: Range) => {
+    const t = init.tables[range.table]!;
+    const { convs, quarantine, repairs } = tableFor(range.table);
+    const n = t.columns.length;
+    const stmt = db
+      .prepare(`SELECT rowid, ${t.columns.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`)
+      .raw(true);
+    const writer = new ChunkWriter(pg, t.name, t.columns.map((c) => c.name), range.lo);
+    let open = false;
+    let buf = '';
+    let chunkRows = 0;
+    let chunkBytes = 0;
+    let lastRowid = range.lastRowid;
+    const flushPiece = async () => {
+      if (buf.length === 0) return;
+      chunkBytes += Buffer.byteLength(buf);
+      const piece = buf;
+      buf = '';
+      await writer.write(piece);
+    };
+    const commit = async () => {
+      await flushPiece();
+      await writer.commit(lastRowid, chunkRows, chunkBytes);
+      port.postMessage({ type: 'progress', table: t.name, lo: range.lo, rows: chunkRows, bytes: chunkBytes } satisfies FromWorker);
+      open = false;
+      chunkRows = 0;
+      chunkBytes = 0;
+    };
+    for (const row of stmt.iterate(BigInt(range.lastRowid), BigInt(range.hi)) as Iterable<SqliteValue[]>) {
+      const rowid = Number(row[0]);
+      if (!open) {
+        await writer.begin();
+        open = true;
+      }
+      lastRowid = rowid;
+      if (quarantine.has(rowid)) continue;
+      const fix = repairs.get(rowid);
+      let line = '';
+      for (let i = 0; i < n; i++) {
+        const v = fix?.has(i) ? fix.get(i)! : row[i + 1]!;
+        const out = convs[i]!(v);
+        if (typeof out !== 'string') {
+          throw new VsError('VS_ERR_COPY_FAILED', `${t.name} rowid ${rowid}, column ${t.columns[i]!.name}: ${out.rule} (${out.excerpt}) was not caught by the lint`);
+        }
+        line = i === 0 ? out : `${line}\t${out}`;
+      }
+      buf += line + '\n';
+      chunkRows++;
+      if (buf.length >= WRITE_PIECE) {
+        await flushPiece();
+        if (chunkBytes >= init.chunkBytes) {
+          await commit();
+          if (stopping) return true;
+        }
+      }
+    }
+    // Everything up to the range's end has been read: the checkpoint says so.
+    lastRowid = range.hi;
+    if (!open) await writer.begin();
+    await commit();
+    return false;
+  };
+
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'stop') {
+      stopping = true;
+      return;
+    }
+    copyRange(msg.range).then(
+      (stopped) => port.postMessage({ type: 'done', table: msg.range.table, lo: msg.range.lo, stopped } satisfies FromWorker),
+      (err: unknown) => {
+        const vs = toVsError(err);
+        const detail = vs.code === 'VS_ERR_INTERNAL' && vs.cause instanceof Error ? `: ${vs.cause.message}` : '';
+        port.postMessage({ type: 'error', code: vs.code, message: vs.message + detail } satisfies FromWorker);
+      },
+    );
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+main().catch((err: unknown) => {
+  const vs = toVsError(err);
+  parentPort!.postMessage({ type: 'error', code: vs.code, message: vs.message } satisfies FromWorker);
+});

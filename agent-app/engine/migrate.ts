@@ -1,0 +1,366 @@
+// One migration of a VisionSuit SQLite file into an empty PostgreSQL database:
+// snapshot → lint → schema → copy → finish. Every step reports progress through
+// `onEvent`. The run's state lives in the target (see target.ts), so the same
+// call after a crash resumes where the last committed checkpoint left off.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { VsError } from '../../shared/errors.js';
+import type { FromWorker, ToWorker, WorkerInit, WorkerTable } from './copy-worker.js';
+import type { Finding, LintPlan, Policy } from './lint.js';
+import { lintSnapshot } from './lint.js';
+import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
+import type { NamedStatement } from './pg-ddl.js';
+import type { Schema } from './prisma-schema.js';
+import { openSnapshot, sequenceMarks, sha256File, tableStats, takeSnapshot } from './snapshot.js';
+import type { SnapshotInfo } from './snapshot.js';
+import * as target from './target.js';
+import type { Range, TargetConfig } from './target.js';
+import type { Client } from 'pg';
+
+export type EngineEvent =
+  | { type: 'step'; name: string; state: 'started' | 'finished' | 'skipped'; seconds?: number; detail?: string }
+  | { type: 'table'; table: string; rowsDone: number; rowsTotal: number; bytesDone: number }
+  | { type: 'finding'; finding: Finding }
+  | { type: 'log'; message: string };
+
+export interface MigrateOptions {
+  sqlitePath: string;
+  schema: Schema;
+  schemaText: string;
+  target: TargetConfig;
+  workDir: string;
+  policies: Policy[];
+  replace: boolean;
+  /** Copy workers; default: the machine's cores. */
+  jobs?: number;
+  chunkBytes?: number;
+  /** Rows per rowid range; larger tables are split so that workers can share them. */
+  rangeRows?: number;
+  onEvent?: (e: EngineEvent) => void;
+  /** Back up a target with data before --replace drops it; returns the backup's path. */
+  backupTarget?: () => Promise<string>;
+  /** Checked between chunks and steps; true stops at the next safe point. */
+  shouldStop?: () => boolean;
+}
+
+export interface TableSummary {
+  name: string;
+  rows: number;
+  bytes: number;
+  quarantined: number;
+  seconds: number;
+}
+
+export interface MigrateSummary {
+  ok: boolean;
+  stopped: boolean;
+  resumed: boolean;
+  snapshot: { sha256: string; bytes: number };
+  tables: TableSummary[];
+  rows: number;
+  bytes: number;
+  seconds: number;
+  steps: Record<string, number>;
+  findings: Finding[];
+  repairs: LintPlan['repairLog'];
+  quarantined: Array<{ table: string; rowid: number; row: Record<string, unknown> }>;
+  widened: string[];
+  sequences: Record<string, string>;
+  migration: { name: string; checksum: string; dir: string };
+  backup?: string;
+}
+
+export const BASELINE_NAME = '0_init';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** rowid ranges of at most `rangeRows` rows (by rowid span), largest tables first. */
+function planRanges(db: ReturnType<typeof openSnapshot>, schema: Schema, rangeRows: number): Array<{ table: string; lo: number; hi: number }> {
+  const out: Array<{ table: string; lo: number; hi: number; rows: number }> = [];
+  for (const name of schema.loadOrder) {
+    const s = tableStats(db, name);
+    if (s.rows === 0) continue;
+    const parts = Math.max(1, Math.ceil(s.rows / rangeRows));
+    const span = Math.ceil((s.maxRowid - s.minRowid + 1) / parts);
+    for (let i = 0; i < parts; i++) {
+      const lo = s.minRowid + i * span;
+      const hi = i === parts - 1 ? s.maxRowid : lo + span - 1;
+      out.push({ table: name, lo, hi, rows: Math.round(s.rows / parts) });
+    }
+  }
+  return out.sort((a, b) => b.rows - a.rows).map(({ table, lo, hi }) => ({ table, lo, hi }));
+}
+
+function workerTables(schema: Schema, plan: LintPlan): Record<string, WorkerTable> {
+  const enums = Object.fromEntries(schema.enums.map((e) => [e.name, e.values]));
+  return Object.fromEntries(
+    schema.tables.map((t) => [
+      t.name,
+      {
+        name: t.name,
+        columns: t.columns,
+        enums,
+        widened: t.columns.filter((c) => plan.widened.has(`${t.name}.${c.name}`)).map((c) => c.name),
+        quarantine: [...(plan.quarantine.get(t.name)?.keys() ?? [])],
+        repairs: [...(plan.repairs.get(t.name)?.entries() ?? [])].map(([rowid, cols]) => [rowid, [...cols.entries()]]),
+      } satisfies WorkerTable,
+    ]),
+  );
+}
+
+/** Run the copy over every unfinished range with a pool of worker threads. */
+async function copyRanges(
+  opts: MigrateOptions,
+  snapshotPath: string,
+  plan: LintPlan,
+  ranges: Range[],
+  totals: Map<string, { rows: number; done: number; bytes: number; started: number; finished: number }>,
+  emit: (e: EngineEvent) => void,
+): Promise<boolean> {
+  const pending = ranges.filter((r) => r.lastRowid < r.hi);
+  if (pending.length === 0) return false;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), pending.length));
+  const init: WorkerInit = { snapshotPath, target: opts.target, tables: workerTables(opts.schema, plan), chunkBytes: opts.chunkBytes ?? 16 * 1024 * 1024 };
+  const workerUrl = new URL('./copy-worker.js', import.meta.url);
+  let stopped = false;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let running = 0;
+      let failed = false;
+      const next = (w: Worker) => {
+        if (failed) return;
+        if (opts.shouldStop?.()) stopped = true;
+        const range = stopped ? undefined : pending.shift();
+        if (!range) {
+          if (running === 0) resolve();
+          return;
+        }
+        running++;
+        const t = totals.get(range.table)!;
+        if (!t.started) t.started = Date.now();
+        w.postMessage({ type: 'task', range } satisfies ToWorker);
+      };
+      for (let i = 0; i < jobs; i++) {
+        const w = new Worker(workerUrl, { workerData: init });
+        workers.push(w);
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'ready') next(w);
+          else if (m.type === 'progress') {
+            const t = totals.get(m.table)!;
+            t.done += m.rows;
+            t.bytes += m.bytes;
+            emit({ type: 'table', table: m.table, rowsDone: t.done, rowsTotal: t.rows, bytesDone: t.bytes });
+            if (opts.shouldStop?.()) {
+              stopped = true;
+              for (const other of workers) other.postMessage({ type: 'stop' } satisfies ToWorker);
+            }
+          } else if (m.type === 'done') {
+            running--;
+            if (m.stopped) stopped = true;
+            totals.get(m.table)!.finished = Date.now();
+            next(w);
+            if (running === 0 && (stopped || pending.length === 0)) resolve();
+          } else if (m.type === 'error') {
+            failed = true;
+            reject(new VsError(m.code === 'VS_ERR_INTERNAL' ? 'VS_ERR_COPY_FAILED' : (m.code as 'VS_ERR_COPY_FAILED'), m.message));
+          }
+        });
+        w.on('error', (err) => {
+          failed = true;
+          reject(new VsError('VS_ERR_COPY_FAILED', `a copy worker died: ${err.message}`, { cause: err }));
+        });
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return stopped;
+}
+
+async function parallel<T>(items: T[], jobs: number, fn: (item: T, client: Client) => Promise<void>, config: TargetConfig): Promise<void> {
+  const queue = [...items];
+  const clients = await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => target.connect(config)));
+  try {
+    await Promise.all(
+      clients.map(async (c) => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item, c);
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => {})));
+  }
+}
+
+export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
+  const started = Date.now();
+  const emit = opts.onEvent ?? (() => {});
+  const steps: Record<string, number> = {};
+  const step = async <T>(name: string, fn: () => Promise<T>, detail?: (out: T) => string): Promise<T> => {
+    emit({ type: 'step', name, state: 'started' });
+    const t0 = Date.now();
+    const out = await fn();
+    steps[name] = (Date.now() - t0) / 1000;
+    emit({ type: 'step', name, state: 'finished', seconds: steps[name], detail: detail?.(out) });
+    return out;
+  };
+  const schema = opts.schema;
+  await mkdir(opts.workDir, { recursive: true });
+  const snapshotPath = join(opts.workDir, 'snapshot.db');
+  const control = await target.connect(opts.target);
+  try {
+    // Where does the target stand? A run of ours continues; someone's data is refused unless --replace.
+    let state = await target.inspectTarget(control);
+    let backup: string | undefined;
+    if (state.kind === 'foreign' && !opts.replace) {
+      throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `the target database already holds ${state.tables.length} table(s) (${state.tables.slice(0, 5).join(', ')}${state.tables.length > 5 ? ', …' : ''}); refusing to touch it`, {
+        details: { tables: state.tables.length },
+      });
+    }
+
+    // Snapshot: reuse ours when it is the one the target's run copies.
+    let snap: SnapshotInfo;
+    const reuse = state.kind === 'resumable' && existsSync(snapshotPath) && (await sha256File(snapshotPath)) === state.run.sourceSha256;
+    if (reuse) {
+      snap = { path: snapshotPath, sha256: (state as { run: target.RunIdentity }).run.sourceSha256, bytes: 0, seconds: 0 };
+      emit({ type: 'step', name: 'snapshot', state: 'skipped', detail: 'resuming: the snapshot of the interrupted run is reused' });
+    } else {
+      snap = await step('snapshot', () => takeSnapshot(opts.sqlitePath, snapshotPath), (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`);
+    }
+
+    const db = openSnapshot(snap.path);
+    let lint: ReturnType<typeof lintSnapshot>;
+    let ranges: Array<{ table: string; lo: number; hi: number }>;
+    let marks: Map<string, bigint>;
+    try {
+      lint = await step('lint', async () => lintSnapshot(db, schema, opts.policies), (out) => `${out.findings.length} finding(s), ${out.blocking.length} blocking`);
+      for (const f of lint.findings) emit({ type: 'finding', finding: f });
+      ranges = planRanges(db, schema, opts.rangeRows ?? 250_000);
+      marks = sequenceMarks(db);
+    } finally {
+      db.close();
+    }
+    const widened = new Map([...lint.plan.widened].map((k) => [k, 'BIGINT' as const]));
+    const migration = migrationSql(schema, widened);
+    const checksum = sha256(migration);
+    const migrationDir = join(opts.workDir, 'prisma', 'migrations', BASELINE_NAME);
+    await mkdir(migrationDir, { recursive: true });
+    await writeFile(join(migrationDir, 'migration.sql'), migration);
+    await writeFile(join(opts.workDir, 'prisma', 'migrations', 'migration_lock.toml'), MIGRATION_LOCK);
+    const summaryBase = {
+      snapshot: { sha256: snap.sha256, bytes: snap.bytes },
+      findings: lint.findings,
+      repairs: lint.plan.repairLog,
+      quarantined: [...lint.plan.quarantine.entries()].flatMap(([table, rows]) => [...rows.entries()].map(([rowid, row]) => ({ table, rowid, row }))),
+      widened: [...lint.plan.widened],
+      migration: { name: BASELINE_NAME, checksum, dir: migrationDir },
+    };
+    if (lint.blocking.length > 0) {
+      const first = lint.blocking[0]!;
+      throw new VsError(
+        'VS_ERR_LINT_FINDINGS',
+        `${lint.blocking.length} value(s) cannot be converted, for example ${first.table} ${first.key} ${first.column}: ${first.rule} (${first.excerpt}); nothing was copied`,
+        { details: { blocking: lint.blocking.length } },
+      );
+    }
+
+    const run: target.RunIdentity = {
+      sourceSha256: snap.sha256,
+      schemaSha256: sha256(opts.schemaText),
+      planSha256: sha256(JSON.stringify({ policies: opts.policies, widened: [...lint.plan.widened].sort() })),
+    };
+    if (state.kind === 'resumable') {
+      const same = state.run.sourceSha256 === run.sourceSha256 && state.run.schemaSha256 === run.schemaSha256 && state.run.planSha256 === run.planSha256;
+      if (!same && !opts.replace) {
+        throw new VsError('VS_ERR_SOURCE_CHANGED', 'the target holds an interrupted run of a different snapshot, schema or policy set; refusing to mix them', {
+          details: { sourceChanged: state.run.sourceSha256 !== run.sourceSha256 },
+        });
+      }
+      if (!same) state = { kind: 'foreign', tables: [] };
+    }
+    const resumed = state.kind === 'resumable';
+    if (state.kind === 'foreign') {
+      if (state.tables.length > 0 && opts.backupTarget) backup = await step('backup', () => opts.backupTarget!(), (path) => path);
+      await step('clear', () => target.clearTarget(control));
+    }
+
+    const plan = loadPlan(schema, widened);
+    if (!resumed) {
+      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], ranges), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
+    } else {
+      emit({ type: 'step', name: 'schema', state: 'skipped', detail: 'resuming an interrupted run' });
+    }
+
+    // Copy.
+    const stored = await target.readRanges(control);
+    const totals = new Map<string, { rows: number; done: number; bytes: number; started: number; finished: number }>();
+    const statsDb = openSnapshot(snap.path);
+    try {
+      for (const name of schema.loadOrder) {
+        const quarantined = lint.plan.quarantine.get(name)?.size ?? 0;
+        totals.set(name, { rows: tableStats(statsDb, name).rows - quarantined, done: 0, bytes: 0, started: 0, finished: 0 });
+      }
+    } finally {
+      statsDb.close();
+    }
+    for (const r of stored) {
+      const t = totals.get(r.table)!;
+      t.done += r.rows;
+      t.bytes += r.bytes;
+    }
+    const stopped = await step('copy', () => copyRanges(opts, snap.path, lint.plan, stored, totals, emit), () => {
+      const rows = [...totals.values()].reduce((a, t) => a + t.done, 0);
+      const bytes = [...totals.values()].reduce((a, t) => a + t.bytes, 0);
+      return `${rows} rows, ${(bytes / 1048576).toFixed(1)} MB`;
+    });
+    const tables: TableSummary[] = schema.loadOrder.map((name) => {
+      const t = totals.get(name)!;
+      return { name, rows: t.done, bytes: t.bytes, quarantined: lint.plan.quarantine.get(name)?.size ?? 0, seconds: t.started ? ((t.finished || Date.now()) - t.started) / 1000 : 0 };
+    });
+    const summary = (ok: boolean, extra: Partial<MigrateSummary> = {}): MigrateSummary => ({
+      ok,
+      stopped: !ok,
+      resumed,
+      tables,
+      rows: tables.reduce((a, t) => a + t.rows, 0),
+      bytes: tables.reduce((a, t) => a + t.bytes, 0),
+      seconds: (Date.now() - started) / 1000,
+      steps,
+      sequences: {},
+      ...summaryBase,
+      ...(backup ? { backup } : {}),
+      ...extra,
+    });
+    if (stopped || opts.shouldStop?.()) return summary(false);
+
+    // Finish: keys, indexes, foreign keys, sequences, the Prisma baseline, statistics.
+    const done = await target.doneSteps(control);
+    const jobs = opts.jobs ?? availableParallelism();
+    const pending = (list: NamedStatement[]) => list.filter((s) => !done.has(s.name));
+    await step('primary keys', () => parallel(pending(plan.primaryKeys), jobs, async (s, c) => void (await target.runStep(c, s)), opts.target));
+    if (opts.shouldStop?.()) return summary(false);
+    await step('indexes', () => parallel(pending(plan.indexes), jobs, async (s, c) => void (await target.runStep(c, s)), opts.target));
+    if (opts.shouldStop?.()) return summary(false);
+    // One at a time: two foreign keys on one parent would queue on its lock anyway.
+    await step('foreign keys', async () => {
+      for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
+    });
+    const sequences: Record<string, string> = {};
+    await step('sequences', async () => {
+      for (const t of schema.tables) {
+        const serial = t.columns.find((c) => c.default?.kind === 'autoincrement');
+        if (serial) sequences[t.name] = await target.setSequence(control, t.name, serial.name, marks.get(t.name) ?? 0n);
+      }
+    });
+    await step('baseline', () => target.writeBaseline(control, BASELINE_NAME, checksum, randomUUID()));
+    await step('vacuum analyze', () => parallel(schema.loadOrder, jobs, async (name, c) => void (await c.query(`VACUUM (ANALYZE) "${name.replace(/"/g, '""')}"`)), opts.target));
+    await target.dropState(control);
+    return summary(true, { sequences });
+  } finally {
+    await control.end().catch(() => {});
+  }
+}

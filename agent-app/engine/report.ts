@@ -1,0 +1,32 @@
+// The run's report as Markdown (the JSON form is the summary itself).
+import type { MigrateSummary } from './migrate.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderMarkdown(s: MigrateSummary): string {
+  const out: string[] = [];
+  out.push(`# Migration report`, '');
+  out.push(`- result: ${s.ok ? 'complete' : 'stopped (resumable)'}${s.resumed ? ', resumed' : ''}`);
+  out.push(`- source snapshot sha256: \`${s.snapshot.sha256}\``);
+  out.push(`- rows: ${s.rows}, bytes: ${s.bytes}, seconds: ${s.seconds.toFixed(1)}`);
+  out.push(`- Prisma baseline: \`${s.migration.name}\`, checksum \`${s.migration.checksum}\``);
+  if (s.backup) out.push(`- backup of the replaced target: \`${s.backup}\``);
+  out.push('', '## Steps', '', '| step | seconds |', '| --- | --- |');
+  for (const [k, v] of Object.entries(s.steps)) out.push(`| ${k} | ${v.toFixed(2)} |`);
+  out.push('', '## Tables', '', '| table | rows | bytes | quarantined | seconds |', '| --- | --- | --- | --- | --- |');
+  for (const t of s.tables) out.push(`| ${t.name} | ${t.rows} | ${t.bytes} | ${t.quarantined} | ${t.seconds.toFixed(2)} |`);
+  out.push('', `## Findings (${s.findings.length})`, '');
+  if (s.findings.length) {
+    out.push('| table | key | column | rule | value | action |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of s.findings) out.push(`| ${f.table} | ${cell(f.key)} | ${f.column} | ${f.rule} | ${cell(f.excerpt)} | ${f.action} |`);
+  }
+  out.push('', `## Repaired values (${s.repairs.length})`, '');
+  if (s.repairs.length) {
+    out.push('| table | key | column | repair | from | to |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of s.repairs) out.push(`| ${r.table} | ${cell(r.key)} | ${r.column} | ${r.repair} | ${cell(r.from)} | ${cell(r.to)} |`);
+  }
+  if (s.widened.length) out.push('', `Columns widened to BIGINT: ${s.widened.join(', ')} (the app's schema.prisma still says Int; change it to BigInt).`);
+  out.push('', `## Quarantined rows (${s.quarantined.length})`, '', 'Kept out of PostgreSQL; their full original values:', '');
+  for (const q of s.quarantined) out.push(`- ${q.table} rowid ${q.rowid}: \`${cell(JSON.stringify(q.row)).slice(0, 2000)}\``);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,113 @@
+// The only module that opens VisionSuit's SQLite file. The live file is opened
+// read-only and copied with SQLite's online backup API; everything after reads
+// the snapshot. The snapshot is checked (integrity_check), hashed and made
+// read-only.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import Database from 'better-sqlite3';
+import { VsError } from '../../shared/errors.js';
+
+export interface SnapshotInfo {
+  path: string;
+  sha256: string;
+  bytes: number;
+  seconds: number;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function openReadOnly(path: string): Database.Database {
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `cannot open ${path} read-only: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** `PRAGMA integrity_check`: the list of problems, empty when the file is sound. */
+export function integrityProblems(db: Database.Database): string[] {
+  const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+}
+
+/**
+ * Copy the live file with the online backup API into `dest`, check and hash the
+ * copy, and make it read-only. The live file is only ever read.
+ */
+export async function takeSnapshot(livePath: string, dest: string, onProgress?: (fraction: number) => void): Promise<SnapshotInfo> {
+  const started = Date.now();
+  await mkdir(dirname(dest), { recursive: true });
+  await rm(dest, { force: true });
+  const live = openReadOnly(livePath);
+  try {
+    await live.backup(dest, {
+      progress: ({ totalPages, remainingPages }) => {
+        onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
+        return 4096; // pages per step: small steps let a live writer in between
+      },
+    });
+  } catch (err) {
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    live.close();
+  }
+  // The copy is ours: take it out of WAL mode so it is one self-contained file.
+  const copy = new Database(dest);
+  try {
+    copy.pragma('journal_mode = DELETE');
+    const problems = integrityProblems(copy);
+    if (problems.length > 0) {
+      throw new VsError('VS_ERR_SQLITE_CORRUPT', `the snapshot of ${livePath} fails integrity_check: ${problems.slice(0, 5).join('; ')}`, {
+        details: { problems: problems.length },
+      });
+    }
+  } finally {
+    copy.close();
+  }
+  await chmod(dest, 0o400);
+  const bytes = (await stat(dest)).size;
+  return { path: dest, sha256: await sha256File(dest), bytes, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A read-only connection to a snapshot, integers as bigint, with the UTF-8 check the lint uses. */
+export function openSnapshot(path: string): Database.Database {
+  const db = openReadOnly(path);
+  db.defaultSafeIntegers(true);
+  db.function('vs_utf8_ok', { deterministic: true }, (b: unknown) => (Buffer.isBuffer(b) && isUtf8(b) ? 1 : 0));
+  return db;
+}
+
+export interface TableStats {
+  rows: number;
+  minRowid: number;
+  maxRowid: number;
+}
+
+export function tableStats(db: Database.Database, table: string): TableStats {
+  const r = db.prepare(`SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM "${table.replace(/"/g, '""')}"`).get() as {
+    n: bigint;
+    lo: bigint | null;
+    hi: bigint | null;
+  };
+  return { rows: Number(r.n), minRowid: Number(r.lo ?? 0n), maxRowid: Number(r.hi ?? 0n) };
+}
+
+/** sqlite_sequence high-water marks by table (absent when no AUTOINCREMENT table exists). */
+export function sequenceMarks(db: Database.Database): Map<string, bigint> {
+  const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get();
+  if (!has) return new Map();
+  const rows = db.prepare(`SELECT name, seq FROM sqlite_sequence`).all() as Array<{ name: string; seq: bigint }>;
+  return new Map(rows.map((r) => [r.name, BigInt(r.seq)]));
+}
+
+/** The columns a table really has in the file, by name (older installs have another order). */
+export function fileColumns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((r) => r.name);
+}
