@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests and the demo need, when they are missing
+# Install the Debian packages the tests, the demo and (--bench) the benchmark need, when they are missing
 # and we are root. Without root, say what is missing; under CI that is fatal.
 set -euo pipefail
 
@@ -10,6 +10,8 @@ command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v systemd-notify >/dev/null || need+=(systemd)
 command -v python3 >/dev/null || need+=(python3)
+# The benchmark compares with pgloader.
+if [ "${1:-}" = "--bench" ]; then command -v pgloader >/dev/null || need+=(pgloader); fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -130,6 +130,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.INVALID_ARGUMENT,
     hint: 'A policy is RULE=fail, RULE=quarantine or RULE=repair:NAME, where RULE is a lint rule or Table.column; see the README for the rules.',
   },
+  VS_ERR_BACKUP_FAILED: {
+    grpc: GrpcStatus.INTERNAL,
+    hint: 'The target was not touched because its backup failed; check that pg_dump is installed, matches the server version and that disk space suffices.',
+  },
   VS_ERR_COPY_FAILED: {
     grpc: GrpcStatus.INTERNAL,
     hint: 'The copy stopped; run the same command again to resume from the last checkpoint.',

@@ -69,17 +69,44 @@ export function copyText(s: string): string {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+const TWO = Array.from({ length: 100 }, (_, i) => pad(i));
+const THREE = Array.from({ length: 1000 }, (_, i) => pad(i, 3));
+const DAY_MS = 86_400_000;
+// The date part by day number: a bulk copy formats millions of timestamps over
+// a few thousand days. Bounded so that odd data cannot grow it without end.
+const dayCache = new Map<number, string>();
+
+function dayText(day: number): string {
+  let s = dayCache.get(day);
+  if (s === undefined) {
+    const d = new Date(day * DAY_MS);
+    const y = d.getUTCFullYear();
+    s = `${pad(y, 4)}-${TWO[d.getUTCMonth() + 1]}-${TWO[d.getUTCDate()]} `;
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(day, s);
+  }
+  return s;
+}
+
 /** Milliseconds since the epoch as PostgreSQL timestamp text, in UTC. */
 export function msToTimestamp(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day < -719_162 || day > 2_932_896) return msToTimestampWide(ms); // outside years 0001..9999
+  let r = ms - day * DAY_MS;
+  const milli = r % 1000;
+  r = (r - milli) / 1000;
+  const sec = r % 60;
+  r = (r - sec) / 60;
+  const min = r % 60;
+  return `${dayText(day)}${TWO[(r - min) / 60]}:${TWO[min]}:${TWO[sec]}.${THREE[milli]}`;
+}
+
+/** Years outside 1..9999: PostgreSQL wants "YYYYY-MM-DD ..." and " BC" for year 0 and before. */
+function msToTimestampWide(ms: number): string {
   const d = new Date(ms);
   const y = d.getUTCFullYear();
-  const year = y >= 0 && y <= 9999 ? pad(y, 4) : null;
-  if (year === null) {
-    // Years outside 0..9999: PostgreSQL wants "YYYYY-MM-DD ... [BC]".
-    const bc = y <= 0;
-    return `${pad(bc ? 1 - y : y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${bc ? ' BC' : ''}`;
-  }
-  return `${year}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+  const bc = y <= 0;
+  return `${pad(bc ? 1 - y : y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${bc ? ' BC' : ''}`;
 }
 
 const MAX_DATE_MS = 8_640_000_000_000_000;
@@ -117,12 +144,10 @@ export function parseDateText(s: string): number | null {
 }
 
 function toDateTime(v: SqliteValue): string | Rejection {
-  if (typeof v === 'bigint') {
-    const ms = Number(v);
-    if (ms > MAX_DATE_MS || ms < -MAX_DATE_MS) return new Rejection('datetime-invalid', excerpt(v));
-    return msToTimestamp(ms);
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    return v > MAX_DATE_MS || v < -MAX_DATE_MS ? new Rejection('datetime-invalid', excerpt(v)) : msToTimestamp(v);
   }
-  if (typeof v === 'number' && Number.isInteger(v)) return toDateTime(BigInt(v));
+  if (typeof v === 'bigint') return toDateTime(Number(v));
   if (typeof v === 'string') {
     const ms = parseDateText(v);
     return ms === null ? new Rejection('datetime-invalid', excerpt(v)) : msToTimestamp(ms);
@@ -139,18 +164,25 @@ function toBoolean(v: SqliteValue): string | Rejection {
 const INT4_MIN = -2147483648n;
 const INT4_MAX = 2147483647n;
 
+// The copy reads 64-bit columns as decimal text (CAST in SQL) to keep them exact.
+const INTEGER_TEXT = /^-?\d+$/;
+
 function toInt(v: SqliteValue, widened: boolean): string | Rejection {
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    return !widened && (v < -2147483648 || v > 2147483647) ? new Rejection('int-overflow', excerpt(v)) : String(v);
+  }
   if (typeof v === 'bigint') {
     if (!widened && (v < INT4_MIN || v > INT4_MAX)) return new Rejection('int-overflow', excerpt(v));
     return String(v);
   }
-  if (typeof v === 'number' && Number.isInteger(v)) return toInt(BigInt(v), widened);
+  if (widened && typeof v === 'string' && INTEGER_TEXT.test(v)) return v;
   return new Rejection('int-invalid', excerpt(v));
 }
 
 function toBigInt(v: SqliteValue): string | Rejection {
   if (typeof v === 'bigint') return String(v);
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  if (typeof v === 'string' && INTEGER_TEXT.test(v)) return v;
   return new Rejection('bigint-invalid', excerpt(v));
 }
 

@@ -85,10 +85,10 @@ export function createIndex(t: Table, i: Table['indexes'][number]): string {
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(t.name)}(${cols(i.columns)});`;
 }
 
-export function addForeignKey(t: Table, fk: Table['foreignKeys'][number]): string {
+export function addForeignKey(t: Table, fk: Table['foreignKeys'][number], notValid = false): string {
   return (
     `ALTER TABLE ${q(t.name)} ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${cols(fk.columns)}) ` +
-    `REFERENCES ${q(fk.refTable)}(${cols(fk.refColumns)}) ON DELETE ${ACTION[fk.onDelete]} ON UPDATE ${ACTION[fk.onUpdate]};`
+    `REFERENCES ${q(fk.refTable)}(${cols(fk.refColumns)}) ON DELETE ${ACTION[fk.onDelete]} ON UPDATE ${ACTION[fk.onUpdate]}${notValid ? ' NOT VALID' : ''};`
   );
 }
 
@@ -116,7 +116,13 @@ export interface LoadPlan {
   tables: NamedStatement[];
   primaryKeys: NamedStatement[];
   indexes: NamedStatement[];
+  /**
+   * Added NOT VALID (a catalog change, no scan), then validated: validation
+   * locks the parent only in ROW SHARE mode, so foreign keys of different
+   * tables validate in parallel. The end state is the same validated constraint.
+   */
   foreignKeys: NamedStatement[];
+  validations: NamedStatement[];
 }
 
 /** The same catalog as migrationSql, arranged for loading: keys, indexes and foreign keys after the data. */
@@ -127,6 +133,9 @@ export function loadPlan(schema: Schema, overrides: TypeOverrides = new Map()): 
     tables: ordered.map((t) => ({ name: `table:${t.name}`, table: t.name, sql: createTable(t, overrides, false) })),
     primaryKeys: ordered.map((t) => ({ name: `pkey:${t.primaryKey.name}`, table: t.name, sql: addPrimaryKey(t) })),
     indexes: ordered.flatMap((t) => t.indexes.map((i) => ({ name: `index:${i.name}`, table: t.name, sql: createIndex(t, i) }))),
-    foreignKeys: ordered.flatMap((t) => t.foreignKeys.map((fk) => ({ name: `fkey:${fk.name}`, table: t.name, sql: addForeignKey(t, fk) }))),
+    foreignKeys: ordered.flatMap((t) => t.foreignKeys.map((fk) => ({ name: `fkey:${fk.name}`, table: t.name, sql: addForeignKey(t, fk, true) }))),
+    validations: ordered.flatMap((t) =>
+      t.foreignKeys.map((fk) => ({ name: `validate:${fk.name}`, table: t.name, sql: `ALTER TABLE ${q(t.name)} VALIDATE CONSTRAINT ${q(fk.name)};` })),
+    ),
   };
 }

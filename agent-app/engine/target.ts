@@ -23,16 +23,22 @@ export function targetFromUrl(url: string): TargetConfig {
   return { connectionString: url, application_name: 'vsmigrate' };
 }
 
-export async function connect(config: TargetConfig): Promise<pg.Client> {
+/** Connect, with session settings (`SET name = value` for this connection only). */
+export async function connect(config: TargetConfig, settings: Record<string, string> = {}): Promise<pg.Client> {
   const client = new pg.Client(config);
   try {
     await client.connect();
+    for (const [name, value] of Object.entries(settings)) await client.query(`SELECT set_config($1, $2, false)`, [name, value]);
   } catch (err) {
+    await client.end().catch(() => {});
     throw fromPgError(err, 'connect to the target database');
   }
   client.on('error', () => {}); // surfaced by the next query
   return client;
 }
+
+/** Session settings for building keys and indexes: sort in memory where it fits. */
+export const BUILD_SETTINGS = { maintenance_work_mem: '256MB' };
 
 export const STATE = '_vsmigrate';
 

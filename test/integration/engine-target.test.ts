@@ -1,0 +1,37 @@
+// A target that already holds tables is refused unless --replace, which backs it up first.
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
+import { PgCluster } from '../harness/postgres.js';
+import { migrateLocal, urlFile } from '../harness/engine.js';
+import { tempDir } from '../harness/system.js';
+import { trackWith } from '../harness/stage.js';
+
+const tracker = trackWith(test);
+
+test('a non-empty target is refused, then replaced with --replace after a pg_dump backup', async (t) => {
+  const dir = tempDir('engine-target');
+  const pg = await PgCluster.create('engine-target');
+  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  await pg.query('CREATE DATABASE busy');
+  await pg.query(`CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious VALUES (1, 'keep me')`, [], 'busy');
+  const fx = await generateFixture('tiny', join(dir, 'tiny.db'));
+  const args = ['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'busy'), '--work-dir', join(dir, 'work')];
+
+  const refused = await migrateLocal(args);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /error VS_ERR_TARGET_NOT_EMPTY: the target database already holds 1 table\(s\) \(precious\)/);
+  t.regex(refused.stderr, /next: .*--replace/);
+  t.deepEqual(await pg.query(`SELECT note FROM precious`, [], 'busy'), [{ note: 'keep me' }], 'nothing was touched');
+
+  const replaced = await migrateLocal([...args, '--replace', '--json']);
+  t.is(replaced.code, 0, replaced.stderr);
+  const summary = JSON.parse(replaced.stdout);
+  t.true(existsSync(summary.backup), 'the backup file exists');
+  const listing = execFileSync('pg_restore', ['--list', summary.backup], { encoding: 'utf8' });
+  t.regex(listing, /TABLE DATA public precious/, 'the backup holds the replaced table');
+  t.deepEqual(await pg.query(`SELECT to_regclass('public.precious') AS t`, [], 'busy'), [{ t: null }]);
+  t.is(Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM "User"`, [], 'busy'))[0]!.n), 3);
+});
