@@ -4,7 +4,7 @@
 // call after a crash resumes where the last committed checkpoint left off.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -82,11 +82,13 @@ export const BASELINE_NAME = '0_init';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** rowid ranges of at most `rangeRows` rows (by rowid span), largest first. */
-function planRanges(db: ReturnType<typeof openSnapshot>, schema: Schema, rangeRows: number): Array<{ table: string; lo: number; hi: number }> {
+/** Each table's row count, and rowid ranges of at most `rangeRows` rows (by rowid span), largest first. */
+function planRanges(db: ReturnType<typeof openSnapshot>, schema: Schema, rangeRows: number): { rows: Map<string, number>; ranges: Array<{ table: string; lo: number; hi: number }> } {
   const out: Array<{ table: string; lo: number; hi: number; rows: number }> = [];
+  const rows = new Map<string, number>();
   for (const name of schema.loadOrder) {
     const s = tableStats(db, name);
+    rows.set(name, s.rows);
     if (s.rows === 0) continue;
     const parts = Math.max(1, Math.ceil(s.rows / rangeRows));
     const span = Math.ceil((s.maxRowid - s.minRowid + 1) / parts);
@@ -96,7 +98,7 @@ function planRanges(db: ReturnType<typeof openSnapshot>, schema: Schema, rangeRo
       out.push({ table: name, lo, hi, rows: Math.round(s.rows / parts) });
     }
   }
-  return out.sort((a, b) => b.rows - a.rows).map(({ table, lo, hi }) => ({ table, lo, hi }));
+  return { rows, ranges: out.sort((a, b) => b.rows - a.rows).map(({ table, lo, hi }) => ({ table, lo, hi })) };
 }
 
 function workerTables(schema: Schema, plan: LintPlan): Record<string, WorkerTable> {
@@ -292,7 +294,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     let snap: SnapshotInfo;
     const reuse = state.kind === 'resumable' && existsSync(snapshotPath) && (await sha256File(snapshotPath)) === state.run.sourceSha256;
     if (reuse) {
-      snap = { path: snapshotPath, sha256: (state as { run: target.RunIdentity }).run.sourceSha256, bytes: 0, seconds: 0 };
+      snap = { path: snapshotPath, sha256: (state as { run: target.RunIdentity }).run.sourceSha256, bytes: (await stat(snapshotPath)).size, seconds: 0 };
       emit({ type: 'step', name: 'snapshot', state: 'skipped', detail: 'resuming: the snapshot of the interrupted run is reused' });
     } else {
       snap = await step('snapshot', () => takeSnapshot(opts.sqlitePath, snapshotPath), (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`);
@@ -300,12 +302,12 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
 
     const db = openSnapshot(snap.path);
     let lint: ReturnType<typeof lintSnapshot>;
-    let ranges: Array<{ table: string; lo: number; hi: number }>;
+    let planned: ReturnType<typeof planRanges>;
     let marks: Map<string, bigint>;
     try {
       lint = await step('lint', async () => lintSnapshot(db, schema, opts.policies), (out) => `${out.findings.length} finding(s), ${out.blocking.length} blocking`);
       for (const f of lint.findings) emit({ type: 'finding', finding: f });
-      ranges = planRanges(db, schema, opts.rangeRows ?? Number.MAX_SAFE_INTEGER);
+      planned = planRanges(db, schema, opts.rangeRows ?? Number.MAX_SAFE_INTEGER);
       marks = sequenceMarks(db);
     } finally {
       db.close();
@@ -356,7 +358,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
 
     const plan = loadPlan(schema, widened);
     if (!resumed) {
-      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], ranges), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
+      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], planned.ranges), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
     } else {
       emit({ type: 'step', name: 'schema', state: 'skipped', detail: 'resuming an interrupted run' });
     }
@@ -364,14 +366,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     // Copy.
     const stored = await target.readRanges(control);
     const totals = new Map<string, { rows: number; done: number; bytes: number; started: number; finished: number }>();
-    const statsDb = openSnapshot(snap.path);
-    try {
-      for (const name of schema.loadOrder) {
-        const quarantined = lint.plan.quarantine.get(name)?.size ?? 0;
-        totals.set(name, { rows: tableStats(statsDb, name).rows - quarantined, done: 0, bytes: 0, started: 0, finished: 0 });
-      }
-    } finally {
-      statsDb.close();
+    for (const name of schema.loadOrder) {
+      const quarantined = lint.plan.quarantine.get(name)?.size ?? 0;
+      totals.set(name, { rows: planned.rows.get(name)! - quarantined, done: 0, bytes: 0, started: 0, finished: 0 });
     }
     for (const r of stored) {
       const t = totals.get(r.table)!;
