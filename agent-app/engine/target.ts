@@ -207,16 +207,19 @@ export class ChunkWriter {
     private readonly table: string,
     private readonly columns: string[],
     private readonly rangeLo: number,
+    private readonly binary: { header: Buffer; trailer: Buffer } | null,
   ) {}
 
   async begin(): Promise<void> {
     await this.c.query('BEGIN');
-    const stream = this.c.query(copyFrom(`COPY ${q(this.table)} (${this.columns.map(q).join(', ')}) FROM STDIN`));
+    const format = this.binary ? ' WITH (FORMAT binary)' : '';
+    const stream = this.c.query(copyFrom(`COPY ${q(this.table)} (${this.columns.map(q).join(', ')}) FROM STDIN${format}`));
     stream.on('error', (err) => (this.failure = err));
     this.stream = stream;
+    if (this.binary) await this.write(this.binary.header);
   }
 
-  async write(data: string): Promise<void> {
+  async write(data: string | Buffer): Promise<void> {
     if (this.failure) throw fromPgError(this.failure, `COPY into ${this.table}`);
     if (!this.stream!.write(data)) {
       await Promise.race([once(this.stream!, 'drain'), once(this.stream!, 'error')]);
@@ -226,6 +229,7 @@ export class ChunkWriter {
 
   /** End the COPY and commit it with the checkpoint (rows and bytes are this chunk's). */
   async commit(lastRowid: number, rows: number, bytes: number): Promise<void> {
+    if (this.binary) await this.write(this.binary.trailer);
     const stream = this.stream!;
     this.stream = null;
     try {
