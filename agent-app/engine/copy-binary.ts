@@ -31,10 +31,12 @@ export class BinaryRows {
     this.buf = next;
   }
 
-  /** Take what was written, and start a fresh buffer. */
+  /**
+   * Take a copy of what was written and start over in the same buffer. A view
+   * would pin the whole buffer for as long as the piece sits in socket queues.
+   */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.off);
-    this.buf = Buffer.allocUnsafe(1 << 20);
+    const out = Buffer.from(this.buf.subarray(0, this.off));
     this.off = 0;
     return out;
   }

@@ -208,11 +208,16 @@ async function copyRanges(
 }
 
 /**
- * Builds keys and indexes of tables whose copy is complete while other tables
- * are still copying: at the copy's tail a core would idle otherwise.
+ * Builds keys and indexes of tables whose copy is complete, and runs their
+ * VACUUM ANALYZE, while other tables are still copying: at the copy's tail a
+ * core would idle otherwise.
  */
+type BuildTask = NamedStatement | { vacuum: string };
+
+const runTask = async (t: BuildTask, c: Client) => ('vacuum' in t ? target.vacuumAnalyze(c, t.vacuum) : void (await target.runStep(c, t)));
+
 class BackgroundBuilder {
-  private readonly queue: NamedStatement[] = [];
+  private readonly queue: BuildTask[] = [];
   private closing = false;
   private wake: (() => void) | null = null;
   readonly done: Promise<void>;
@@ -221,13 +226,13 @@ class BackgroundBuilder {
     this.done = this.loop(config);
   }
 
-  add(steps: NamedStatement[]): void {
-    this.queue.push(...steps);
+  add(tasks: BuildTask[]): void {
+    this.queue.push(...tasks);
     this.wake?.();
   }
 
-  /** Stop after the statement in flight; what was not started is returned. */
-  async close(): Promise<NamedStatement[]> {
+  /** Stop after the task in flight; what was not started is returned. */
+  async close(): Promise<BuildTask[]> {
     this.closing = true;
     this.wake?.();
     await this.done;
@@ -239,7 +244,7 @@ class BackgroundBuilder {
     try {
       while (!this.closing) {
         const next = this.queue.shift();
-        if (next) await target.runStep(c, next);
+        if (next) await runTask(next, c);
         else await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
       }
@@ -378,8 +383,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     const done = await target.doneSteps(control);
     const pending = (list: NamedStatement[]) => list.filter((s) => !done.has(s.name));
     const builder = new BackgroundBuilder(opts.target);
-    const buildsOf = (table: string) => pending([...plan.primaryKeys, ...plan.indexes]).filter((s) => s.table === table);
-    let leftover: NamedStatement[];
+    const buildsOf = (table: string): BuildTask[] => [
+      ...pending([...plan.primaryKeys, ...plan.indexes]).filter((s) => s.table === table),
+      ...(done.has(`vacuum:${table}`) ? [] : [{ vacuum: table }]),
+    ];
+    let leftover: BuildTask[];
     const stopped = await step('copy', async () => {
       try {
         return await copyRanges(opts, snap.path, lint.plan, stored, totals, emit, (table) => builder.add(buildsOf(table)));
@@ -416,8 +424,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     const jobs = opts.jobs ?? availableParallelism();
     // Keys and indexes share one pool, biggest tables first, so both cores stay busy.
     const size = new Map([...totals.entries()].map(([name, t]) => [name, t.bytes]));
-    const builds = leftover!.sort((a, b) => (size.get(b.table) ?? 0) - (size.get(a.table) ?? 0));
-    await step('keys and indexes', () => parallel(builds, jobs, async (s, c) => void (await target.runStep(c, s)), opts.target, target.BUILD_SETTINGS), () => `${builds.length} left after the copy`);
+    const tableOf = (t: BuildTask) => ('vacuum' in t ? t.vacuum : t.table);
+    const builds = leftover!.filter((t) => !('vacuum' in t)).sort((a, b) => (size.get(tableOf(b)) ?? 0) - (size.get(tableOf(a)) ?? 0));
+    const vacuums = leftover!.filter((t) => 'vacuum' in t);
+    await step('keys and indexes', () => parallel(builds, jobs, runTask, opts.target, target.BUILD_SETTINGS), () => `${builds.length} left after the copy`);
     if (opts.shouldStop?.()) return summary(false);
     await step('foreign keys', async () => {
       for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
@@ -437,7 +447,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       }
     });
     await step('baseline', () => target.writeBaseline(control, BASELINE_NAME, checksum, randomUUID()));
-    await step('vacuum analyze', () => parallel(schema.loadOrder, jobs, async (name, c) => void (await c.query(`VACUUM (ANALYZE) "${name.replace(/"/g, '""')}"`)), opts.target));
+    await step('vacuum analyze', () => parallel(vacuums, jobs, runTask, opts.target), () => `${vacuums.length} table(s) left after the copy`);
     await target.dropState(control);
     return summary(true, { sequences });
   } finally {

@@ -146,8 +146,14 @@ export async function runStep(c: pg.Client, step: NamedStatement): Promise<boole
   }
 }
 
-export async function markDone(c: pg.Client, step: string): Promise<void> {
-  await c.query(`INSERT INTO ${q(STATE)}.done (step) VALUES ($1) ON CONFLICT DO NOTHING`, [step]);
+/** VACUUM (ANALYZE) one table, outside a transaction as it must be, then record it. */
+export async function vacuumAnalyze(c: pg.Client, table: string): Promise<void> {
+  try {
+    await c.query(`VACUUM (ANALYZE) ${q(table)}`);
+    await c.query(`INSERT INTO ${q(STATE)}.done (step) VALUES ($1) ON CONFLICT DO NOTHING`, [`vacuum:${table}`]);
+  } catch (err) {
+    throw fromPgError(err, `VACUUM ANALYZE ${table}`);
+  }
 }
 
 /** Set a serial column's sequence to max(max(id), the SQLite high-water mark). */

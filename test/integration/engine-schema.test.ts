@@ -95,4 +95,10 @@ test('the baseline row carries the checksum of migration.sql; SQLite\'s history 
   t.truthy(rows[0]!.finished_at);
   t.is(rows[0]!.applied_steps_count, 1);
   t.deepEqual(await pg.query(`SELECT nspname FROM pg_namespace WHERE nspname = '_vsmigrate'`, [], 'loaded'), [], 'the run state is gone');
+  const unvacuumed = await pg.query(
+    `SELECT relname FROM pg_stat_user_tables WHERE relname <> '_prisma_migrations' AND (last_vacuum IS NULL OR last_analyze IS NULL)`,
+    [],
+    'loaded',
+  );
+  t.deepEqual(unvacuumed, [], 'every table had its VACUUM ANALYZE');
 });
