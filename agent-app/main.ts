@@ -20,10 +20,12 @@ import type { AgentAppConfig } from './config.js';
 import { AgentDbClient } from './agent-db-client.js';
 import { buildAgentApp } from './server.js';
 import { migrateLocal } from './migrate-local.js';
+import { verifyLocal } from './verify-local.js';
 
 const PROGRAM = 'vs-agent-app';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
        ${PROGRAM} migrate-local --help
+       ${PROGRAM} verify-local --help
 
 Runs the agent on the VisionSuit host; vsctl talks to it over a unix socket.
 Configuration keys, their VS_* environment names and defaults:
@@ -57,6 +59,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // Developer commands that run the engine with no agent; they take their own arguments.
   if (argv[0] === 'migrate-local') {
     process.exitCode = await migrateLocal(argv.slice(1));
+    return;
+  }
+  if (argv[0] === 'verify-local') {
+    process.exitCode = await verifyLocal(argv.slice(1));
     return;
   }
   if (argv.includes('--help')) {

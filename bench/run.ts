@@ -2,7 +2,8 @@
 // measured three ways on the same data and the same PostgreSQL, every byte
 // through the same SSH link (a real sshd on loopback, ssh2 in this process):
 //
-//   (a) vsmigrate: schema → copy → keys, indexes, foreign keys → VACUUM ANALYZE
+//   (a) vsmigrate: schema → copy → keys, indexes, foreign keys → VACUUM ANALYZE,
+//       then its verification, reported apart and as a ratio to the copy
 //   (b) the serial psql path: bare tables, `\copy` of pre-converted files one
 //       table after another, then keys, indexes, foreign keys, VACUUM ANALYZE
 //   (c) pgloader (Debian's package) with the casts it needs to load every row
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
   const b: number[] = [];
   const c: number[] = [];
   const aSteps: Array<Record<string, number>> = [];
+  const verifySeconds: number[] = [];
+  const copySeconds: number[] = [];
   let peakRss = 0;
   const script = join(dir, 'serial.sql');
   psqlScript(schema, script);
@@ -150,8 +153,11 @@ async function main(): Promise<void> {
     });
     clearInterval(sampler);
     if (!summary.ok) throw new Error('run (a) did not complete');
-    const load = Object.entries(summary.steps).filter(([k]) => !['snapshot', 'lint'].includes(k)).reduce((s, [, v]) => s + v, 0);
+    if (!summary.verification?.ok) throw new Error('run (a) did not verify equal');
+    const load = Object.entries(summary.steps).filter(([k]) => !['snapshot', 'lint', 'verify'].includes(k)).reduce((s, [, v]) => s + v, 0);
     a.push(load);
+    verifySeconds.push(summary.steps['verify']!);
+    copySeconds.push(summary.steps['copy']!);
     aTotal.push(summary.seconds);
     aSteps.push(summary.steps);
     say(`(a) run ${i}: ${load.toFixed(1)} s schema→analyze, ${summary.seconds.toFixed(1)} s with snapshot and lint (${Object.entries(summary.steps).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`);
@@ -205,6 +211,7 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
     a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, steps: aSteps },
     b: { medianSeconds: mb, rowsPerSecond: rows / mb },
     c: c.length ? { medianSeconds: median(c), runs: c.length, rowsPerSecond: rows / median(c), failures: pgloaderFailures } : null,
+    verify: { medianSeconds: median(verifySeconds), overCopy: median(verifySeconds) / median(copySeconds) },
     ratios: { aOverB: ma / mb, cOverA: c.length ? median(c) / ma : null },
   };
   const line = (name: string, secs: number) => `${name.padEnd(44)} ${secs.toFixed(1).padStart(7)} s ${String(Math.round(rows / secs)).padStart(9)} rows/s ${(fileBytes / 1048576 / secs).toFixed(1).padStart(7)} MB/s`;
@@ -215,6 +222,8 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
   console.log(line('(b) psql \\copy, serial, keys after', mb));
   if (result.c) console.log(line(`(c) pgloader (${c.length} completed run(s))`, result.c.medianSeconds));
   for (const f of pgloaderFailures) console.log(`    pgloader failed in ${f}`);
+  console.log(line('verification of (a), every value on both sides', result.verify.medianSeconds));
+  console.log(`verify/copy = ${result.verify.overCopy.toFixed(2)} (target ≤ 0.3)`);
   console.log(`peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB`);
   console.log(`a/b = ${result.ratios.aOverB.toFixed(2)} (target ≤ 1.0)${result.ratios.cOverA ? `   c/a = ${result.ratios.cOverA.toFixed(2)} (target ≥ 2.5)` : '   (c) skipped: pgloader is not installed'}`);
   writeFileSync(join(CACHE, 'results-latest.json'), JSON.stringify(result, null, 2) + '\n');

@@ -187,7 +187,10 @@ export function isErrorCode(value: string): value is ErrorCode {
 
 /** PostgreSQL errors carry a SQLSTATE; map them by class. */
 export function fromPgError(err: unknown, what: string): VsError {
+  if (err instanceof VsError) return err;
   const sqlstate = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  // Not from the server or the driver's socket: a bug of ours, not PostgreSQL's.
+  if (!sqlstate) return toVsError(err);
   const details: ErrorDetails = sqlstate ? { sqlstate } : {};
   if (sqlstate.startsWith('28')) return new VsError('VS_ERR_PG_AUTH', `${what}: PostgreSQL refused the login (SQLSTATE ${sqlstate})`, { details, cause: err });
   if (sqlstate.startsWith('08') || sqlstate === '57P03' || ['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(sqlstate)) {

@@ -55,7 +55,9 @@ export function exitCodeFor(err: VsError): number {
 /** Print an error as `program: error CODE: message` plus what to do next. */
 export function formatError(program: string, err: unknown): string {
   const vs = toVsError(err);
-  const message = vs.code === 'VS_ERR_INTERNAL' && vs.cause instanceof Error ? `${vs.message}: ${vs.cause.message}` : vs.message;
+  // On the operator's own terminal the cause helps: PostgreSQL's message, or the internal error.
+  const showCause = (vs.code === 'VS_ERR_INTERNAL' || vs.code.startsWith('VS_ERR_PG_')) && vs.cause instanceof Error;
+  const message = showCause ? `${vs.message}: ${(vs.cause as Error).message}` : vs.message;
   return `${program}: error ${vs.code}: ${message}\n  next: ${vs.hint}\n`;
 }
 

@@ -18,6 +18,8 @@ import type { Schema } from './prisma-schema.js';
 import { openSnapshot, sequenceMarks, sha256File, tableStats, takeSnapshot } from './snapshot.js';
 import type { SnapshotInfo } from './snapshot.js';
 import * as target from './target.js';
+import { verify } from './verify.js';
+import type { VerifyReport } from './verify.js';
 import type { Range, TargetConfig } from './target.js';
 import type { Client } from 'pg';
 
@@ -76,6 +78,8 @@ export interface MigrateSummary {
   sequences: Record<string, string>;
   migration: { name: string; checksum: string; dir: string };
   backup?: string;
+  /** The verification that ends every complete run. */
+  verification?: VerifyReport;
 }
 
 export const BASELINE_NAME = '0_init';
@@ -449,7 +453,18 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     await step('baseline', () => target.writeBaseline(control, BASELINE_NAME, checksum, randomUUID()));
     await step('vacuum analyze', () => parallel(vacuums, jobs, runTask, opts.target), () => `${vacuums.length} table(s) left after the copy`);
     await target.dropState(control);
-    return summary(true, { sequences });
+    const vdb = openSnapshot(snap.path);
+    let verification: VerifyReport;
+    try {
+      verification = await step(
+        'verify',
+        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan, jobs }),
+        (v) => (v.ok ? `every table equal, ${v.checks.length} catalog checks passed` : `${v.tables.filter((t) => !t.equal).length} table(s) differ, ${v.checks.filter((c) => !c.ok).length} check(s) failed`),
+      );
+    } finally {
+      vdb.close();
+    }
+    return summary(verification.ok, { sequences, verification, stopped: false });
   } finally {
     await control.end().catch(() => {});
   }

@@ -73,11 +73,13 @@ export class ProgressPrinter {
   }
 
   summary(s: MigrateSummary, workDir: string): void {
-    this.line(
-      s.ok
-        ? `done: ${s.rows} rows, ${mb(s.bytes)} MB in ${s.seconds.toFixed(1)} s; ${s.quarantined.length} row(s) quarantined, ${s.repairs.length} value(s) repaired`
-        : `stopped at a checkpoint after ${s.rows} rows; run the same command again to resume`,
-    );
+    if (s.ok) this.line(`done: ${s.rows} rows, ${mb(s.bytes)} MB in ${s.seconds.toFixed(1)} s, verified equal; ${s.quarantined.length} row(s) quarantined, ${s.repairs.length} value(s) repaired`);
+    else if (s.verification) {
+      const bad = s.verification.tables.filter((t) => !t.equal).map((t) => t.table);
+      const checks = s.verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+      this.line(`copied ${s.rows} rows, but VERIFICATION FOUND DIFFERENCES: ${[...bad, ...checks].join('; ')}`);
+      this.line('  the database is not accepted; the report names the rows and columns');
+    } else this.line(`stopped at a checkpoint after ${s.rows} rows; run the same command again to resume`);
     if (s.widened.length) this.line(`  widened to BIGINT (int-overflow-widen): ${s.widened.join(', ')}`);
     this.line(`  report: ${workDir}/report.md; Prisma baseline: ${s.migration.dir}/migration.sql`);
   }

@@ -1,5 +1,21 @@
 // The run's report as Markdown (the JSON form is the summary itself).
 import type { MigrateSummary } from './migrate.js';
+import type { VerifyReport } from './verify.js';
+
+export function renderVerification(v: VerifyReport): string[] {
+  const out = [`## Verification: ${v.ok ? 'every value equal' : 'DIFFERENCES FOUND'} (${v.seconds.toFixed(1)} s)`, ''];
+  out.push('| table | rows (SQLite) | rows (PostgreSQL) | checksum | seconds | verdict |', '| --- | --- | --- | --- | --- | --- |');
+  for (const t of v.tables) out.push(`| ${t.table} | ${t.rows.source} | ${t.rows.target} | \`${t.checksum.source}\` | ${t.seconds.toFixed(2)} | ${t.equal ? 'equal' : 'DIFFERENT'} |`);
+  out.push('', '| check | result | detail |', '| --- | --- | --- |');
+  for (const c of v.checks) out.push(`| ${c.name} | ${c.ok ? 'ok' : 'FAILED'} | ${cell(c.detail)} |`);
+  for (const t of v.tables.filter((x) => x.differences.length)) {
+    out.push('', `### ${t.table}: ${t.differences.length}${t.truncated ? '+' : ''} differing row(s)`, '');
+    for (const d of t.differences) {
+      out.push(`- \`${cell(d.key)}\` ${d.kind}${d.columns ? ': ' + d.columns.map((c) => `${c.column} (SQLite ${cell(String(c.source))}, PostgreSQL ${cell(String(c.target))})`).join('; ') : ''}`);
+    }
+  }
+  return out;
+}
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -15,6 +31,7 @@ export function renderMarkdown(s: MigrateSummary): string {
   for (const [k, v] of Object.entries(s.steps)) out.push(`| ${k} | ${v.toFixed(2)} |`);
   out.push('', '## Tables', '', '| table | rows | bytes | quarantined | seconds |', '| --- | --- | --- | --- | --- |');
   for (const t of s.tables) out.push(`| ${t.name} | ${t.rows} | ${t.bytes} | ${t.quarantined} | ${t.seconds.toFixed(2)} |`);
+  if (s.verification) out.push('', ...renderVerification(s.verification));
   out.push('', `## Findings (${s.findings.length})`, '');
   if (s.findings.length) {
     out.push('| table | key | column | rule | value | action |', '| --- | --- | --- | --- | --- | --- |');
