@@ -2,20 +2,17 @@
 // developers, benchmarks and acceptance checks. Progress goes to stderr; with
 // --json one summary goes to stdout. Exit 0 only when the database is complete.
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { VsError } from '../shared/errors.js';
 import { EXIT } from '../shared/program.js';
-import { readSecretFile } from '../shared/secret-file.js';
 import { migrate } from './engine/migrate.js';
 import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
 import type { Finding } from './engine/lint.js';
-import { parsePolicies } from './engine/lint.js';
-import { parseSchema } from './engine/prisma-schema.js';
 import { targetFromUrl } from './engine/target.js';
 import { ProgressPrinter } from './engine/progress-text.js';
+import { parseLocalArgs } from './local-args.js';
 import { renderMarkdown } from './engine/report.js';
 import { pgDump } from './engine/backup.js';
 import { backupStamp } from '../shared/env-file.js';
@@ -37,55 +34,34 @@ function workDirFor(url: string): string {
 }
 
 export async function migrateLocal(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sqlite: { type: 'string' },
-      'prisma-schema': { type: 'string' },
-      'database-url': { type: 'string' },
-      'database-url-file': { type: 'string' },
-      replace: { type: 'boolean', default: false },
-      policy: { type: 'string', multiple: true, default: [] },
-      jobs: { type: 'string' },
-      'chunk-mb': { type: 'string' },
-      'work-dir': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const parsed = await parseLocalArgs('migrate-local', MIGRATE_LOCAL_USAGE, argv, {
+    replace: { type: 'boolean', default: false },
+    jobs: { type: 'string' },
+    'chunk-mb': { type: 'string' },
+    'work-dir': { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(MIGRATE_LOCAL_USAGE);
-    return EXIT.ok;
-  }
-  if (!values.sqlite || !values['prisma-schema'] || (!values['database-url'] && !values['database-url-file'])) {
-    throw new VsError('VS_ERR_USAGE', `migrate-local needs --sqlite, --prisma-schema and --database-url or --database-url-file\n${MIGRATE_LOCAL_USAGE}`);
-  }
-  const url = values['database-url'] ?? (await readSecretFile(values['database-url-file']!, 'database URL file'));
-  const schemaText = await readFile(values['prisma-schema'], 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${values['prisma-schema']}: ${err.code ?? err.message}`);
-  });
-  const schema = parseSchema(schemaText, values['prisma-schema']);
-  const policies = parsePolicies(values.policy ?? [], schema);
-  const workDir = values['work-dir'] ?? workDirFor(url);
+  if (!parsed) return EXIT.ok;
+  const { target: t, values } = parsed;
+  const { url, schema, schemaText, policies } = t;
+  const workDir = (values['work-dir'] as string | undefined) ?? workDirFor(url);
   const printer = new ProgressPrinter(process.stderr);
   const findings: Finding[] = [];
   const onEvent = (e: EngineEvent) => {
     if (e.type === 'finding') findings.push(e.finding);
     printer.event(e);
   };
-  printer.line(`migrating ${values.sqlite} into database "${new URL(url).pathname.slice(1)}" (work dir ${workDir})`);
+  printer.line(`migrating ${t.sqlite} into database "${new URL(url).pathname.slice(1)}" (work dir ${workDir})`);
   let summary: MigrateSummary;
   try {
     summary = await migrate({
-      sqlitePath: values.sqlite,
+      sqlitePath: t.sqlite,
       schema,
       schemaText,
       target: targetFromUrl(url),
       workDir,
       policies,
-      replace: values.replace ?? false,
-      jobs: values.jobs ? Number(values.jobs) : undefined,
+      replace: values['replace'] === true,
+      jobs: values['jobs'] ? Number(values['jobs']) : undefined,
       chunkBytes: values['chunk-mb'] ? Number(values['chunk-mb']) * 1024 * 1024 : undefined,
       onEvent,
       backupTarget: async () => (await pgDump(url, join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
@@ -96,7 +72,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       await writeFile(join(workDir, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
       printer.findings(findings);
       process.stderr.write(`all findings: ${join(workDir, 'findings.json')}\n`);
-      if (values.json) process.stdout.write(JSON.stringify({ ok: false, error: err.toInfo(), findings }) + '\n');
+      if (t.json) process.stdout.write(JSON.stringify({ ok: false, error: err.toInfo(), findings }) + '\n');
     }
     throw err;
   }
@@ -104,7 +80,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
   await writeFile(join(workDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
   await writeFile(join(workDir, 'report.md'), renderMarkdown(summary));
   printer.summary(summary, workDir);
-  if (values.json) {
+  if (t.json) {
     const { quarantined, ...rest } = summary;
     process.stdout.write(JSON.stringify({ ...rest, quarantinedRows: quarantined.length, workDir }) + '\n');
   }

@@ -106,6 +106,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The schema uses a Prisma feature vsmigrate cannot migrate yet; nothing was changed.',
   },
+  VS_ERR_SCHEMA_MISMATCH: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: "schema.prisma and the SQLite file do not match: use the app's own schema.prisma, and apply the app's pending Prisma migrations to the file before migrating.",
+  },
   VS_ERR_SQLITE_UNREADABLE: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'Check the path to the SQLite file and that this user may read it.',

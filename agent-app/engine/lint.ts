@@ -13,6 +13,7 @@ import { VsError } from '../../shared/errors.js';
 import { RULES, REPAIRS, Rejection, converterFor, excerpt } from './convert.js';
 import type { Rule, SqliteValue } from './convert.js';
 import { q } from './pg-ddl.js';
+import { missingInFile } from './snapshot.js';
 import type { Column, Schema, Table } from './prisma-schema.js';
 
 export type Action = 'fail' | 'quarantine' | `repair:${string}`;
@@ -171,6 +172,12 @@ function repairValue(repair: string, c: Column, v: SqliteValue, enumDefault: str
 
 export function lintSnapshot(db: Database.Database, schema: Schema, policies: readonly Policy[], onTable?: (table: string) => void): LintResult {
   const started = Date.now();
+  const missing = missingInFile(db, schema.tables);
+  if (missing.length > 0) {
+    throw new VsError('VS_ERR_SCHEMA_MISMATCH', `the SQLite file lacks what schema.prisma names: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, {
+      details: { missing: missing.length },
+    });
+  }
   const findings: Finding[] = [];
   const plan: LintPlan = { quarantine: new Map(), repairs: new Map(), repairLog: [], widened: new Set() };
   const enums = new Map(schema.enums.map((e) => [e.name, e.values]));

@@ -32,7 +32,7 @@ function openReadOnly(path: string): Database.Database {
 }
 
 /** `PRAGMA integrity_check`: the list of problems, empty when the file is sound. */
-export function integrityProblems(db: Database.Database): string[] {
+function integrityProblems(db: Database.Database): string[] {
   const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
   return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
 }
@@ -107,7 +107,18 @@ export function sequenceMarks(db: Database.Database): Map<string, bigint> {
   return new Map(rows.map((r) => [r.name, BigInt(r.seq)]));
 }
 
-/** The columns a table really has in the file, by name (older installs have another order). */
-export function fileColumns(db: Database.Database, table: string): string[] {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((r) => r.name);
+/**
+ * Tables and columns the schema names that the file lacks. Columns are read by
+ * name everywhere, so another column order (older installs rebuilt tables) is
+ * fine; a missing one means schema.prisma and the file do not match.
+ */
+export function missingInFile(db: Database.Database, tables: Array<{ name: string; columns: Array<{ name: string }> }>): string[] {
+  const out: string[] = [];
+  const columnsOf = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck();
+  for (const t of tables) {
+    const have = new Set(columnsOf.all(t.name) as string[]);
+    if (have.size === 0) out.push(`table ${t.name}`);
+    else for (const c of t.columns) if (!have.has(c.name)) out.push(`${t.name}.${c.name}`);
+  }
+  return out;
 }

@@ -115,3 +115,18 @@ test.serial('with policies the run completes; repairs and quarantines are in the
   t.regex(md, /## Repaired values \(5\)/);
   t.regex(md, /Columns widened to BIGINT: ModelAsset\.fileSize/);
 });
+
+test.serial('a file that lacks a column the schema names is refused by name, before anything moves', async (t) => {
+  const old = join(dir, 'older-install.db');
+  const { default: Database } = await import('better-sqlite3');
+  const { copyFileSync } = await import('node:fs');
+  copyFileSync(fx.path, old);
+  const db = new Database(old);
+  db.exec(`ALTER TABLE "ImageAsset" DROP COLUMN "tagScanError"`);
+  db.close();
+  await pg.query('CREATE DATABASE older');
+  const r = await migrateLocal(['--sqlite', old, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'older'), '--work-dir', join(dir, 'work-older')]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /error VS_ERR_SCHEMA_MISMATCH: the SQLite file lacks what schema.prisma names: ImageAsset\.tagScanError/);
+  t.deepEqual(await pg.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`, [], 'older'), []);
+});
