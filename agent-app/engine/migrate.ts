@@ -452,18 +452,21 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     });
     await step('baseline', () => target.writeBaseline(control, BASELINE_NAME, checksum, randomUUID()));
     await step('vacuum analyze', () => parallel(vacuums, jobs, runTask, opts.target), () => `${vacuums.length} table(s) left after the copy`);
-    await target.dropState(control);
     const vdb = openSnapshot(snap.path);
     let verification: VerifyReport;
     try {
       verification = await step(
         'verify',
-        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan, jobs }),
+        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan }),
         (v) => (v.ok ? `every table equal, ${v.checks.length} catalog checks passed` : `${v.tables.filter((t) => !t.equal).length} table(s) differ, ${v.checks.filter((c) => !c.ok).length} check(s) failed`),
       );
     } finally {
       vdb.close();
     }
+    // The run's state goes only with a verified database: killed during the
+    // verification, a rerun resumes straight into it; a database that differs
+    // stays marked as an unfinished run of ours.
+    if (verification.ok) await target.dropState(control);
     return summary(verification.ok, { sequences, verification, stopped: false });
   } finally {
     await control.end().catch(() => {});

@@ -63,7 +63,6 @@ export interface VerifyOptions {
   plan: LintPlan;
   /** Differing rows to list per table (default 20). */
   maxDifferences?: number;
-  jobs?: number;
   onTable?: (verdict: TableVerdict) => void;
 }
 
