@@ -8,7 +8,7 @@ import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySu
 import type { BinaryConverter } from './copy-binary.js';
 import type { Column } from './prisma-schema.js';
 import { q } from './pg-ddl.js';
-import { openSnapshot } from './snapshot.js';
+import { exactReadExpr, openSnapshot } from './snapshot.js';
 import { ChunkWriter, connect } from './target.js';
 import type { Range, TargetConfig } from './target.js';
 import { VsError, toVsError } from '../../shared/errors.js';
@@ -37,15 +37,6 @@ export type FromWorker =
   | { type: 'error'; code: string; message: string };
 
 const WRITE_PIECE = 256 * 1024;
-
-/**
- * How the copy reads a column. 64-bit integers that a JavaScript number would
- * round (BigInt columns, widened Ints, integers in Json) come as decimal text.
- */
-function readExpr(c: Column, widened: boolean): string {
-  const x = q(c.name);
-  return c.type === 'BigInt' || c.type === 'Json' || widened ? `CASE typeof(${x}) WHEN 'integer' THEN CAST(${x} AS TEXT) ELSE ${x} END` : x;
-}
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
@@ -81,10 +72,9 @@ async function main(): Promise<void> {
     const t = init.tables[range.table]!;
     const { convs, binary, quarantine, repairs } = tableFor(range.table);
     const n = t.columns.length;
-    const stmt = db.prepare(`SELECT rowid, ${t.columns.map((c) => readExpr(c, t.widened.includes(c.name))).join(', ')} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).raw(true);
-    // Plain numbers are much cheaper than bigint; the columns that can hold
-    // integers beyond 2^53 are read as text instead (readExpr).
-    stmt.safeIntegers(false);
+    const cols = t.columns.map((c) => exactReadExpr(c, t.widened.includes(c.name))).join(', ');
+    const stmt = db.prepare(`SELECT rowid, ${cols} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).raw(true);
+    stmt.safeIntegers(false); // see exactReadExpr
     const writer = new ChunkWriter(pg, t.name, t.columns.map((c) => c.name), range.lo, binary ? { header: BINARY_HEADER, trailer: BINARY_TRAILER } : null);
     const rows = new BinaryRows();
     let open = false;

@@ -76,6 +76,16 @@ export async function takeSnapshot(livePath: string, dest: string, onProgress?: 
   return { path: dest, sha256: await sha256File(dest), bytes, seconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * How to read a column when a statement reads integers as plain numbers (much
+ * cheaper than bigint): columns that can hold integers beyond 2^53 (BigInt,
+ * an Int widened to BIGINT, integers in Json) come as decimal text instead.
+ */
+export function exactReadExpr(c: { name: string; type: string }, widened: boolean): string {
+  const x = `"${c.name.replace(/"/g, '""')}"`;
+  return c.type === 'BigInt' || c.type === 'Json' || widened ? `CASE typeof(${x}) WHEN 'integer' THEN CAST(${x} AS TEXT) ELSE ${x} END AS ${x}` : x;
+}
+
 /** A read-only connection to a snapshot, integers as bigint, with the UTF-8 check the lint uses. */
 export function openSnapshot(path: string): Database.Database {
   const db = openReadOnly(path);

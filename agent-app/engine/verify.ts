@@ -16,7 +16,7 @@ import type { SqliteValue } from './convert.js';
 import type { LintPlan } from './lint.js';
 import { q } from './pg-ddl.js';
 import type { Column, Schema, Table } from './prisma-schema.js';
-import { sequenceMarks } from './snapshot.js';
+import { exactReadExpr, sequenceMarks } from './snapshot.js';
 import * as target from './target.js';
 import type { TargetConfig } from './target.js';
 
@@ -77,6 +77,7 @@ class TableVerifier {
   private readonly order: string;
   private readonly quarantine: Map<number, unknown>;
   private readonly repairs: Map<number, Map<string, SqliteValue>>;
+  private readonly readColumns: string;
   readonly differences: RowDifference[] = [];
   truncated = false;
 
@@ -91,6 +92,7 @@ class TableVerifier {
     this.order = this.pk.map((c) => q(c.name)).join(', ');
     this.quarantine = plan.quarantine.get(t.name) ?? new Map();
     this.repairs = plan.repairs.get(t.name) ?? new Map();
+    this.readColumns = t.columns.map((c) => exactReadExpr(c, plan.widened.has(`${t.name}.${c.name}`))).join(', ');
   }
 
   /** SQL for keys in [lo, hi): bytewise order for text on the PostgreSQL side. */
@@ -123,18 +125,12 @@ class TableVerifier {
     return this.pk.map((c) => String(row[c.name])).join('|');
   }
 
-  /**
-   * Source rows in key order. Plain numbers are much cheaper to read than
-   * bigint; columns that can hold integers beyond 2^53 come as text.
-   */
+  /** Source rows, in key order unless told otherwise; integers as plain numbers (see exactReadExpr). */
   private sourceRows(lo: Key | null, hi: Key | null, ordered = true): Iterable<Record<string, SqliteValue>> {
     const r = this.range(lo, hi, false);
-    const cols = this.t.columns
-      .map((c) => (c.type === 'BigInt' || c.type === 'Json' || c.type === 'Int' ? `CASE typeof(${q(c.name)}) WHEN 'integer' THEN CAST(${q(c.name)} AS TEXT) ELSE ${q(c.name)} END AS ${q(c.name)}` : q(c.name)))
-      .join(', ');
     // Key order walks the key's index and fetches rows at random; a sum over a
     // whole table needs no order, and a table scan is many times faster.
-    const stmt = this.db.prepare(`SELECT rowid AS __rowid, ${cols} FROM ${q(this.t.name)} ${r.where}${ordered ? ` ORDER BY ${this.order}` : ''}`);
+    const stmt = this.db.prepare(`SELECT rowid AS __rowid, ${this.readColumns} FROM ${q(this.t.name)} ${r.where}${ordered ? ` ORDER BY ${this.order}` : ''}`);
     stmt.safeIntegers(false);
     return stmt.iterate(...r.params.map((p) => (typeof p === 'bigint' ? String(p) : p))) as Iterable<Record<string, SqliteValue>>;
   }
