@@ -55,11 +55,10 @@ async function main(): Promise<void> {
     let p = prepared.get(name);
     if (p) return p;
     const t = init.tables[name]!;
-    const convs = t.columns.map((c) =>
-      converterFor(c, c.enumName ? new Set(t.enums[c.enumName]) : undefined, { linted: true, widened: t.widened.includes(c.name) }),
-    );
+    const facts = t.columns.map((c) => ({ labels: c.enumName ? new Set(t.enums[c.enumName]) : undefined, widened: t.widened.includes(c.name) }));
+    const convs = t.columns.map((c, i) => converterFor(c, facts[i]!.labels, { linted: true, widened: facts[i]!.widened }));
     const binary = t.columns.every(binarySupported)
-      ? t.columns.map((c, i) => binaryConverterFor(c, c.enumName ? new Set(t.enums[c.enumName]) : undefined, convs[i]!, t.widened.includes(c.name)))
+      ? t.columns.map((c, i) => binaryConverterFor(c, facts[i]!.labels, convs[i]!, facts[i]!.widened))
       : null;
     const index = new Map(t.columns.map((c, i) => [c.name, i]));
     const repairs = new Map(t.repairs.map(([rowid, cols]) => [rowid, new Map(cols.map(([c, v]) => [index.get(c)!, v]))]));

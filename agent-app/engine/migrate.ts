@@ -26,8 +26,7 @@ import type { Client } from 'pg';
 export type EngineEvent =
   | { type: 'step'; name: string; state: 'started' | 'finished' | 'skipped'; seconds?: number; detail?: string }
   | { type: 'table'; table: string; rowsDone: number; rowsTotal: number; bytesDone: number }
-  | { type: 'finding'; finding: Finding }
-  | { type: 'log'; message: string };
+  | { type: 'finding'; finding: Finding };
 
 export interface MigrateOptions {
   sqlitePath: string;

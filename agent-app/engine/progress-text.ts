@@ -36,11 +36,8 @@ export class ProgressPrinter {
     } else if (e.type === 'table') {
       this.tables.set(e.table, { done: e.rowsDone, total: e.rowsTotal, bytes: e.bytesDone });
       this.progress();
-    } else if (e.type === 'finding') {
-      // Listed together at the end of the lint.
-    } else {
-      this.line(`  ${e.message}`);
     }
+    // Findings are listed together at the end of the lint (findings()).
   }
 
   private progress(): void {
@@ -52,9 +49,9 @@ export class ProgressPrinter {
     let bytes = 0;
     for (const t of this.tables.values()) {
       done += t.done;
+      total += t.total;
       bytes += t.bytes;
     }
-    for (const t of this.tables.values()) total += t.total;
     const secs = (now - this.copyStarted) / 1000;
     const rate = secs > 0 ? bytes / secs : 0;
     const active = [...this.tables.entries()].filter(([, t]) => t.done < t.total).map(([n]) => n);

@@ -5,7 +5,7 @@
 // of every table with the last rowid committed in each, and which schema and
 // finishing steps are done. Each chunk of data commits in the same transaction
 // as its checkpoint, so a run killed at any point resumes without duplicates or
-// gaps. The schema is dropped once the database is complete.
+// gaps. The schema is dropped once the database is complete and verified equal.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
