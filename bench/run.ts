@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { generateFixture, FIXTURE_SCHEMA } from '../test/fixtures/generate.js';
 import { PgCluster } from '../test/harness/postgres.js';
-import { Sshd } from '../test/harness/sshd.js';
+import { Sshd, openLink } from '../test/harness/sshd.js';
 import { tempDir } from '../test/harness/system.js';
 import { readSchemaFile } from '../agent-app/engine/prisma-schema.js';
 import type { Schema } from '../agent-app/engine/prisma-schema.js';
@@ -27,9 +27,6 @@ import { converterFor } from '../agent-app/engine/convert.js';
 import { addForeignKey, addPrimaryKey, createEnum, createIndex, createTable, q } from '../agent-app/engine/pg-ddl.js';
 import { openSnapshot } from '../agent-app/engine/snapshot.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
-import { SshLink } from '../shared/ssh-link.js';
-import { parseHostKey } from '../shared/ssh-host-key.js';
-import { createLogger } from '../shared/logger.js';
 
 const CACHE = process.env['VSMIGRATE_BENCH_CACHE'] ?? '/var/tmp/vsmigrate-bench';
 const RUNS = Number(process.env['VSMIGRATE_BENCH_RUNS'] ?? 3);
@@ -102,25 +99,9 @@ async function main(): Promise<void> {
   const dir = tempDir('bench');
   const pg = await PgCluster.create('bench');
   const sshd = await Sshd.create('bench', [pg.port]);
-  const log = createLogger({ name: 'bench', level: 'warn', destination: createWriteStream(join(dir, 'bench.log')) as never });
-  const link = new SshLink({
-    host: '127.0.0.1',
-    port: sshd.port,
-    username: sshd.user,
-    privateKey: sshd.clientKey.privateKey,
-    hostKey: parseHostKey(sshd.hostKeyPublic),
-    forwards: [{ name: 'postgres', remoteHost: '127.0.0.1', remotePort: pg.port }],
-    keepaliveIntervalMs: 5000,
-    keepaliveCountMax: 3,
-    connectTimeoutMs: 10_000,
-    reconnectInitialMs: 500,
-    reconnectMaxMs: 5000,
-    log,
-  });
-  await link.start();
-  await link.waitUntilUp(15_000);
+  const link = await openLink(sshd, pg.port, join(dir, 'link.log'));
   const port = link.localPort('postgres');
-  const url = (db: string) => `postgresql://${pg.superuser}:${pg.password}@127.0.0.1:${port}/${db}`;
+  const url = (db: string) => pg.url(db, port);
   const pgEnv = { ...process.env, PGPASSWORD: pg.password, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: pg.superuser };
   const rows = Number(execFileSync('sqlite3', [FIXTURE, schema.tables.map((t) => `SELECT count(*) FROM ${q(t.name)};`).join('')], { encoding: 'utf8' }).trim().split('\n').reduce((a, n) => a + Number(n), 0));
   say(`fixture: ${rows} rows, ${(fileBytes / 1048576).toFixed(0)} MB; PostgreSQL ${pg.port} reached through sshd ${sshd.port} (local forward ${port}); ${RUNS} run(s) each`);

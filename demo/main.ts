@@ -6,7 +6,7 @@
 // the verification of every value. Everything lives in temporary directories
 // and on free ports; it cleans up after itself, so it can be run again and again.
 import { spawn } from 'node:child_process';
-import { createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, appStatus, cleanEnv } from '../test/harness/agents.js';
 import { pollUntil } from '../test/harness/proc.js';
@@ -17,9 +17,8 @@ import { parseSchema } from '../agent-app/engine/prisma-schema.js';
 import { migrate } from '../agent-app/engine/migrate.js';
 import { ProgressPrinter } from '../agent-app/engine/progress-text.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
-import { SshLink } from '../shared/ssh-link.js';
-import { parseHostKey } from '../shared/ssh-host-key.js';
-import { createLogger } from '../shared/logger.js';
+import type { SshLink } from '../shared/ssh-link.js';
+import { openLink } from '../test/harness/sshd.js';
 
 function step(text: string): () => void {
   const started = Date.now();
@@ -55,22 +54,7 @@ async function main(): Promise<number> {
     gen();
     await pair.pg.query('CREATE DATABASE visionsuit');
     const tunnel = step('opening an SSH link to the PostgreSQL host (pinned host key, forwarding only)');
-    link = new SshLink({
-      host: '127.0.0.1',
-      port: pair.sshd.port,
-      username: pair.sshd.user,
-      privateKey: pair.sshd.clientKey.privateKey,
-      hostKey: parseHostKey(pair.sshd.hostKeyPublic),
-      forwards: [{ name: 'postgres', remoteHost: '127.0.0.1', remotePort: pair.pg.port }],
-      keepaliveIntervalMs: 5000,
-      keepaliveCountMax: 3,
-      connectTimeoutMs: 10_000,
-      reconnectInitialMs: 500,
-      reconnectMaxMs: 5000,
-      log: createLogger({ name: 'demo-link', level: 'warn', destination: createWriteStream(join(pair.dir, 'link.log')) as never }),
-    });
-    await link.start();
-    await link.waitUntilUp(15_000);
+    link = await openLink(pair.sshd, pair.pg.port, join(pair.dir, 'link.log'));
     tunnel();
 
     process.stderr.write(`\nmigrating ${fx.rows} rows into database "visionsuit" through the link:\n`);
@@ -80,7 +64,7 @@ async function main(): Promise<number> {
       sqlitePath: fx.path,
       schema: parseSchema(schemaText, FIXTURE_SCHEMA),
       schemaText,
-      target: targetFromUrl(`postgresql://${pair.pg.superuser}:${encodeURIComponent(pair.pg.password)}@127.0.0.1:${link.localPort('postgres')}/visionsuit`),
+      target: targetFromUrl(pair.pg.url('visionsuit', link.localPort('postgres'))),
       workDir: join(pair.dir, 'run'),
       policies: [],
       replace: false,

@@ -6,10 +6,9 @@ import { call, checkHealth, loadContract, tokenMetadata } from '../../shared/grp
 import type { DbStatus__Output } from '../../proto/gen/vsmigrate/db/v1/DbStatus.js';
 import { VsError } from '../../shared/errors.js';
 import { startAgentDb } from '../harness/agents.js';
-import { PgCluster } from '../harness/postgres.js';
 import { pollUntil } from '../harness/proc.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 import type { AgentDbHandle } from '../harness/agents.js';
 
 const tracker = trackWith(test);
@@ -18,8 +17,7 @@ let client: InstanceType<ReturnType<typeof loadContract>['db']['vsmigrate']['db'
 
 test.before(async () => {
   const dir = tempDir('agent-db-auth');
-  const pg = await PgCluster.create('agent-db-auth');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('agent-db-auth', tracker);
   agentDb = await startAgentDb(dir, pg);
   tracker.addProcess(agentDb.proc);
   client = new (loadContract().db.vsmigrate.db.v1.AgentDb)(`127.0.0.1:${agentDb.port}`, grpc.credentials.createInsecure());

@@ -3,10 +3,9 @@
 import test from 'ava';
 import { startAgentDb, appStatus } from '../harness/agents.js';
 import { NotifySocket } from '../harness/notify.js';
-import { PgCluster } from '../harness/postgres.js';
 import { pollUntil } from '../harness/proc.js';
 import { binary, tempDir } from '../harness/system.js';
-import { startPair, trackWith } from '../harness/stage.js';
+import { startPair, startCluster, trackWith } from '../harness/stage.js';
 import * as grpc from '@grpc/grpc-js';
 import { checkHealth, loadContract, tokenMetadata } from '../../shared/grpc.js';
 
@@ -18,8 +17,7 @@ test.serial('agent-db: READY=1 once it answers, STOPPING=1 on SIGTERM, exit 0', 
   const dir = tempDir('lifecycle-db');
   const notify = await NotifySocket.create(dir);
   tracker.addProcess(notify.proc);
-  const pg = await PgCluster.create('lifecycle-db');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('lifecycle-db', tracker);
   const agentDb = await startAgentDb(dir, pg, { env: { NOTIFY_SOCKET: notify.path } });
   tracker.addProcess(agentDb.proc);
 
@@ -55,8 +53,7 @@ test.serial('agent-app: READY=1 after its socket serves, STOPPING=1 on SIGTERM, 
 
 test.serial('a second signal during the drain exits at once', async (t) => {
   const dir = tempDir('lifecycle-second');
-  const pg = await PgCluster.create('lifecycle-second');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('lifecycle-second', tracker);
   // A long drain budget, and a call held open so the drain has something to wait for.
   const agentDb = await startAgentDb(dir, pg, { config: { drainTimeoutMs: 60_000 } });
   tracker.addProcess(agentDb.proc);

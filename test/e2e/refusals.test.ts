@@ -3,10 +3,9 @@ import test from 'ava';
 import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, bundleFields, runProgram, cleanEnv, startAgentDb, writeBundle } from '../harness/agents.js';
-import { PgCluster } from '../harness/postgres.js';
 import { Sshd } from '../harness/sshd.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 
@@ -40,8 +39,7 @@ test('an unknown VS_* variable and an unknown flag are refused, naming them', as
 
 test('a pairing bundle with mode 0644 is refused, naming the file and chmod 600', async (t) => {
   const dir = tempDir('bundle-mode');
-  const pg = await PgCluster.create('bundle-mode');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('bundle-mode', tracker);
   const agentDb = await startAgentDb(dir, pg);
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create('bundle-mode', [agentDb.port, pg.port]);

@@ -9,7 +9,7 @@ import type { PgCluster } from './postgres.js';
 /** A 0600 file holding the URL of a database on the cluster (the password stays out of argv). */
 export function urlFile(dir: string, pg: PgCluster, database: string): string {
   const path = join(dir, `${database}.url`);
-  writeFileSync(path, `postgresql://${pg.superuser}:${encodeURIComponent(pg.password)}@127.0.0.1:${pg.port}/${database}\n`, { mode: 0o600 });
+  writeFileSync(path, `${pg.url(database)}\n`, { mode: 0o600 });
   return path;
 }
 

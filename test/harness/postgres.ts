@@ -76,6 +76,11 @@ export class PgCluster {
     this.proc = null;
   }
 
+  /** A URL of a database on this cluster (through another port, such as an SSH forward, when given). */
+  url(database: string, port = this.port): string {
+    return `postgresql://${this.superuser}:${encodeURIComponent(this.password)}@127.0.0.1:${port}/${database}`;
+  }
+
   client(database = 'postgres'): pg.Client {
     return new pg.Client({ host: '127.0.0.1', port: this.port, user: this.superuser, password: this.password, database });
   }

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { ManagedProcess, pollUntil, signalTree } from './proc.js';
 import { binary, canConnect, ensureSystemUser, freePort, isRoot, tempDir } from './system.js';
 import { userInfo } from 'node:os';
+import { createWriteStream } from 'node:fs';
+import { SshLink } from '../../shared/ssh-link.js';
+import { parseHostKey } from '../../shared/ssh-host-key.js';
+import { createLogger } from '../../shared/logger.js';
 
 export const TEST_SSH_USER = 'vsm-test-link';
 
@@ -109,4 +113,29 @@ export class Sshd {
   output(): string {
     return this.proc?.output() ?? '';
   }
+}
+
+/**
+ * An SSH link to this sshd with its client key and pinned host key, forwarding
+ * to one loopback port on the far side (as "postgres"), up before it returns.
+ * Its log goes to `logPath`.
+ */
+export async function openLink(sshd: Sshd, remotePort: number, logPath: string): Promise<SshLink> {
+  const link = new SshLink({
+    host: '127.0.0.1',
+    port: sshd.port,
+    username: sshd.user,
+    privateKey: sshd.clientKey.privateKey,
+    hostKey: parseHostKey(sshd.hostKeyPublic),
+    forwards: [{ name: 'postgres', remoteHost: '127.0.0.1', remotePort }],
+    keepaliveIntervalMs: 5000,
+    keepaliveCountMax: 3,
+    connectTimeoutMs: 10_000,
+    reconnectInitialMs: 500,
+    reconnectMaxMs: 5000,
+    log: createLogger({ name: 'link', level: 'warn', destination: createWriteStream(logPath) as never }),
+  });
+  await link.start();
+  await link.waitUntilUp(15_000);
+  return link;
 }

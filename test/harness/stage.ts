@@ -58,6 +58,13 @@ export function trackWith(test: { afterEach: { always: (fn: (t: ExecutionContext
   return tracker;
 }
 
+/** A PostgreSQL cluster for a test, stopped with the rest at the end. */
+export async function startCluster(label: string, tracker: Tracker): Promise<PgCluster> {
+  const pg = await PgCluster.create(label);
+  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  return pg;
+}
+
 export interface Pair {
   dir: string;
   pg: PgCluster;
@@ -73,8 +80,7 @@ export async function startPair(
   options: { hostKey?: string; agentAppEnv?: Record<string, string>; agentDbEnv?: Record<string, string>; waitAgentApp?: boolean } = {},
 ): Promise<Pair> {
   const dir = tempDir(label);
-  const pg = await PgCluster.create(label);
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster(label, tracker);
   const agentDb = await startAgentDb(dir, pg, { env: options.agentDbEnv });
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create(label, [agentDb.port, pg.port]);

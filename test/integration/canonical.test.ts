@@ -5,15 +5,14 @@ import test from 'ava';
 import { canonicalSql, canonicalValue, rowHash, rowText, rowTextSql, rowHashSql } from '../../agent-app/engine/canonical.js';
 import type { Column } from '../../agent-app/engine/prisma-schema.js';
 import type { SqliteValue } from '../../agent-app/engine/convert.js';
-import { PgCluster } from '../harness/postgres.js';
-import { trackWith } from '../harness/stage.js';
+import type { PgCluster } from '../harness/postgres.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 let pg: PgCluster;
 
 test.before(async () => {
-  pg = await PgCluster.create('canonical');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  pg = await startCluster('canonical', tracker);
 });
 
 const col = (type: Column['type']): Column => ({ name: 'v', type, required: false, updatedAt: false });

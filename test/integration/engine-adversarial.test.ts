@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import type { GenerateResult } from '../fixtures/generate.js';
-import { PgCluster } from '../harness/postgres.js';
+import type { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 let pg: PgCluster;
@@ -18,8 +18,7 @@ let fx: GenerateResult;
 
 test.before(async () => {
   dir = tempDir('adversarial');
-  pg = await PgCluster.create('adversarial');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  pg = await startCluster('adversarial', tracker);
   await pg.query('CREATE DATABASE strict');
   await pg.query('CREATE DATABASE lenient');
   fx = await generateFixture('adversarial', join(dir, 'adversarial.db'));

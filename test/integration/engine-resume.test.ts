@@ -4,19 +4,17 @@ import test from 'ava';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import { BIN, cleanEnv } from '../harness/agents.js';
-import { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, tableDigests, urlFile } from '../harness/engine.js';
 import { ManagedProcess, pollUntil } from '../harness/proc.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 import { readSchemaFile } from '../../agent-app/engine/prisma-schema.js';
 
 const tracker = trackWith(test);
 
 test('SIGKILL mid-copy twice and during the index build, then resume: equal to a clean run', async (t) => {
   const dir = tempDir('resume');
-  const pg = await PgCluster.create('resume');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('resume', tracker);
   await pg.query('CREATE DATABASE clean');
   await pg.query('CREATE DATABASE resumed');
   const fx = await generateFixture('medium', join(dir, 'medium.db'));

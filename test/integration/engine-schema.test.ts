@@ -6,10 +6,10 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
-import { PgCluster } from '../harness/postgres.js';
+import type { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 let pg: PgCluster;
@@ -18,8 +18,7 @@ let migrationSql: string;
 
 test.before(async () => {
   dir = tempDir('engine-schema');
-  pg = await PgCluster.create('engine-schema');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  pg = await startCluster('engine-schema', tracker);
   await pg.query('CREATE DATABASE loaded');
   await pg.query('CREATE DATABASE baseline');
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));

@@ -4,17 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
-import { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 
 test('a non-empty target is refused, then replaced with --replace after a pg_dump backup', async (t) => {
   const dir = tempDir('engine-target');
-  const pg = await PgCluster.create('engine-target');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('engine-target', tracker);
   await pg.query('CREATE DATABASE busy');
   await pg.query(`CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious VALUES (1, 'keep me')`, [], 'busy');
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));

@@ -5,10 +5,9 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 
@@ -107,8 +106,7 @@ const READ_AMOUNT = `SELECT id, d::text AS d FROM "Amount"`;
 
 test('each type and encoding reads back as expected, with TZ far from UTC', async (t) => {
   const dir = tempDir('fidelity');
-  const pg = await PgCluster.create('fidelity');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  const pg = await startCluster('fidelity', tracker);
   await pg.query('CREATE DATABASE fidelity');
   const sqlite = join(dir, 'dev.db');
   const db = new Database(sqlite);

@@ -6,11 +6,11 @@ import test from 'ava';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import type { GenerateResult } from '../fixtures/generate.js';
-import { PgCluster } from '../harness/postgres.js';
+import type { PgCluster } from '../harness/postgres.js';
 import { migrateLocal, urlFile } from '../harness/engine.js';
 import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
 import { tempDir } from '../harness/system.js';
-import { trackWith } from '../harness/stage.js';
+import { startCluster, trackWith } from '../harness/stage.js';
 
 const tracker = trackWith(test);
 let pg: PgCluster;
@@ -19,8 +19,7 @@ let fx: GenerateResult;
 
 test.before(async () => {
   dir = tempDir('verify');
-  pg = await PgCluster.create('verify');
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  pg = await startCluster('verify', tracker);
   await pg.query('CREATE DATABASE clean');
   fx = await generateFixture('medium', join(dir, 'medium.db'));
   const r = await migrateLocal(['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'clean'), '--work-dir', join(dir, 'work'), '--json']);
