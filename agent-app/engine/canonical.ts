@@ -14,8 +14,9 @@
 //
 // A row is its fields as `<octets>:<text>` (NULL as `~`) joined by commas, and
 // its hash the first 64 bits of the md5 of that, as a signed integer.
-import { createHash } from 'node:crypto';
-import { LosslessNumber, isLosslessNumber, parse as parseLossless } from 'lossless-json';
+import { hash } from 'node:crypto';
+import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
+import type { LosslessNumber } from 'lossless-json';
 import type { Column } from './prisma-schema.js';
 import { msToTimestamp, parseDateText } from './convert.js';
 import type { SqliteValue } from './convert.js';
@@ -66,43 +67,59 @@ function jsonString(s: string): string {
   return out + '"';
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** jsonb orders object keys by length in bytes, then bytewise. */
 function jsonbKeyOrder(a: string, b: string): number {
+  // For ASCII keys, length and code-unit order are byte length and byte order.
+  if (!NON_ASCII.test(a) && !NON_ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length - bb.length || Buffer.compare(ab, bb);
 }
 
-function jsonbText(v: unknown): string {
+/** jsonb's text of a parsed document; `number` prints a number as numeric would. */
+function jsonbText(v: unknown, number: (n: unknown) => string): string {
   if (v === null) return 'null';
-  if (v === true) return 'true';
-  if (v === false) return 'false';
-  if (isLosslessNumber(v)) return numericText(v.value);
-  if (typeof v === 'string') return jsonString(v);
-  if (Array.isArray(v)) return `[${v.map(jsonbText).join(', ')}]`;
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'string':
+      return jsonString(v);
+    case 'number':
+      return number(v);
+  }
+  if (isLosslessNumber(v)) return number(v);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ', ' : '') + jsonbText(v[i], number);
+    return out + ']';
+  }
   const obj = v as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .sort(jsonbKeyOrder)
-    .map((k) => `${jsonString(k)}: ${jsonbText(obj[k])}`)
-    .join(', ')}}`;
+  const keys = Object.keys(obj).sort(jsonbKeyOrder);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i ? ', ' : ''}${jsonString(keys[i]!)}: ${jsonbText(obj[keys[i]!], number)}`;
+  return out + '}';
 }
 
 // A number literal that a double would print differently from PostgreSQL's
 // numeric: an exponent, trailing zeros in a fraction, many digits, or a tiny value.
 const RISKY_NUMBER = /\d[eE]|\.\d*0(?![\d.])|\d{16,}|\.0{5,}/;
-const asNumericText = (_k: string, v: unknown) => (typeof v === 'number' ? new LosslessNumber(String(v)) : v);
+const losslessText = (n: unknown) => (typeof n === 'number' ? numericText(String(n)) : numericText((n as LosslessNumber).value));
 
 /** JSON text as PostgreSQL prints the jsonb it becomes (keys ordered, last duplicate wins). */
 export function canonicalJson(text: string): string {
-  // The native parser is many times faster; it is exact unless a number literal is risky.
-  if (!RISKY_NUMBER.test(text)) return jsonbText(JSON.parse(text, asNumericText));
+  // The native parser is many times faster. Without a risky literal, a double
+  // prints every number exactly as its literal (String(-0) is '0', as numeric's).
+  if (!RISKY_NUMBER.test(text)) return jsonbText(JSON.parse(text), String);
   try {
-    return jsonbText(parseLossless(text));
+    return jsonbText(parseLossless(text), losslessText);
   } catch (err) {
     // lossless-json refuses duplicate keys; jsonb keeps the last. JSON.parse does
     // too, at the price of numbers passing through doubles in that rare document.
     if (!(err instanceof SyntaxError && /Duplicate key/.test(err.message))) throw err;
-    return jsonbText(JSON.parse(text, asNumericText));
+    return jsonbText(JSON.parse(text), losslessText);
   }
 }
 
@@ -168,7 +185,12 @@ export function canonicalSql(c: Column, alias = ''): string {
 }
 
 export function rowText(fields: Array<string | null>): string {
-  return fields.map((f) => (f === null ? '~' : `${Buffer.byteLength(f)}:${f}`)).join(',');
+  let out = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    out += `${i ? ',' : ''}${f === null ? '~' : `${Buffer.byteLength(f)}:${f}`}`;
+  }
+  return out;
 }
 
 /** The SQL expression of a row's canonical text. */
@@ -178,7 +200,7 @@ export function rowTextSql(columns: Column[], alias = ''): string {
 
 /** First 64 bits of md5, signed: summed per table, order does not matter. */
 export function rowHash(text: string): bigint {
-  return createHash('md5').update(text).digest().readBigInt64BE(0);
+  return BigInt.asIntN(64, BigInt(`0x${hash('md5', text, 'hex').slice(0, 16)}`));
 }
 
 export function rowHashSql(columns: Column[], alias = ''): string {

@@ -1,7 +1,8 @@
 // Verification names what differs: one changed value per Prisma type (a
 // DateTime off by 1 ms among them), rows deleted, added or re-keyed, a
 // sequence set back, an index dropped — and says "equal" for a JSON key-order
-// change, which is not a change of value.
+// change, which is not a change of value. Serial: the tests copy the migrated
+// database as a template, which no other connection may hold open.
 import test from 'ava';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
@@ -11,11 +12,17 @@ import { migrateLocal, urlFile } from '../harness/engine.js';
 import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
+import { readSchemaFile } from '../../agent-app/engine/prisma-schema.js';
+import { lintSnapshot } from '../../agent-app/engine/lint.js';
+import { openSnapshot } from '../../agent-app/engine/snapshot.js';
+import { targetFromUrl } from '../../agent-app/engine/target.js';
+import { verify } from '../../agent-app/engine/verify.js';
 
 const tracker = trackWith(test);
 let pg: PgCluster;
 let dir: string;
 let fx: GenerateResult;
+let migrated: { verification: Report };
 
 test.before(async () => {
   dir = tempDir('verify');
@@ -24,11 +31,12 @@ test.before(async () => {
   fx = await generateFixture('medium', join(dir, 'medium.db'));
   const r = await migrateLocal(['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'clean'), '--work-dir', join(dir, 'work'), '--json']);
   if (r.code !== 0) throw new Error(`migrate-local failed:\n${r.stderr}`);
+  migrated = JSON.parse(r.stdout) as { verification: Report };
 });
 
 interface Report {
   ok: boolean;
-  tables: Array<{ table: string; equal: boolean; rows: { source: number; target: number }; differences: Array<{ key: string; kind: string; columns?: Array<{ column: string; source: string | null; target: string | null }> }> }>;
+  tables: Array<{ table: string; equal: boolean; summedFrom: string; checksum: { source: string; target: string }; rows: { source: number; target: number }; differences: Array<{ key: string; kind: string; columns?: Array<{ column: string; source: string | null; target: string | null }> }> }>;
   checks: Array<{ name: string; ok: boolean; detail: string }>;
 }
 
@@ -41,16 +49,46 @@ async function verifyCopy(name: string, mutate: string[]): Promise<{ code: numbe
 
 const first = async (sql: string) => (await pg.query<{ id: string }>(sql, [], 'clean'))[0]!.id;
 
-test('the migration of the medium fixture verified equal, and verify-local agrees', async (t) => {
+test.serial('the migration of the medium fixture verified equal, and verify-local agrees', async (t) => {
   const r = await verifyCopy('untouched', []);
   t.is(r.code, 0, r.stderr);
   t.true(r.report.ok);
   t.is(r.report.tables.length, 30);
   t.true(r.report.tables.every((x) => x.equal));
   t.is(r.report.tables.reduce((n, x) => n + x.rows.target, 0), fx.rows);
+  // The migration summed the SQLite side while copying; verify-local read the
+  // snapshot again. Both found the same sums, table by table.
+  t.true(migrated.verification.tables.every((x) => x.equal && x.summedFrom === 'copy'));
+  t.true(r.report.tables.every((x) => x.summedFrom === 'snapshot'));
+  t.deepEqual(
+    r.report.tables.map((x) => `${x.table} ${x.checksum.source}`),
+    migrated.verification.tables.map((x) => `${x.table} ${x.checksum.source}`),
+  );
 });
 
-test('one changed value per type is named by row and column; a key-order change is not a change', async (t) => {
+test.serial('sums from the copy that miss rows or disagree with the server are not trusted', async (t) => {
+  const schema = await readSchemaFile(FIXTURE_SCHEMA);
+  const db = openSnapshot(fx.path);
+  try {
+    const lint = lintSnapshot(db, schema, []);
+    const hex = (h: string) => (h.startsWith('-') ? -BigInt(`0x${h.slice(1)}`) : BigInt(`0x${h}`));
+    const real = new Map(migrated.verification.tables.map((x) => [x.table, { n: x.rows.source, sum: hex(x.checksum.source) }]));
+    const sums = new Map(real);
+    sums.set('User', { n: real.get('User')!.n - 1, sum: real.get('User')!.sum });
+    sums.set('Notification', { n: real.get('Notification')!.n, sum: real.get('Notification')!.sum + 1n });
+    await pg.query('CREATE DATABASE summed TEMPLATE clean');
+    const report = await verify({ db, schema, target: targetFromUrl(pg.url('summed')), plan: lint.plan, sourceSums: sums });
+    t.true(report.ok);
+    const from = new Map(report.tables.map((x) => [x.table, x.summedFrom]));
+    t.is(from.get('User'), 'snapshot');
+    t.is(from.get('Notification'), 'snapshot');
+    t.is(from.get('ImageAsset'), 'copy');
+  } finally {
+    db.close();
+  }
+});
+
+test.serial('one changed value per type is named by row and column; a key-order change is not a change', async (t) => {
   const ids = {
     date: await first(`SELECT id FROM "ImageAsset" ORDER BY id LIMIT 1 OFFSET 10`),
     bool: await first(`SELECT id FROM "User" ORDER BY id LIMIT 1 OFFSET 3`),
@@ -95,7 +133,7 @@ test('one changed value per type is named by row and column; a key-order change 
   t.true(r.report.tables.find((x) => x.table === 'Notification')!.differences.every((d) => d.key !== ids.jsonOrder), 'key order is not a value change');
 });
 
-test('a deleted row, an extra row and a changed primary key are named', async (t) => {
+test.serial('a deleted row, an extra row and a changed primary key are named', async (t) => {
   const like = (await pg.query<{ userId: string; imageId: string }>(`SELECT "userId", "imageId" FROM "ImageLike" ORDER BY 1, 2 LIMIT 1 OFFSET 100`, [], 'clean'))[0]!;
   const keyword = await first(`SELECT id FROM "SafetyKeyword" ORDER BY id LIMIT 1`);
   const r = await verifyCopy('rows', [
@@ -111,7 +149,7 @@ test('a deleted row, an extra row and a changed primary key are named', async (t
   t.deepEqual(r.report.tables.find((x) => x.table === 'ImageLike')!.rows, { source: 8000, target: 7999 });
 });
 
-test('a sequence set below the highest id and a dropped index are reported', async (t) => {
+test.serial('a sequence set below the highest id and a dropped index are reported', async (t) => {
   const r = await verifyCopy('catalog', [`SELECT setval('"GeneratorQueueBlock_id_seq"', 3)`, `DROP INDEX "Notification_userId_readAt_idx"`]);
   t.is(r.code, 1);
   t.true(r.report.tables.every((x) => x.equal), 'the data itself is equal');
