@@ -1,11 +1,7 @@
 // A copy worker (one per core, in a worker thread): reads rowid ranges of the
 // snapshot, converts each value with the column's converter, and streams them
-// into PostgreSQL with COPY, committing a checkpoint with every chunk. The
-// checkpoint also carries the sum of the chunk's row hashes (canonical.ts),
-// taken from the same snapshot values, which the verification compares with
-// the sums PostgreSQL computes from what it stored.
+// into PostgreSQL with COPY, committing a checkpoint with every chunk.
 import { parentPort, workerData } from 'node:worker_threads';
-import { canonicalValue, rowHash, rowText } from './canonical.js';
 import { Rejection, converterFor } from './convert.js';
 import type { ColumnConverter, SqliteValue } from './convert.js';
 import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySupported } from './copy-binary.js';
@@ -87,8 +83,6 @@ async function main(): Promise<void> {
     let pieceChars = 0;
     let chunkRows = 0;
     let chunkBytes = 0;
-    let chunkHash = 0n;
-    const fields: Array<string | null> = new Array(n);
     let lastRowid = range.lastRowid;
     const flushPiece = async () => {
       if (binary) {
@@ -109,12 +103,11 @@ async function main(): Promise<void> {
       new VsError('VS_ERR_COPY_FAILED', `${t.name} rowid ${rowid}, column ${t.columns[i]!.name}: ${r.rule} (${r.excerpt}) was not caught by the lint`);
     const commit = async () => {
       await flushPiece();
-      await writer.commit(lastRowid, chunkRows, chunkBytes, chunkHash);
+      await writer.commit(lastRowid, chunkRows, chunkBytes);
       port.postMessage({ type: 'progress', table: t.name, lo: range.lo, rows: chunkRows, bytes: chunkBytes } satisfies FromWorker);
       open = false;
       chunkRows = 0;
       chunkBytes = 0;
-      chunkHash = 0n;
     };
     const last = n - 1;
     for (const row of stmt.iterate(range.lastRowid, range.hi) as Iterable<SqliteValue[]>) {
@@ -126,23 +119,20 @@ async function main(): Promise<void> {
       lastRowid = rowid;
       if (quarantine.size > 0 && quarantine.has(rowid)) continue;
       const fix = repairs.size > 0 ? repairs.get(rowid) : undefined;
-      if (fix) for (const [i, v] of fix) row[i + 1] = v;
       if (binary) {
         rows.row(n);
         for (let i = 0; i < n; i++) {
-          const r = binary[i]!(row[i + 1]!, rows);
+          const r = binary[i]!(fix?.has(i) ? fix.get(i)! : row[i + 1]!, rows);
           if (r) throw fail(i, rowid, r);
         }
       } else {
         for (let i = 0; i < n; i++) {
-          const out = convs[i]!(row[i + 1]!);
+          const out = convs[i]!(fix?.has(i) ? fix.get(i)! : row[i + 1]!);
           if (typeof out !== 'string') throw fail(i, rowid, out);
           parts.push(out, i === last ? '\n' : '\t');
           pieceChars += out.length + 1;
         }
       }
-      for (let i = 0; i < n; i++) fields[i] = canonicalValue(t.columns[i]!, row[i + 1]!);
-      chunkHash += rowHash(rowText(fields));
       chunkRows++;
       if ((binary ? rows.off : pieceChars) >= WRITE_PIECE) {
         await flushPiece();

@@ -97,8 +97,6 @@ export interface Range {
   lastRowid: number;
   rows: number;
   bytes: number;
-  /** The sum of the committed rows' hashes (canonical.ts), computed from the snapshot as they were copied. */
-  hashSum: bigint;
 }
 
 /** Create the state schema, the enums and bare tables, and the ranges: one transaction. */
@@ -109,7 +107,7 @@ export async function createRun(c: pg.Client, run: RunIdentity, ddl: NamedStatem
     await c.query(`CREATE TABLE ${q(STATE)}.run (source_sha256 text NOT NULL, schema_sha256 text NOT NULL, plan_sha256 text NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`);
     await c.query(`INSERT INTO ${q(STATE)}.run (source_sha256, schema_sha256, plan_sha256) VALUES ($1, $2, $3)`, [run.sourceSha256, run.schemaSha256, run.planSha256]);
     await c.query(`CREATE TABLE ${q(STATE)}.range (tbl text NOT NULL, lo bigint NOT NULL, hi bigint NOT NULL, last_rowid bigint NOT NULL,
-      rows bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL DEFAULT 0, hash_sum numeric NOT NULL DEFAULT 0, PRIMARY KEY (tbl, lo))`);
+      rows bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL DEFAULT 0, PRIMARY KEY (tbl, lo))`);
     await c.query(`CREATE TABLE ${q(STATE)}.done (step text PRIMARY KEY, finished_at timestamptz NOT NULL DEFAULT now())`);
     for (const s of ddl) await c.query(s.sql);
     for (const r of ranges) await c.query(`INSERT INTO ${q(STATE)}.range (tbl, lo, hi, last_rowid) VALUES ($1, $2, $3, $4)`, [r.table, r.lo, r.hi, r.lo - 1]);
@@ -121,18 +119,8 @@ export async function createRun(c: pg.Client, run: RunIdentity, ddl: NamedStatem
 }
 
 export async function readRanges(c: pg.Client): Promise<Range[]> {
-  const r = await c.query<{ tbl: string; lo: string; hi: string; last_rowid: string; rows: string; bytes: string; hash_sum: string }>(
-    `SELECT tbl, lo, hi, last_rowid, rows, bytes, hash_sum::text AS hash_sum FROM ${q(STATE)}.range ORDER BY tbl, lo`,
-  );
-  return r.rows.map((x) => ({
-    table: x.tbl,
-    lo: Number(x.lo),
-    hi: Number(x.hi),
-    lastRowid: Number(x.last_rowid),
-    rows: Number(x.rows),
-    bytes: Number(x.bytes),
-    hashSum: BigInt(x.hash_sum),
-  }));
+  const r = await c.query<{ tbl: string; lo: string; hi: string; last_rowid: string; rows: string; bytes: string }>(`SELECT * FROM ${q(STATE)}.range ORDER BY tbl, lo`);
+  return r.rows.map((x) => ({ table: x.tbl, lo: Number(x.lo), hi: Number(x.hi), lastRowid: Number(x.last_rowid), rows: Number(x.rows), bytes: Number(x.bytes) }));
 }
 
 export async function doneSteps(c: pg.Client): Promise<Set<string>> {
@@ -245,21 +233,20 @@ export class ChunkWriter {
     }
   }
 
-  /** End the COPY and commit it with the checkpoint (rows, bytes and the sum of row hashes are this chunk's). */
-  async commit(lastRowid: number, rows: number, bytes: number, hashSum: bigint): Promise<void> {
+  /** End the COPY and commit it with the checkpoint (rows and bytes are this chunk's). */
+  async commit(lastRowid: number, rows: number, bytes: number): Promise<void> {
     if (this.binary) await this.write(this.binary.trailer);
     const stream = this.stream!;
     this.stream = null;
     try {
       stream.end();
       await finished(stream);
-      await this.c.query(`UPDATE ${q(STATE)}.range SET last_rowid = $3, rows = rows + $4, bytes = bytes + $5, hash_sum = hash_sum + $6 WHERE tbl = $1 AND lo = $2`, [
+      await this.c.query(`UPDATE ${q(STATE)}.range SET last_rowid = $3, rows = rows + $4, bytes = bytes + $5 WHERE tbl = $1 AND lo = $2`, [
         this.table,
         this.rangeLo,
         lastRowid,
         rows,
         bytes,
-        hashSum.toString(),
       ]);
       await this.c.query('COMMIT');
     } catch (err) {

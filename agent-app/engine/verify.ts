@@ -1,10 +1,7 @@
 // Verification: every value on the PostgreSQL side must equal the converted
 // value from the SQLite snapshot. Per table, the row count and the sum of row
 // hashes (canonical.ts) are computed on both sides, the PostgreSQL side by SQL
-// on the server. The source side's sums are those the copy workers took from
-// the snapshot as they copied (checkpointed with each chunk) when they cover
-// every row and agree with the server; otherwise, and for bisection, they are
-// computed from the snapshot here. When they differ, the primary-key range is split and the
+// on the server, on as many connections as the server has cores. When they differ, the primary-key range is split and the
 // halves compared again until the differing rows are found (like data-diff);
 // then their columns are compared and named. Keys are ordered as SQLite orders
 // them (bytewise), which is PostgreSQL's COLLATE "C".
@@ -39,8 +36,6 @@ export interface TableVerdict {
   table: string;
   rows: { source: number; target: number };
   checksum: { source: string; target: string };
-  /** Where the source side's sum came from: the copy's checkpoints, or a pass over the snapshot. */
-  summedFrom: 'copy' | 'snapshot';
   equal: boolean;
   seconds: number;
   differences: RowDifference[];
@@ -70,8 +65,6 @@ export interface VerifyOptions {
   maxDifferences?: number;
   /** Connections summing tables at once (default 2). */
   parallel?: number;
-  /** The source side's sums from the copy's checkpoints; tables without them are summed from the snapshot. */
-  sourceSums?: SourceSums;
   onTable?: (verdict: TableVerdict) => void;
 }
 
@@ -268,9 +261,6 @@ async function catalogChecks(pg: Client, db: Database.Database, schema: Schema):
   return checks;
 }
 
-/** Per-table sums computed from the snapshot while the rows were copied (the run's checkpoints). */
-export type SourceSums = ReadonlyMap<string, { n: number; sum: bigint }>;
-
 export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const lanes = Math.max(1, opts.parallel ?? 2);
@@ -278,8 +268,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   try {
     for (let i = 0; i < lanes; i++) conns.push(await target.connect(opts.target));
     // Biggest tables first, one per connection, so the server's cores share the sums.
-    const rows = new Map(opts.schema.tables.map((t) => [t.name, (opts.db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: bigint }).n]));
-    const queue = [...opts.schema.loadOrder].sort((a, b) => Number(rows.get(b)! - rows.get(a)!));
+    const rows = new Map(opts.schema.tables.map((t) => [t.name, Number((opts.db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: bigint | number }).n)]));
+    const queue = [...opts.schema.loadOrder].sort((a, b) => rows.get(b)! - rows.get(a)!);
     const verdicts = new Map<string, TableVerdict>();
     const lane = async (pg: Client) => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
@@ -287,21 +277,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
         const t0 = Date.now();
         const v = new TableVerifier(t, opts.db, pg, opts.plan, opts.maxDifferences ?? 20);
         const pending = v.targetSum(null, null);
-        // Sums taken during the copy stand for the snapshot only when they
-        // cover every row it holds (quarantined rows aside) and agree with the
-        // server; otherwise the snapshot is summed again, and that decides.
-        const kept = Number(rows.get(name)!) - (opts.plan.quarantine.get(name)?.size ?? 0);
-        const copied = opts.sourceSums?.get(name);
-        let s = copied && copied.n === kept ? copied : v.sourceSum(null, null);
+        // The server sums while this thread sums the snapshot.
+        const s = v.sourceSum(null, null);
         const tg = await pending;
-        if (s === copied && (s.n !== tg.n || s.sum !== tg.sum)) s = v.sourceSum(null, null);
         const equal = s.n === tg.n && s.sum === tg.sum;
         if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
         const verdict: TableVerdict = {
           table: name,
           rows: { source: s.n, target: tg.n },
           checksum: { source: s.sum.toString(16), target: tg.sum.toString(16) },
-          summedFrom: s === copied ? 'copy' : 'snapshot',
           equal,
           seconds: (Date.now() - t0) / 1000,
           differences: v.differences,
