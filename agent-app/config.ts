@@ -1,8 +1,7 @@
 // agent-app's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-
-const ms = (def: number, description: string) => z.number().int().min(0).default(def).describe(description);
+import { LinkTimingsSchema, ms } from '../shared/config.js';
 
 export const AgentAppConfigSchema = z.strictObject({
   socketPath: z.string().default('/run/visionsuit-agent-app/vsctl.sock').describe('unix socket vsctl talks to (mode 0660, its directory 0750)'),
@@ -13,15 +12,8 @@ export const AgentAppConfigSchema = z.strictObject({
   drainTimeoutMs: ms(10_000, 'how long SIGTERM may take to drain in-flight work'),
   agentDbPollMs: ms(2_000, 'how often agent-db health is checked through the link'),
   callTimeoutMs: ms(10_000, 'deadline of calls to agent-db'),
-  link: z
-    .strictObject({
-      keepaliveIntervalMs: ms(5_000, 'SSH keepalive interval'),
-      keepaliveCountMax: z.number().int().min(1).default(3).describe('unanswered keepalives before the link is declared down'),
-      connectTimeoutMs: ms(10_000, 'SSH connect and handshake timeout'),
-      reconnectInitialMs: ms(500, 'first reconnect delay; doubles after each failure'),
-      reconnectMaxMs: ms(30_000, 'longest reconnect delay'),
-    })
-    .prefault({}),
+  connectorHealthUrl: z.string().default('http://127.0.0.1:6433/healthz').describe("the external connector's HTTP health, shown by vsctl status"),
+  link: LinkTimingsSchema,
 });
 
 export type AgentAppConfig = z.output<typeof AgentAppConfigSchema>;

@@ -1,6 +1,7 @@
 import type { AppStatus } from '../proto/gen/vsmigrate/app/v1/AppStatus.js';
 import type { LinkStatus } from '../proto/gen/vsmigrate/app/v1/LinkStatus.js';
 import type { AgentDbView } from '../proto/gen/vsmigrate/app/v1/AgentDbView.js';
+import type { ConnectorStatus } from '../proto/gen/vsmigrate/app/v1/ConnectorStatus.js';
 import { VsError, toVsError } from '../shared/errors.js';
 import type { Pairing } from '../shared/bundle.js';
 import type { SshLink } from '../shared/ssh-link.js';
@@ -14,6 +15,8 @@ export interface StatusSources {
   pairing: Pairing | null;
   link: SshLink | null;
   agentDb: AgentDbClient | null;
+  /** The external connector's HTTP health (its JSON body carries route and activity). */
+  connectorHealthUrl: string;
 }
 
 function linkStatus(s: StatusSources): LinkStatus {
@@ -44,12 +47,41 @@ async function agentDbView(s: StatusSources): Promise<AgentDbView> {
   }
 }
 
+interface ConnectorHealth {
+  status: string;
+  route: string | null;
+  listen: string;
+  activity: { openConnections: number; bytesToServer: number; bytesToClient: number; lastRouteChange: string | null; lastError: { at: string; message: string } | null };
+}
+
+/** The connector's own health answer; not configured when nothing answers there. */
+async function connectorStatus(url: string): Promise<ConnectorStatus> {
+  let h: ConnectorHealth;
+  try {
+    // 503 is an answer too: the body says why.
+    h = (await (await fetch(url, { signal: AbortSignal.timeout(1_000) })).json()) as ConnectorHealth;
+  } catch {
+    return { configured: false };
+  }
+  return {
+    configured: true,
+    status: h.status,
+    route: h.route ?? 'none',
+    listen: h.listen,
+    openConnections: h.activity.openConnections,
+    bytesToServer: h.activity.bytesToServer,
+    bytesToClient: h.activity.bytesToClient,
+    lastRouteChange: h.activity.lastRouteChange ?? '',
+    ...(h.activity.lastError ? { lastError: new VsError('VS_ERR_CONNECTOR_ROUTE', `${h.activity.lastError.message} (at ${h.activity.lastError.at})`).toInfo() } : {}),
+  };
+}
+
 /** agent-app's status: itself, the link, and agent-db's and PostgreSQL's facts read through it now. */
 export async function getStatus(s: StatusSources): Promise<AppStatus> {
   return {
     agent: { version: s.version, state: s.lifecycleState, uptimeSeconds: s.uptimeSeconds, paired: s.pairing !== null, runDir: s.runDir },
     link: linkStatus(s),
     agentDb: await agentDbView(s),
-    connector: { configured: false },
+    connector: await connectorStatus(s.connectorHealthUrl),
   };
 }

@@ -11,7 +11,7 @@ import { createNotifier } from '../shared/notify.js';
 import { bind, shutdownServer } from '../shared/grpc.js';
 import { readBundleFile } from '../shared/bundle.js';
 import type { Pairing } from '../shared/bundle.js';
-import { SshLink } from '../shared/ssh-link.js';
+import { SshLink, pairingEndpoint } from '../shared/ssh-link.js';
 import { VsError } from '../shared/errors.js';
 import { configReference, fail, resolveProgramConfig } from '../shared/program.js';
 import { productVersion } from '../shared/version.js';
@@ -99,16 +99,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       pairing,
       link,
       agentDb,
+      connectorHealthUrl: config.connectorHealthUrl,
     }),
   });
 
   if (pairing) {
     link = new SshLink({
-      host: pairing.ssh.host,
-      port: pairing.ssh.port,
-      username: pairing.ssh.user,
-      privateKey: pairing.ssh.privateKey,
-      hostKey: pairing.ssh.hostKey,
+      ...pairingEndpoint(pairing),
       forwards: [
         { name: 'agent-db', remoteHost: '127.0.0.1', remotePort: pairing.agentDb.port },
         { name: 'postgres', remoteHost: pairing.postgres.internalHost, remotePort: pairing.postgres.port },

@@ -1,8 +1,7 @@
 // agent-db's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-
-const ms = (def: number, description: string) => z.number().int().min(0).default(def).describe(description);
+import { ms } from '../shared/config.js';
 
 export const AgentDbConfigSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(7431).describe('gRPC port; agent-db binds 127.0.0.1 only'),

@@ -206,3 +206,17 @@ export function splitConfigArgs(argv: readonly string[]): {
   }
   return { configFile, checkConfig, flags, rest };
 }
+
+/** A duration setting in milliseconds with its default. */
+export const ms = (def: number, description: string) => z.number().int().min(0).default(def).describe(description);
+
+/** The SSH link's timings, the same key (`link`) in every program that opens one. */
+export const LinkTimingsSchema = z
+  .strictObject({
+    keepaliveIntervalMs: ms(5_000, 'SSH keepalive interval'),
+    keepaliveCountMax: z.number().int().min(1).default(3).describe('unanswered keepalives before the link is declared down'),
+    connectTimeoutMs: ms(10_000, 'SSH connect and handshake timeout'),
+    reconnectInitialMs: ms(500, 'first reconnect delay; doubles after each failure'),
+    reconnectMaxMs: ms(30_000, 'longest reconnect delay'),
+  })
+  .prefault({});

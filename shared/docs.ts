@@ -47,9 +47,11 @@ export async function renderConfigReference(): Promise<string> {
   const { AgentDbConfigSchema } = await import('../agent-db/config.js');
   const { AgentAppConfigSchema } = await import('../agent-app/config.js');
   const { VsctlConfigSchema } = await import('../vsctl/config.js');
+  const { ConnectorConfigSchema } = await import('../connector/config.js');
   const programs: Program[] = [
     { name: 'vs-agent-db', file: '/etc/visionsuit-agent-db/config.json', schema: AgentDbConfigSchema },
     { name: 'vs-agent-app', file: '/etc/visionsuit-agent-app/config.json', schema: AgentAppConfigSchema },
+    { name: 'vs-external-connector', file: '/etc/visionsuit-external-connector/config.json', schema: ConnectorConfigSchema },
     { name: 'vsctl', file: '', schema: VsctlConfigSchema },
   ];
   return [

@@ -74,6 +74,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.UNAVAILABLE,
     hint: 'The SSH link to the PostgreSQL host is down; agent-app reconnects by itself. See `vsctl status` for the last error.',
   },
+  VS_ERR_CONNECTOR_ROUTE: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    hint: 'The external connector could not carry a connection to PostgreSQL: `vsctl status` shows its route; its log is `journalctl -u visionsuit-external-connector`.',
+  },
   VS_ERR_AGENT_UNREACHABLE: {
     grpc: GrpcStatus.UNAVAILABLE,
     hint: 'Check that the agent runs (systemctl status visionsuit-agent-app) and that you may open its socket (root or the vsadmin group).',

@@ -13,6 +13,7 @@ import { Client } from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { VsError, toVsError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { Pairing } from './bundle.js';
 import { fingerprint, sameKey } from './ssh-host-key.js';
 import type { PinnedHostKey } from './ssh-host-key.js';
 
@@ -25,6 +26,8 @@ export interface ForwardSpec {
   remotePort: number;
   /** Local port on 127.0.0.1; 0 picks a free one. */
   localPort?: number;
+  /** Bind a local listener (default). Without one, channels are opened with openChannel(). */
+  listen?: boolean;
 }
 
 export interface SshLinkOptions {
@@ -40,6 +43,11 @@ export interface SshLinkOptions {
   reconnectInitialMs: number;
   reconnectMaxMs: number;
   log: Logger;
+}
+
+/** The connection half of a link's options, from a pairing. */
+export function pairingEndpoint(pairing: Pairing): Pick<SshLinkOptions, 'host' | 'port' | 'username' | 'privateKey' | 'hostKey'> {
+  return { host: pairing.ssh.host, port: pairing.ssh.port, username: pairing.ssh.user, privateKey: pairing.ssh.privateKey, hostKey: pairing.ssh.hostKey };
 }
 
 export interface LinkSnapshot {
@@ -95,9 +103,19 @@ export class SshLink extends EventEmitter {
     return (entry.server.address() as net.AddressInfo).port;
   }
 
+  /** A channel to the named forward's target, over the link as it is now; rejects unless the link is up. */
+  async openChannel(name: string): Promise<ClientChannel> {
+    const spec = this.opts.forwards.find((f) => f.name === name);
+    if (!spec) throw new Error(`no forward named ${name}`);
+    const client = this.client;
+    if (this._state !== 'up' || !client) throw new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${this._state}`, { details: { lastError: this.lastError?.message ?? null } });
+    return openChannel(client, spec);
+  }
+
   /** Bind the local listeners, then connect. Returns once the listeners are bound. */
   async start(): Promise<void> {
     for (const spec of this.opts.forwards) {
+      if (spec.listen === false) continue;
       const server = net.createServer({ allowHalfOpen: true }, (socket) => this.forward(socket, spec));
       server.listen(spec.localPort ?? 0, '127.0.0.1');
       await once(server, 'listening');

@@ -29,6 +29,7 @@ export function verdict(s: AppStatus__Output): Verdict {
   return { healthy: problems.length === 0, problems };
 }
 
+const mib = (bytes: string | number) => `${(Number(bytes) / 1024 ** 2).toFixed(1)} MiB`;
 const gib = (bytes: string | number) => `${(Number(bytes) / 1024 ** 3).toFixed(1)} GiB`;
 
 function table(rows: Array<[string, string, string]>): string {
@@ -64,7 +65,15 @@ export function renderStatus(s: AppStatus__Output, v: Verdict): string {
     rows.push(['postgresql', 'unknown', st?.error?.message ?? 'not reachable through agent-db']);
   }
   const c = s.connector!;
-  rows.push(['connector', c.configured ? c.status : 'not configured', c.configured ? `route ${c.route}, listen ${c.listen}` : '']);
+  rows.push([
+    'connector',
+    c.configured ? c.status : 'not running',
+    c.configured
+      ? `route ${c.route}, listen ${c.listen}, ${c.openConnections} open, ${mib(c.bytesToServer)} to / ${mib(c.bytesToClient)} from PostgreSQL` +
+          (c.lastRouteChange ? `, route since ${c.lastRouteChange}` : '') +
+          (c.lastError?.message ? `\n${' '.repeat(4)}last error: ${c.lastError.message}` : '')
+      : 'no answer from its health endpoint (connectorHealthUrl)',
+  ]);
   const lines = [table(rows), ''];
   if (v.healthy) lines.push('verdict: healthy');
   else for (const p of v.problems) lines.push(`verdict: unhealthy: ${p.code}: ${p.message}${p.hint ? `\n  next: ${p.hint}` : ''}`);

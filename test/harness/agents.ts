@@ -1,7 +1,7 @@
 // The agents and vsctl as real processes, configured the way an operator would:
 // config files, 0600 token and bundle files, a clean environment.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ export const BIN = {
   agentDb: join(DIST, 'agent-db/main.js'),
   agentApp: join(DIST, 'agent-app/main.js'),
   vsctl: join(DIST, 'vsctl/main.js'),
+  connector: join(DIST, 'connector/main.js'),
 };
 
 /** The environment a systemd unit would give: PATH, and NOTIFY_SOCKET when asked. */
@@ -133,6 +134,41 @@ export async function startAgentApp(
     });
   }
   return { proc, socketPath, configPath };
+}
+
+export interface ConnectorHandle {
+  proc: ManagedProcess;
+  port: number;
+  httpPort: number;
+  grpcPort: number;
+  configPath: string;
+}
+
+/** The external connector on free ports, with the test's short link timings; ready when its health answers. */
+export async function startConnector(dir: string, pairingFile: string, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ConnectorHandle> {
+  const [port, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  mkdirSync(dir, { recursive: true });
+  const configPath = join(dir, 'connector.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      listenPort: port,
+      httpPort,
+      grpcPort,
+      pairingFile,
+      agentDbPollMs: 200,
+      callTimeoutMs: 3000,
+      link: { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 3000, reconnectInitialMs: 200, reconnectMaxMs: 1000 },
+      ...config,
+    }),
+  );
+  const proc = new ManagedProcess('connector', process.execPath, [BIN.connector, '--config', configPath], { logPath: join(dir, 'connector.log'), env: cleanEnv(env) });
+  await pollUntil('the connector to answer /healthz', async () => {
+    if (!proc.running) throw new Error(`the connector exited:\n${proc.output()}`);
+    await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    return true;
+  });
+  return { proc, port, httpPort, grpcPort, configPath };
 }
 
 /** GetStatus straight from agent-app's socket. */

@@ -18,6 +18,7 @@ export class PgCluster {
     readonly dir: string,
     readonly port: number,
     private readonly owner: { uid: number; gid: number } | null,
+    private readonly settings: Record<string, string>,
   ) {}
 
   get dataDir(): string {
@@ -34,11 +35,20 @@ export class PgCluster {
     return path;
   }
 
-  static async create(label: string): Promise<PgCluster> {
+  /** A file in the cluster's directory owned by the server's user (certificates, keys). */
+  ownedFile(name: string, content: string | Buffer, mode: number): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, content, { mode });
+    if (this.owner) chownSync(path, this.owner.uid, this.owner.gid);
+    return path;
+  }
+
+  /** A new cluster, started; `settings` are extra server settings (-c name=value). */
+  static async create(label: string, settings: Record<string, string> = {}, prepare?: (cluster: PgCluster) => void): Promise<PgCluster> {
     const dir = tempDir(`pg-${label}`, 0o755);
     const owner = isRoot ? userIds('postgres') : null;
     if (isRoot && !owner) throw new Error('tests run as root need the postgres system user (apt-get install postgresql)');
-    const cluster = new PgCluster(dir, await freePort(), owner);
+    const cluster = new PgCluster(dir, await freePort(), owner, settings);
     mkdirSync(cluster.socketDir);
     const pwfile = join(dir, 'pw');
     writeFileSync(pwfile, cluster.password);
@@ -51,6 +61,7 @@ export class PgCluster {
       ['-D', cluster.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
       { stdio: 'pipe', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
     );
+    prepare?.(cluster);
     await cluster.start();
     return cluster;
   }
@@ -59,7 +70,7 @@ export class PgCluster {
     this.proc = new ManagedProcess(
       'postgres',
       `${PG_BIN}/postgres`,
-      ['-D', this.dataDir, '-p', String(this.port), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+      ['-D', this.dataDir, '-p', String(this.port), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', ...Object.entries(this.settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
       { logPath: join(this.dir, 'postgres.log'), ...(this.owner ? { uid: this.owner.uid, gid: this.owner.gid } : {}) },
     );
     await pollUntil('PostgreSQL to accept connections', async () => {
@@ -72,7 +83,8 @@ export class PgCluster {
   }
 
   async stop(): Promise<void> {
-    await this.proc?.stop(10_000);
+    // SIGINT is PostgreSQL's fast shutdown: it does not wait for clients (agent-db's) to leave.
+    await this.proc?.stop(10_000, 'SIGINT');
     this.proc = null;
   }
 

@@ -75,10 +75,10 @@ export class ManagedProcess {
     if (this.running) this.child.kill(sig);
   }
 
-  /** TERM, then KILL after the grace period. */
-  async stop(graceMs = 5_000): Promise<void> {
+  /** TERM (or the signal given), then KILL after the grace period. */
+  async stop(graceMs = 5_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (!this.running) return;
-    this.child.kill('SIGTERM');
+    this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);

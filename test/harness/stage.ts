@@ -59,8 +59,8 @@ export function trackWith(test: { afterEach: { always: (fn: (t: ExecutionContext
 }
 
 /** A PostgreSQL cluster for a test, stopped with the rest at the end. */
-export async function startCluster(label: string, tracker: Tracker): Promise<PgCluster> {
-  const pg = await PgCluster.create(label);
+export async function startCluster(label: string, tracker: Tracker, settings: Record<string, string> = {}, prepare?: (cluster: PgCluster) => void): Promise<PgCluster> {
+  const pg = await PgCluster.create(label, settings, prepare);
   tracker.add('postgres', () => pg.proc, () => pg.stop());
   return pg;
 }

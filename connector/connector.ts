@@ -1,0 +1,233 @@
+// The connector's data path: a listener on 127.0.0.1 that carries each client
+// connection to PostgreSQL over a route — the SSH link (one direct-tcpip
+// channel per connection), or, only while the link is down and only when
+// configured, a direct TLS connection checked like sslmode=verify-full. A
+// connection no route can take, or one beyond the limit, is refused at once
+// with a PostgreSQL error the client shows (no hang for Prisma's retries).
+import { EventEmitter, once } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { toVsError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { SshLink } from '../shared/ssh-link.js';
+import { pipeDuplex } from '../shared/ssh-link.js';
+import { readStartup, refuse, requestTls } from './pg-wire.js';
+
+export type Route = 'ssh' | 'tls';
+
+export interface TlsRoute {
+  host: string;
+  port: number;
+  ca: Buffer;
+}
+
+export interface ConnectorOptions {
+  host: string;
+  port: number;
+  link: SshLink | null;
+  tls: TlsRoute | null;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  startupTimeoutMs: number;
+  connectTimeoutMs: number;
+  log: Logger;
+}
+
+export interface Activity {
+  openConnections: number;
+  totalConnections: number;
+  refusedConnections: number;
+  bytesToServer: number;
+  bytesToClient: number;
+  lastRoute: Route | null;
+  lastRouteChange: string | null;
+  lastError: { at: string; message: string } | null;
+}
+
+export class Connector extends EventEmitter {
+  private readonly server: net.Server;
+  private readonly open = new Set<net.Socket>();
+  private accepting = true;
+  private readonly stats: Activity = {
+    openConnections: 0,
+    totalConnections: 0,
+    refusedConnections: 0,
+    bytesToServer: 0,
+    bytesToClient: 0,
+    lastRoute: null,
+    lastRouteChange: null,
+    lastError: null,
+  };
+  /** Whether the TLS route answered its last probe (null: not probed, or not configured). */
+  tlsReachable: boolean | null = null;
+
+  constructor(private readonly opts: ConnectorOptions) {
+    super();
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+  }
+
+  /** host:port of the listener (the configured port until it is bound). */
+  get address(): string {
+    const a = this.server.address();
+    return `${this.opts.host}:${a && typeof a === 'object' ? a.port : this.opts.port}`;
+  }
+
+  get activity(): Activity {
+    return { ...this.stats, openConnections: this.open.size };
+  }
+
+  /** The route a new connection would take now, or null when none can. */
+  currentRoute(): Route | null {
+    if (this.opts.link?.state === 'up') return 'ssh';
+    if (this.opts.tls && this.tlsReachable !== false) return 'tls';
+    return null;
+  }
+
+  async listen(): Promise<number> {
+    this.server.listen(this.opts.port, this.opts.host);
+    await once(this.server, 'listening');
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** Stop accepting; wait for open connections up to the budget, then cut the rest. */
+  async drain(budgetMs: number): Promise<'drained' | 'forced'> {
+    this.accepting = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const deadline = Date.now() + budgetMs;
+    while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const forced = this.open.size > 0;
+    if (forced) this.opts.log.warn({ open: this.open.size }, 'drain budget spent; closing the remaining connections');
+    for (const s of this.open) s.destroy();
+    await closed;
+    return forced ? 'forced' : 'drained';
+  }
+
+  /** Connect the TLS route once, to know whether it would carry a connection. */
+  async probeTls(): Promise<boolean> {
+    if (!this.opts.tls) return false;
+    try {
+      const s = await this.dialTls();
+      s.destroy();
+      this.tlsReachable = true;
+    } catch (err) {
+      this.noteError(`TLS route: ${(err as Error).message}`);
+      this.tlsReachable = false;
+    }
+    return this.tlsReachable;
+  }
+
+  private noteError(message: string): void {
+    this.stats.lastError = { at: new Date().toISOString(), message };
+  }
+
+  private refuseWith(socket: net.Socket, sqlstate: string, message: string): void {
+    this.stats.refusedConnections++;
+    this.noteError(message);
+    this.opts.log.warn({ sqlstate, reason: message }, 'client connection refused');
+    void refuse(socket, sqlstate, `vsmigrate external connector: ${message}`, this.opts.startupTimeoutMs);
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on('error', () => {});
+    if (!this.accepting) return this.refuseWith(socket, '57P01', 'shutting down; connect again in a moment');
+    if (this.open.size >= this.opts.maxConnections) {
+      return this.refuseWith(socket, '53300', `too many connections (the connector's limit is ${this.opts.maxConnections}; see maxConnections)`);
+    }
+    const route = this.currentRoute();
+    if (!route) {
+      const why = this.opts.tls ? 'the SSH link is down and the TLS route does not answer' : 'the SSH link to the PostgreSQL host is down and no fallback route is configured';
+      return this.refuseWith(socket, '08006', `no route to PostgreSQL: ${why}`);
+    }
+    this.open.add(socket);
+    this.stats.totalConnections++;
+    socket.on('close', () => this.open.delete(socket));
+    socket.pause();
+    this.carry(socket, route).catch((err: unknown) => {
+      const message = `${route} route: ${toVsError(err).message}`;
+      this.noteError(message);
+      this.opts.log.warn({ route, errMessage: message }, 'connection could not be carried');
+      if (!socket.destroyed) {
+        this.stats.refusedConnections++;
+        socket.destroy();
+      }
+    });
+  }
+
+  private async carry(socket: net.Socket, route: Route): Promise<void> {
+    // The startup packet is read here so that an encryption request is
+    // answered by the connector, whatever the route.
+    const { packet } = await readStartup(socket, this.opts.startupTimeoutMs);
+    const upstream: Duplex = route === 'ssh' ? await this.opts.link!.openChannel('postgres') : await this.dialTls();
+    if (socket.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    if (this.stats.lastRoute !== route) {
+      if (route === 'tls') this.opts.log.warn({ route }, 'carrying new connections on the direct TLS route: the SSH link is down');
+      else if (this.stats.lastRoute) this.opts.log.info({ route }, 'carrying new connections on the SSH link again');
+      this.stats.lastRoute = route;
+      this.stats.lastRouteChange = new Date().toISOString();
+      this.emit('route', route);
+    }
+    upstream.write(packet);
+    this.stats.bytesToServer += packet.length;
+    socket.on('data', (d: Buffer) => (this.stats.bytesToServer += d.length));
+    upstream.on('data', (d: Buffer) => (this.stats.bytesToClient += d.length));
+    if (this.opts.idleTimeoutMs > 0) {
+      // Traffic either way counts: a long query with a silent client is not idle.
+      let last = Date.now();
+      const touch = () => (last = Date.now());
+      socket.on('data', touch);
+      upstream.on('data', touch);
+      const timer = setInterval(() => {
+        if (Date.now() - last < this.opts.idleTimeoutMs) return;
+        this.opts.log.info({ idleMs: Date.now() - last }, 'closing an idle client connection');
+        socket.destroy();
+        upstream.destroy();
+      }, Math.min(this.opts.idleTimeoutMs, 1_000));
+      socket.on('close', () => clearInterval(timer));
+    }
+    if (route === 'ssh') pipeDuplex(socket, upstream as Parameters<typeof pipeDuplex>[1]);
+    else pipeSockets(socket, upstream as tls.TLSSocket);
+    socket.resume();
+  }
+
+  /** A TCP connection to the server, upgraded to TLS checked against the CA and host name. */
+  private async dialTls(): Promise<tls.TLSSocket> {
+    const t = this.opts.tls!;
+    const raw = net.connect({ host: t.host, port: t.port });
+    raw.on('error', () => {});
+    const timer = setTimeout(() => raw.destroy(new Error(`no answer within ${this.opts.connectTimeoutMs} ms`)), this.opts.connectTimeoutMs);
+    try {
+      await Promise.race([once(raw, 'connect'), once(raw, 'close').then(() => Promise.reject(new Error(`cannot reach ${t.host}:${t.port}`)))]);
+      await requestTls(raw, this.opts.connectTimeoutMs);
+      // checkServerIdentity (Node's default) holds the certificate to the host name: verify-full.
+      const secure = tls.connect({ socket: raw, ca: t.ca, servername: t.host, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+      secure.on('error', () => {});
+      await Promise.race([once(secure, 'secureConnect'), once(secure, 'error').then(([e]) => Promise.reject(e as Error))]);
+      return secure;
+    } catch (err) {
+      raw.destroy();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Join two TCP/TLS sockets, each direction ending on its own (half-close passed through). */
+function pipeSockets(a: net.Socket, b: net.Socket): void {
+  const abort = () => {
+    a.destroy();
+    b.destroy();
+  };
+  a.pipe(b, { end: false });
+  b.pipe(a, { end: false });
+  a.on('end', () => b.end());
+  b.on('end', () => a.end());
+  a.on('close', () => b.destroy());
+  b.on('close', () => a.destroy());
+  a.on('error', abort);
+  b.on('error', abort);
+}
