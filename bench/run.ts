@@ -8,6 +8,10 @@
 //       table after another, then keys, indexes, foreign keys, VACUUM ANALYZE
 //   (c) pgloader (Debian's package) with the casts it needs to load every row
 //
+// Then the external connector (bench/connector.ts): pgbench -S and a ~600 MB
+// COPY each way, through it and straight to PostgreSQL. VSMIGRATE_BENCH_ONLY=
+// migration or connector runs one part.
+//
 // Prints the median of VSMIGRATE_BENCH_RUNS runs (default 3), rows/s, MB/s, the
 // peak RSS of our process, and the ratios a/b and c/a. The fixture and the
 // pre-converted files are cached in VSMIGRATE_BENCH_CACHE (default
@@ -27,6 +31,7 @@ import { converterFor } from '../agent-app/engine/convert.js';
 import { addForeignKey, addPrimaryKey, createEnum, createIndex, createTable, q } from '../agent-app/engine/pg-ddl.js';
 import { openSnapshot } from '../agent-app/engine/snapshot.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
+import { benchConnector } from './connector.js';
 
 const CACHE = process.env['VSMIGRATE_BENCH_CACHE'] ?? '/var/tmp/vsmigrate-bench';
 const RUNS = Number(process.env['VSMIGRATE_BENCH_RUNS'] ?? 3);
@@ -90,7 +95,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   });
 }
 
-async function main(): Promise<void> {
+async function benchMigration(): Promise<Record<string, unknown>> {
   const fileBytes = await ensureFixture();
   const schemaText = readFileSync(FIXTURE_SCHEMA, 'utf8');
   const schema = await readSchemaFile(FIXTURE_SCHEMA);
@@ -207,15 +212,34 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
   console.log(`verify/copy = ${result.verify.overCopy.toFixed(2)} (target ≤ 0.3)`);
   console.log(`peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB`);
   console.log(`a/b = ${result.ratios.aOverB.toFixed(2)} (target ≤ 1.0)${result.ratios.cOverA ? `   c/a = ${result.ratios.cOverA.toFixed(2)} (target ≥ 2.5)` : '   (c) skipped: pgloader is not installed'}`);
-  writeFileSync(join(CACHE, 'results-latest.json'), JSON.stringify(result, null, 2) + '\n');
-  console.log(`results: ${join(CACHE, 'results-latest.json')}`);
-
   await link.stop();
   await sshd.stop();
   await pg.stop();
   rmSync(dir, { recursive: true, force: true });
   rmSync(pg.dir, { recursive: true, force: true });
   rmSync(sshd.dir, { recursive: true, force: true });
+  return result;
+}
+
+async function main(): Promise<void> {
+  const only = process.env['VSMIGRATE_BENCH_ONLY'] ?? '';
+  if (!['', 'migration', 'connector'].includes(only)) throw new Error(`VSMIGRATE_BENCH_ONLY is "${only}": expected migration or connector`);
+  mkdirSync(CACHE, { recursive: true });
+  const results: Record<string, unknown> = { date: new Date().toISOString() };
+  if (only !== 'connector') results['migration'] = await benchMigration();
+  if (only !== 'migration') {
+    const c = await benchConnector();
+    results['connector'] = { ...c, tpsRatio: c.tpsConnector / c.tpsDirect };
+    const mbps = (secs: number) => `${(c.copyMB / secs).toFixed(0)} MB/s`;
+    console.log('');
+    console.log(`external connector (its own process, through sshd) against PostgreSQL on loopback`);
+    console.log(`pgbench -S, 8 clients: direct ${c.tpsDirect.toFixed(0)} tps, connector ${c.tpsConnector.toFixed(0)} tps: ratio ${(c.tpsConnector / c.tpsDirect).toFixed(2)} (target ≥ 0.8)`);
+    console.log(`    for reference, OpenSSH's ssh -L to the same sshd: ${c.tpsOpensshForward.toFixed(0)} tps (ratio ${(c.tpsOpensshForward / c.tpsDirect).toFixed(2)})`);
+    console.log(`COPY ${c.copyMB.toFixed(0)} MB in:  direct ${mbps(c.copyIn.direct)}, connector ${mbps(c.copyIn.connector)}: ratio ${(c.copyIn.direct / c.copyIn.connector).toFixed(2)} (target ≥ 0.9)`);
+    console.log(`COPY ${c.copyMB.toFixed(0)} MB out: direct ${mbps(c.copyOut.direct)}, connector ${mbps(c.copyOut.connector)}: ratio ${(c.copyOut.direct / c.copyOut.connector).toFixed(2)} (target ≥ 0.9)`);
+  }
+  writeFileSync(join(CACHE, 'results-latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`results: ${join(CACHE, 'results-latest.json')}`);
 }
 
 /** What pgloader's result gets wrong, read from the catalog and the data. */

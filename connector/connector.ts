@@ -130,6 +130,7 @@ export class Connector extends EventEmitter {
 
   private accept(socket: net.Socket): void {
     socket.on('error', () => {});
+    socket.setNoDelay(true);
     if (!this.accepting) return this.refuseWith(socket, '57P01', 'shutting down; connect again in a moment');
     if (this.open.size >= this.opts.maxConnections) {
       return this.refuseWith(socket, '53300', `too many connections (the connector's limit is ${this.opts.maxConnections}; see maxConnections)`);

@@ -213,6 +213,9 @@ export class SshLink extends EventEmitter {
     };
 
     client.on('ready', () => {
+      // Many small request/response exchanges share this connection: Nagle's
+      // algorithm would hold each reply back for the previous one's ACK.
+      client.setNoDelay(true);
       this.probe(client).then(
         () => {
           if (settled || this._state === 'stopped') return;
