@@ -8,7 +8,8 @@ need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
-command -v systemd-notify >/dev/null || need+=(systemd)
+command -v systemd-notify >/dev/null && command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v openssl >/dev/null || need+=(openssl)
 command -v python3 >/dev/null || need+=(python3)
 # The benchmark compares with pgloader.
 if [ "${1:-}" = "--bench" ]; then command -v pgloader >/dev/null || need+=(pgloader); fi

@@ -3,6 +3,10 @@
 // reverse), then calls running(), which installs the signal handlers and only
 // then sends READY=1.
 //
+// With systemd's watchdog (WatchdogSec=), WATCHDOG=1 goes out from a timer on
+// the event loop at half the interval: a loop that is stuck sends nothing, and
+// systemd restarts the process.
+//
 // The first SIGTERM or SIGINT sends STOPPING=1 and runs the stop hooks within the
 // drain budget (shorter than the unit's TimeoutStopSec), then exits 0. A second
 // signal exits at once.
@@ -60,6 +64,12 @@ export class Lifecycle {
     this._state = 'running';
     this.deps.log.info({ status }, 'running');
     await this.deps.notifier.ready(status);
+    const interval = this.deps.notifier.watchdogIntervalMs;
+    if (interval) {
+      // Unref'd: the watchdog never keeps a process alive that would otherwise exit.
+      setInterval(() => void this.deps.notifier.watchdog(), interval / 2).unref();
+      this.deps.log.info({ watchdogMs: interval }, 'watchdog pings every half interval');
+    }
   }
 
   /** Drain and exit: 0 when every hook stopped in time, 1 otherwise. */

@@ -11,6 +11,8 @@ import type { Logger } from './logger.js';
 
 export interface Notifier {
   readonly enabled: boolean;
+  /** systemd's watchdog interval for this process (WatchdogSec=), or null when there is none. */
+  readonly watchdogIntervalMs: number | null;
   ready(status?: string): Promise<void>;
   stopping(): Promise<void>;
   watchdog(): Promise<void>;
@@ -21,8 +23,12 @@ export function createNotifier(env: Readonly<Record<string, string | undefined>>
   const socket = env['NOTIFY_SOCKET'];
   if (!socket) {
     const nothing = async () => {};
-    return { enabled: false, ready: nothing, stopping: nothing, watchdog: nothing, status: nothing };
+    return { enabled: false, watchdogIntervalMs: null, ready: nothing, stopping: nothing, watchdog: nothing, status: nothing };
   }
+  // systemd sets WATCHDOG_USEC (and WATCHDOG_PID, for the main process) when the unit has WatchdogSec=.
+  const usec = Number(env['WATCHDOG_USEC']);
+  const forUs = !env['WATCHDOG_PID'] || Number(env['WATCHDOG_PID']) === process.pid;
+  const watchdogIntervalMs = Number.isFinite(usec) && usec > 0 && forUs ? usec / 1000 : null;
   const assign = (assignment: string) =>
     new Promise<void>((resolve) => {
       const child = spawn('systemd-notify', [`MAINPID=${process.pid}`, assignment], { env: { ...process.env, NOTIFY_SOCKET: socket }, stdio: 'ignore' });
@@ -45,6 +51,7 @@ export function createNotifier(env: Readonly<Record<string, string | undefined>>
 
   return {
     enabled: true,
+    watchdogIntervalMs,
     ready: (status) => viaPackage(status ? { ready: true, status } : { ready: true }),
     status: (text) => viaPackage({ status: text }),
     stopping: () => assign('STOPPING=1'),

@@ -1,6 +1,7 @@
 // SIGTERM drains and exits 0, with READY=1 at start and STOPPING=1 at stop sent
 // to a real unix datagram socket standing in for systemd's.
 import test from 'ava';
+import { fileURLToPath } from 'node:url';
 import { startAgentDb, appStatus } from '../harness/agents.js';
 import { NotifySocket } from '../harness/notify.js';
 import { pollUntil } from '../harness/proc.js';
@@ -33,6 +34,34 @@ test.serial('agent-db: READY=1 once it answers, STOPPING=1 on SIGTERM, exit 0', 
   t.true(stopping.t >= ready.t);
   const msgs = agentDb.proc.logLines().map((l) => l['msg']);
   t.true(msgs.indexOf('draining') >= 0 && msgs.indexOf('draining') < msgs.indexOf('exiting'));
+});
+
+const BLOCK_LOOP = fileURLToPath(new URL('../../../test/harness/block-loop.mjs', import.meta.url));
+
+test.serial('watchdog: WATCHDOG=1 every half interval while the loop turns, none while it is blocked', async (t) => {
+  if (!haveNotify) return t.pass('systemd-notify or python3 missing (CI fails instead)');
+  const dir = tempDir('lifecycle-watchdog');
+  const notify = await NotifySocket.create(dir);
+  tracker.addProcess(notify.proc);
+  const pg = await startCluster('lifecycle-watchdog', tracker);
+  // WatchdogSec=1 as systemd would announce it: a ping every 500 ms.
+  const agentDb = await startAgentDb(dir, pg, { env: { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '1000000', NODE_OPTIONS: `--import=${BLOCK_LOOP}` } });
+  tracker.addProcess(agentDb.proc);
+  const ready = await notify.waitFor('READY=1');
+  t.is(await checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(agentDb.token), deadlineMs: 2000 }), 'SERVING');
+  await pollUntil('three watchdog pings', async () => notify.withAssignment('WATCHDOG=1').length >= 3, 5_000);
+  const pings = notify.withAssignment('WATCHDOG=1');
+  t.true(pings.every((p) => p.t >= ready.t && p.message.includes(`MAINPID=${agentDb.proc.pid}`)), 'pings come after READY=1, from the main pid');
+
+  const blockedAt = Date.now() / 1000;
+  agentDb.proc.signal('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 3_500));
+  // Pings already under way may land just after the signal; none while the loop stays stuck.
+  const during = notify.withAssignment('WATCHDOG=1').filter((p) => p.t > blockedAt + 0.8 && p.t < blockedAt + 2.9);
+  t.deepEqual(during, [], 'no ping while the event loop is blocked');
+  const before = notify.withAssignment('WATCHDOG=1').length;
+  await pollUntil('pings to resume', async () => notify.withAssignment('WATCHDOG=1').length >= before + 2, 5_000);
+  t.true(agentDb.proc.running);
 });
 
 test.serial('agent-app: READY=1 after its socket serves, STOPPING=1 on SIGTERM, exit 0 with the link up', async (t) => {

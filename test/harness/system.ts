@@ -15,6 +15,9 @@ const REQUIRED: Record<string, string> = {
   'ssh-keygen': '/usr/bin/ssh-keygen',
   python3: '/usr/bin/python3',
   'systemd-notify': '/usr/bin/systemd-notify',
+  'systemd-analyze': '/usr/bin/systemd-analyze',
+  openssl: '/usr/bin/openssl',
+  psql: '/usr/bin/psql',
 };
 
 /** Path of a required binary; undefined when missing and not in CI (the caller skips). */
