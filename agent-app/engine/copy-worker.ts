@@ -6,21 +6,13 @@ import { Rejection, converterFor } from './convert.js';
 import type { ColumnConverter, SqliteValue } from './convert.js';
 import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySupported } from './copy-binary.js';
 import type { BinaryConverter } from './copy-binary.js';
-import type { Column } from './prisma-schema.js';
 import { q } from './pg-ddl.js';
 import { exactReadExpr, openSnapshot } from './snapshot.js';
 import { ChunkWriter, connect } from './target.js';
+import type { WorkerTable } from './worker-tables.js';
 import type { Range, TargetConfig } from './target.js';
 import { VsError, toVsError } from '../../shared/errors.js';
 
-export interface WorkerTable {
-  name: string;
-  columns: Column[];
-  enums: Record<string, string[]>;
-  widened: string[];
-  quarantine: number[];
-  repairs: Array<[number, Array<[string, SqliteValue]>]>;
-}
 
 export interface WorkerInit {
   snapshotPath: string;

@@ -9,13 +9,14 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VsError } from '../../shared/errors.js';
-import type { FromWorker, ToWorker, WorkerInit, WorkerTable } from './copy-worker.js';
+import type { FromWorker, ToWorker, WorkerInit } from './copy-worker.js';
+import { workerTables } from './worker-tables.js';
 import type { Finding, LintPlan, Policy } from './lint.js';
 import { lintSnapshot } from './lint.js';
 import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
 import type { NamedStatement } from './pg-ddl.js';
 import type { Schema } from './prisma-schema.js';
-import { openSnapshot, sequenceMarks, sha256File, tableStats, takeSnapshot } from './snapshot.js';
+import { openSnapshot, planRanges, sequenceMarks, sha256File, takeSnapshot } from './snapshot.js';
 import type { SnapshotInfo } from './snapshot.js';
 import * as target from './target.js';
 import { verify } from './verify.js';
@@ -85,41 +86,6 @@ export const BASELINE_NAME = '0_init';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Each table's row count, and rowid ranges of at most `rangeRows` rows (by rowid span), largest first. */
-function planRanges(db: ReturnType<typeof openSnapshot>, schema: Schema, rangeRows: number): { rows: Map<string, number>; ranges: Array<{ table: string; lo: number; hi: number }> } {
-  const out: Array<{ table: string; lo: number; hi: number; rows: number }> = [];
-  const rows = new Map<string, number>();
-  for (const name of schema.loadOrder) {
-    const s = tableStats(db, name);
-    rows.set(name, s.rows);
-    if (s.rows === 0) continue;
-    const parts = Math.max(1, Math.ceil(s.rows / rangeRows));
-    const span = Math.ceil((s.maxRowid - s.minRowid + 1) / parts);
-    for (let i = 0; i < parts; i++) {
-      const lo = s.minRowid + i * span;
-      const hi = i === parts - 1 ? s.maxRowid : lo + span - 1;
-      out.push({ table: name, lo, hi, rows: Math.round(s.rows / parts) });
-    }
-  }
-  return { rows, ranges: out.sort((a, b) => b.rows - a.rows).map(({ table, lo, hi }) => ({ table, lo, hi })) };
-}
-
-function workerTables(schema: Schema, plan: LintPlan): Record<string, WorkerTable> {
-  const enums = Object.fromEntries(schema.enums.map((e) => [e.name, e.values]));
-  return Object.fromEntries(
-    schema.tables.map((t) => [
-      t.name,
-      {
-        name: t.name,
-        columns: t.columns,
-        enums,
-        widened: t.columns.filter((c) => plan.widened.has(`${t.name}.${c.name}`)).map((c) => c.name),
-        quarantine: [...(plan.quarantine.get(t.name)?.keys() ?? [])],
-        repairs: [...(plan.repairs.get(t.name)?.entries() ?? [])].map(([rowid, cols]) => [rowid, [...cols.entries()]]),
-      } satisfies WorkerTable,
-    ]),
-  );
-}
 
 /** Run the copy over every unfinished range with a pool of worker threads. */
 async function copyRanges(

@@ -132,3 +132,22 @@ export function missingInFile(db: Database.Database, tables: Array<{ name: strin
   }
   return out;
 }
+
+/** Each table's row count, and rowid ranges of at most `rangeRows` rows (by rowid span), largest first. */
+export function planRanges(db: Database.Database, schema: { loadOrder: string[] }, rangeRows: number): { rows: Map<string, number>; ranges: Array<{ table: string; lo: number; hi: number }> } {
+  const out: Array<{ table: string; lo: number; hi: number; rows: number }> = [];
+  const rows = new Map<string, number>();
+  for (const name of schema.loadOrder) {
+    const s = tableStats(db, name);
+    rows.set(name, s.rows);
+    if (s.rows === 0) continue;
+    const parts = Math.max(1, Math.ceil(s.rows / rangeRows));
+    const span = Math.ceil((s.maxRowid - s.minRowid + 1) / parts);
+    for (let i = 0; i < parts; i++) {
+      const lo = s.minRowid + i * span;
+      const hi = i === parts - 1 ? s.maxRowid : lo + span - 1;
+      out.push({ table: name, lo, hi, rows: Math.round(s.rows / parts) });
+    }
+  }
+  return { rows, ranges: out.sort((a, b) => b.rows - a.rows).map(({ table, lo, hi }) => ({ table, lo, hi })) };
+}

@@ -1,8 +1,10 @@
 // Verification: every value on the PostgreSQL side must equal the converted
 // value from the SQLite snapshot. Per table, the row count and the sum of row
-// hashes (canonical.ts) are computed on both sides, the PostgreSQL side by SQL
-// on the server, on as many connections as the server has cores. When they differ, the primary-key range is split and the
-// halves compared again until the differing rows are found (like data-diff);
+// hashes (canonical.ts) are computed on both sides: by SQL on the PostgreSQL
+// server, a table per connection and one connection per core, while worker
+// threads sum the snapshot (source-sums.ts). When they differ, the primary-key
+// range is split and the halves compared again until the differing rows are
+// found (like data-diff);
 // then their columns are compared and named. Keys are ordered as SQLite orders
 // them (bytewise), which is PostgreSQL's COLLATE "C".
 //
@@ -11,12 +13,14 @@
 import type Database from 'better-sqlite3';
 import type { Client } from 'pg';
 import { fromPgError } from '../../shared/errors.js';
-import { canonicalSql, canonicalValue, rowHash, rowHashSql, rowText } from './canonical.js';
-import type { SqliteValue } from './convert.js';
+import { canonicalSql, rowHashSql, rowText } from './canonical.js';
 import type { LintPlan } from './lint.js';
+import { SnapshotTable, SumPool } from './source-sums.js';
+import type { Sum } from './source-sums.js';
+import { workerTables } from './worker-tables.js';
 import { q } from './pg-ddl.js';
 import type { Column, Schema, Table } from './prisma-schema.js';
-import { exactReadExpr, sequenceMarks } from './snapshot.js';
+import { planRanges, sequenceMarks } from './snapshot.js';
 import * as target from './target.js';
 import type { TargetConfig } from './target.js';
 
@@ -71,30 +75,26 @@ export interface VerifyOptions {
 type Key = Array<string | bigint>;
 
 const LEAF_ROWS = 256;
+/** Rows per range a worker sums at a time. */
+const RANGE_ROWS = 100_000;
 const FANOUT = 8;
 const excerptOf = (s: string | null) => (s === null ? null : s.length > 80 ? `${s.slice(0, 77)}…(${s.length} chars)` : s);
 
 class TableVerifier {
   private readonly pk: Column[];
   private readonly order: string;
-  private readonly quarantine: Map<number, unknown>;
-  private readonly repairs: Map<number, Map<string, SqliteValue>>;
-  private readonly readColumns: string;
   readonly differences: RowDifference[] = [];
   truncated = false;
 
   constructor(
     private readonly t: Table,
     private readonly db: Database.Database,
+    private readonly source: SnapshotTable,
     private readonly pg: Client,
-    plan: LintPlan,
     private readonly max: number,
   ) {
     this.pk = t.primaryKey.columns.map((n) => t.columns.find((c) => c.name === n)!);
     this.order = this.pk.map((c) => q(c.name)).join(', ');
-    this.quarantine = plan.quarantine.get(t.name) ?? new Map();
-    this.repairs = plan.repairs.get(t.name) ?? new Map();
-    this.readColumns = t.columns.map((c) => exactReadExpr(c, plan.widened.has(`${t.name}.${c.name}`))).join(', ');
   }
 
   /** SQL for keys in [lo, hi): bytewise order for text on the PostgreSQL side. */
@@ -115,38 +115,14 @@ class TableVerifier {
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   }
 
-  /** The canonical fields of a source row, after quarantine and repairs; null when quarantined. */
-  private sourceFields(row: Record<string, SqliteValue>): Array<string | null> | null {
-    const rowid = Number(row['__rowid']);
-    if (this.quarantine.has(rowid)) return null;
-    const fix = this.repairs.get(rowid);
-    return this.t.columns.map((c) => canonicalValue(c, fix?.has(c.name) ? fix.get(c.name)! : (row[c.name] ?? null)));
-  }
-
   private keyText(row: Record<string, unknown>): string {
     return this.pk.map((c) => String(row[c.name])).join('|');
   }
 
-  /** Source rows, in key order unless told otherwise; integers as plain numbers (see exactReadExpr). */
-  private sourceRows(lo: Key | null, hi: Key | null, ordered = true): Iterable<Record<string, SqliteValue>> {
+  /** Source rows in [lo, hi) as a sum; a whole table's comes from the worker pool instead. */
+  sourceSum(lo: Key | null, hi: Key | null): Sum {
     const r = this.range(lo, hi, false);
-    // Key order walks the key's index and fetches rows at random; a sum over a
-    // whole table needs no order, and a table scan is many times faster.
-    const stmt = this.db.prepare(`SELECT rowid AS __rowid, ${this.readColumns} FROM ${q(this.t.name)} ${r.where}${ordered ? ` ORDER BY ${this.order}` : ''}`);
-    stmt.safeIntegers(false);
-    return stmt.iterate(...r.params.map((p) => (typeof p === 'bigint' ? String(p) : p))) as Iterable<Record<string, SqliteValue>>;
-  }
-
-  sourceSum(lo: Key | null, hi: Key | null): { n: number; sum: bigint } {
-    let n = 0;
-    let sum = 0n;
-    for (const row of this.sourceRows(lo, hi, false)) {
-      const f = this.sourceFields(row);
-      if (!f) continue;
-      n++;
-      sum += rowHash(rowText(f));
-    }
-    return { n, sum };
+    return this.source.sum(r.where, r.params);
   }
 
   async targetSum(lo: Key | null, hi: Key | null): Promise<{ n: number; sum: bigint }> {
@@ -179,8 +155,9 @@ class TableVerifier {
   /** Compare row by row in a small range and name what differs. */
   private async leaf(lo: Key | null, hi: Key | null): Promise<void> {
     const source = new Map<string, Array<string | null>>();
-    for (const row of this.sourceRows(lo, hi)) {
-      const f = this.sourceFields(row);
+    const r0 = this.range(lo, hi, false);
+    for (const row of this.source.rows(r0.where, r0.params, this.order)) {
+      const f = this.source.fields(row);
       if (f) source.set(this.keyText(row), f);
     }
     const r = this.range(lo, hi, true);
@@ -265,21 +242,28 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const lanes = Math.max(1, opts.parallel ?? 2);
   const conns: Client[] = [];
+  const tables = workerTables(opts.schema, opts.plan);
+  // The snapshot's sums: rowid ranges on worker threads, biggest first, all
+  // asked at once; the server sums a table on a connection per core meanwhile.
+  const pool = new SumPool(opts.db.name, tables, lanes);
   try {
+    const planned = planRanges(opts.db, opts.schema, RANGE_ROWS);
+    const sourceSums = new Map<string, Promise<Sum>>();
+    for (const name of opts.schema.loadOrder) {
+      const parts = planned.ranges.filter((r) => r.table === name).map((r) => pool.sum(r));
+      sourceSums.set(name, Promise.all(parts).then((xs) => xs.reduce((a, x) => ({ n: a.n + x.n, sum: a.sum + x.sum }), { n: 0, sum: 0n })));
+    }
+    // A rejection is awaited by its table's lane; until then it is not "unhandled".
+    for (const p of sourceSums.values()) p.catch(() => {});
     for (let i = 0; i < lanes; i++) conns.push(await target.connect(opts.target));
-    // Biggest tables first, one per connection, so the server's cores share the sums.
-    const rows = new Map(opts.schema.tables.map((t) => [t.name, Number((opts.db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: bigint | number }).n)]));
-    const queue = [...opts.schema.loadOrder].sort((a, b) => rows.get(b)! - rows.get(a)!);
+    const queue = [...opts.schema.loadOrder].sort((a, b) => planned.rows.get(b)! - planned.rows.get(a)!);
     const verdicts = new Map<string, TableVerdict>();
     const lane = async (pg: Client) => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
         const t = opts.schema.tables.find((x) => x.name === name)!;
         const t0 = Date.now();
-        const v = new TableVerifier(t, opts.db, pg, opts.plan, opts.maxDifferences ?? 20);
-        const pending = v.targetSum(null, null);
-        // The server sums while this thread sums the snapshot.
-        const s = v.sourceSum(null, null);
-        const tg = await pending;
+        const v = new TableVerifier(t, opts.db, new SnapshotTable(opts.db, tables[name]!), pg, opts.maxDifferences ?? 20);
+        const [s, tg] = await Promise.all([sourceSums.get(name)!, v.targetSum(null, null)]);
         const equal = s.n === tg.n && s.sum === tg.sum;
         if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
         const verdict: TableVerdict = {
@@ -296,12 +280,13 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
       }
     };
     await Promise.all(conns.map(lane));
-    const tables = opts.schema.loadOrder.map((name) => verdicts.get(name)!);
+    const verdictList = opts.schema.loadOrder.map((name) => verdicts.get(name)!);
     const checks = await catalogChecks(conns[0]!, opts.db, opts.schema);
-    return { ok: tables.every((t) => t.equal) && checks.every((c) => c.ok), tables, checks, seconds: (Date.now() - started) / 1000 };
+    return { ok: verdictList.every((t) => t.equal) && checks.every((c) => c.ok), tables: verdictList, checks, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
     throw fromPgError(err, 'verify');
   } finally {
+    await pool.close();
     await Promise.all(conns.map((c) => c.end().catch(() => {})));
   }
 }
