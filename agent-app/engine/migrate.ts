@@ -400,14 +400,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     if (opts.shouldStop?.()) return summary(false);
     await step('foreign keys', async () => {
       for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
-      // Validation of one table's keys runs in one job; different tables in parallel.
-      const byTable = new Map<string, NamedStatement[]>();
-      for (const s of pending(plan.validations)) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
-      const groups = [...byTable.values()].sort((a, b) => (size.get(b[0]!.table) ?? 0) - (size.get(a[0]!.table) ?? 0));
-      await parallel(groups, jobs, async (group, c) => {
-        for (const s of group) await target.runStep(c, s);
-      }, opts.target);
-    });
+    }, () => 'added NOT VALID; validated with the statistics below');
     const sequences: Record<string, string> = {};
     await step('sequences', async () => {
       for (const t of schema.tables) {
@@ -416,7 +409,21 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       }
     });
     await step('baseline', () => target.writeBaseline(control, BASELINE_NAME, checksum, randomUUID()));
-    await step('vacuum analyze', () => parallel(vacuums, jobs, runTask, opts.target), () => `${vacuums.length} table(s) left after the copy`);
+    // One pool, biggest tables first: a table's foreign-key validations, then
+    // its VACUUM ANALYZE if the copy's tail did not run it (both take the same
+    // table lock, so one table's tasks stay in one job; different tables run in
+    // parallel, with no barrier between the two kinds of work).
+    const byTable = new Map<string, BuildTask[]>();
+    for (const t of [...pending(plan.validations), ...vacuums]) byTable.set(tableOf(t), [...(byTable.get(tableOf(t)) ?? []), t]);
+    const groups = [...byTable.values()].sort((a, b) => (size.get(tableOf(b[0]!)) ?? 0) - (size.get(tableOf(a[0]!)) ?? 0));
+    await step(
+      'validate, vacuum analyze',
+      () =>
+        parallel(groups, jobs, async (group, c) => {
+          for (const t of group) await runTask(t, c);
+        }, opts.target),
+      () => `${pending(plan.validations).length} foreign key(s), ${vacuums.length} table(s) left after the copy`,
+    );
     const vdb = openSnapshot(snap.path);
     let verification: VerifyReport;
     try {
