@@ -119,6 +119,9 @@ async function benchMigration(): Promise<Record<string, unknown>> {
   const verifySeconds: number[] = [];
   const copySeconds: number[] = [];
   let peakRss = 0;
+  // Peak RSS by step, to see which part of a run sets the peak.
+  const stepRss = new Map<string, number>();
+  let currentStep = '';
   const script = join(dir, 'serial.sql');
   psqlScript(schema, script);
   const loadFile = join(dir, 'pgloader.load');
@@ -127,7 +130,11 @@ async function benchMigration(): Promise<Record<string, unknown>> {
 
   for (let i = 1; i <= RUNS; i++) {
     await pg.query(`CREATE DATABASE a${i}`);
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const sampler = setInterval(() => {
+      const rss = process.memoryUsage().rss;
+      peakRss = Math.max(peakRss, rss);
+      stepRss.set(currentStep, Math.max(stepRss.get(currentStep) ?? 0, rss));
+    }, 50);
     const summary = await migrate({
       sqlitePath: FIXTURE,
       schema,
@@ -135,6 +142,9 @@ async function benchMigration(): Promise<Record<string, unknown>> {
       target: targetFromUrl(url(`a${i}`)),
       workDir: join(dir, `work-a${i}`),
       policies: [],
+      onEvent: (e) => {
+        if (e.type === 'step' && e.state === 'started') currentStep = e.name;
+      },
       replace: false,
     });
     clearInterval(sampler);
@@ -194,7 +204,7 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
     rows,
     sqliteMB: fileBytes / 1048576,
     runs: RUNS,
-    a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, steps: aSteps },
+    a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, peakRssMBByStep: Object.fromEntries([...stepRss].map(([k, v]) => [k, Math.round(v / 1048576)])), steps: aSteps },
     b: { medianSeconds: mb, rowsPerSecond: rows / mb },
     c: c.length ? { medianSeconds: median(c), runs: c.length, rowsPerSecond: rows / median(c), failures: pgloaderFailures } : null,
     verify: { medianSeconds: median(verifySeconds), overCopy: median(verifySeconds) / median(copySeconds) },
@@ -210,7 +220,7 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
   for (const f of pgloaderFailures) console.log(`    pgloader failed in ${f}`);
   console.log(line('verification of (a), every value on both sides', result.verify.medianSeconds));
   console.log(`verify/copy = ${result.verify.overCopy.toFixed(2)} (target ≤ 0.3)`);
-  console.log(`peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB`);
+  console.log(`peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB (by step: ${Object.entries(result.a.peakRssMBByStep).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   console.log(`a/b = ${result.ratios.aOverB.toFixed(2)} (target ≤ 1.0)${result.ratios.cOverA ? `   c/a = ${result.ratios.cOverA.toFixed(2)} (target ≥ 2.5)` : '   (c) skipped: pgloader is not installed'}`);
   await link.stop();
   await sshd.stop();

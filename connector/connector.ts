@@ -145,6 +145,12 @@ export class Connector extends EventEmitter {
     socket.on('close', () => this.open.delete(socket));
     socket.pause();
     this.carry(socket, route).catch((err: unknown) => {
+      if (err instanceof ClientGone) {
+        // A client (or a TCP health check) that left before its startup packet is no failure of ours.
+        this.opts.log.debug({ reason: err.message }, 'client left before starting');
+        socket.destroy();
+        return;
+      }
       const message = `${route} route: ${toVsError(err).message}`;
       this.noteError(message);
       this.opts.log.warn({ route, errMessage: message }, 'connection could not be carried');
@@ -158,7 +164,9 @@ export class Connector extends EventEmitter {
   private async carry(socket: net.Socket, route: Route): Promise<void> {
     // The startup packet is read here so that an encryption request is
     // answered by the connector, whatever the route.
-    const { packet } = await readStartup(socket, this.opts.startupTimeoutMs);
+    const { packet } = await readStartup(socket, this.opts.startupTimeoutMs).catch((err: Error) => {
+      throw new ClientGone(err.message);
+    });
     const upstream: Duplex = route === 'ssh' ? await this.opts.link!.openChannel('postgres') : await this.dialTls();
     if (socket.destroyed) {
       upstream.destroy();
@@ -216,6 +224,8 @@ export class Connector extends EventEmitter {
     }
   }
 }
+
+class ClientGone extends Error {}
 
 /** Join two TCP/TLS sockets, each direction ending on its own (half-close passed through). */
 function pipeSockets(a: net.Socket, b: net.Socket): void {

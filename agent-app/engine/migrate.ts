@@ -135,7 +135,8 @@ async function copyRanges(
         w.postMessage({ type: 'task', range } satisfies ToWorker);
       };
       for (let i = 0; i < jobs; i++) {
-        const w = new Worker(workerUrl, { workerData: init });
+        // As the verification's workers (source-sums.ts): short-lived garbage, a small young generation.
+        const w = new Worker(workerUrl, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
         workers.push(w);
         w.on('message', (m: FromWorker) => {
           if (m.type === 'ready') next(w);

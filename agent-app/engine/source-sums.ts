@@ -79,7 +79,9 @@ export class SumPool {
   constructor(snapshotPath: string, tables: Record<string, WorkerTable>, size: number) {
     const url = new URL('./sum-worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData: { snapshotPath, tables } });
+      // A small young generation: a worker's garbage is short-lived row text,
+      // and V8's default would let each worker grow by tens of MB before collecting.
+      const w = new Worker(url, { workerData: { snapshotPath, tables }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (m: SumReply) => {
         const p = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);

@@ -67,7 +67,7 @@ export interface VerifyOptions {
   plan: LintPlan;
   /** Differing rows to list per table (default 20). */
   maxDifferences?: number;
-  /** Connections summing tables at once (default 2). */
+  /** Server connections, and worker threads summing the snapshot, at once (default 2). */
   parallel?: number;
   onTable?: (verdict: TableVerdict) => void;
 }

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import net from 'node:net';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -108,6 +110,11 @@ async function copyOutDigest(c: pg.Client, sql: string): Promise<{ bytes: number
 
 test('pg and psql through the connector: queries and a 100 MB COPY each way equal a direct connection', async (t) => {
   const s = await stage('conn-data');
+  // A TCP check that connects and leaves (HAProxy-style) is not a refused connection.
+  const probe = net.connect(s.connector.port, '127.0.0.1');
+  await once(probe, 'connect');
+  probe.end();
+  await once(probe, 'close');
   const sql = `SELECT n, md5(n::text) AS h, now()::date AS d, repeat('é', n % 50) AS u FROM generate_series(1, 2000) n`;
   const via = await withClient(s, s.connector.port, (c) => c.query(sql));
   const direct = await withClient(s, s.pg.port, (c) => c.query(sql));
@@ -133,6 +140,7 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
   t.is(h.body.route, 'ssh');
   t.true(Number(h.body.activity['bytesToServer']) > 100 * 1048576);
   t.true(Number(h.body.activity['bytesToClient']) > 100 * 1048576);
+  t.like(h.body.activity, { refusedConnections: 0, lastError: null });
 
   // vsctl status shows the connector's route and activity, read by agent-app.
   const app = await startAgentApp(s.dir, s.bundle, { config: { connectorHealthUrl: `http://127.0.0.1:${s.connector.httpPort}/healthz` } });
