@@ -13,7 +13,7 @@ export const ConnectorConfigSchema = z.strictObject({
   idleTimeoutMs: ms(3_600_000, 'a client connection with no traffic either way for this long is closed (0: never)'),
   startupTimeoutMs: ms(10_000, "how long a new client may take to send its startup packet"),
   drainTimeoutMs: ms(30_000, 'after SIGTERM, how long open connections may take to finish before they are cut'),
-  agentDbPollMs: ms(2_000, 'how often agent-db health is re-read when its Watch stream breaks'),
+  agentDbPollMs: ms(2_000, "how soon agent-db's health Watch is re-opened after it breaks, and how often the TLS route is probed while the link is down"),
   callTimeoutMs: ms(5_000, 'deadline of calls to agent-db and of connecting a route'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   link: LinkTimingsSchema,
