@@ -8,22 +8,13 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { PgCluster } from '../test/harness/postgres.js';
 import { Sshd } from '../test/harness/sshd.js';
+import { mustRun } from './spawn.js';
 import { bundleFields, startAgentDb, startConnector, writeBundle } from '../test/harness/agents.js';
 import { canConnect, freePort, tempDir } from '../test/harness/system.js';
 import { pollUntil } from '../test/harness/proc.js';
 
 const say = (s: string) => process.stderr.write(s + '\n');
 const SECONDS = Number(process.env['VSMIGRATE_BENCH_PGBENCH_SECONDS'] ?? 30);
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
-  });
-}
 
 export interface ConnectorBench {
   tpsDirect: number;
@@ -76,9 +67,9 @@ export async function benchConnector(): Promise<ConnectorBench> {
   const connector = await startConnector(dir, bundle);
   try {
     const env = (port: number) => ({ ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: pg.superuser, PGPASSWORD: pg.password, PGDATABASE: 'postgres' });
-    await run('pgbench', ['-i', '-q', '-s', '10'], env(pg.port));
+    await mustRun('pgbench', ['-i', '-q', '-s', '10'], env(pg.port));
     const tps = async (port: number) => {
-      const out = await run('pgbench', ['-n', '-S', '-c', '8', '-j', '2', '-T', String(SECONDS)], env(port));
+      const out = await mustRun('pgbench', ['-n', '-S', '-c', '8', '-j', '2', '-T', String(SECONDS)], env(port));
       return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
     };
     say(`pgbench -S, 8 clients, ${SECONDS} s: direct ...`);
@@ -91,16 +82,16 @@ export async function benchConnector(): Promise<ConnectorBench> {
 
     const file = join(dir, 'copy.txt');
     const copyMB = await copyFile(file);
-    await run('psql', ['-X', '-q', '-c', 'CREATE TABLE copybench (id bigint, body text, at timestamp(3))'], env(pg.port));
+    await mustRun('psql', ['-X', '-q', '-c', 'CREATE TABLE copybench (id bigint, body text, at timestamp(3))'], env(pg.port));
     const timed = async (port: number, command: string) => {
       const t0 = Date.now();
-      await run('psql', ['-X', '-q', '-c', command], env(port));
+      await mustRun('psql', ['-X', '-q', '-c', command], env(port));
       return (Date.now() - t0) / 1000;
     };
     const copyIn = { direct: 0, connector: 0 };
     const copyOut = { direct: 0, connector: 0 };
     for (const [name, port] of [['direct', pg.port], ['connector', connector.port]] as const) {
-      await run('psql', ['-X', '-q', '-c', 'TRUNCATE copybench'], env(pg.port));
+      await mustRun('psql', ['-X', '-q', '-c', 'TRUNCATE copybench'], env(pg.port));
       copyIn[name] = await timed(port, `\\copy copybench FROM '${file}'`);
       copyOut[name] = await timed(port, `\\copy copybench TO '/dev/null'`);
       say(`COPY ${copyMB.toFixed(0)} MB ${name}: in ${copyIn[name].toFixed(1)} s, out ${copyOut[name].toFixed(1)} s`);

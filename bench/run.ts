@@ -16,7 +16,7 @@
 // peak RSS of our process, and the ratios a/b and c/a. The fixture and the
 // pre-converted files are cached in VSMIGRATE_BENCH_CACHE (default
 // /var/tmp/vsmigrate-bench), outside the repository.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -32,6 +32,7 @@ import { addForeignKey, addPrimaryKey, createEnum, createIndex, createTable, q }
 import { openSnapshot } from '../agent-app/engine/snapshot.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
 import { benchConnector } from './connector.js';
+import { run } from './spawn.js';
 
 const CACHE = process.env['VSMIGRATE_BENCH_CACHE'] ?? '/var/tmp/vsmigrate-bench';
 const RUNS = Number(process.env['VSMIGRATE_BENCH_RUNS'] ?? 3);
@@ -83,16 +84,6 @@ function psqlScript(schema: Schema, file: string): void {
   for (const t of schema.tables) for (const fk of t.foreignKeys) lines.push(addForeignKey(t, fk));
   lines.push('VACUUM ANALYZE;');
   writeFileSync(file, lines.join('\n') + '\n');
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
 }
 
 async function benchMigration(): Promise<Record<string, unknown>> {

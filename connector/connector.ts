@@ -197,8 +197,7 @@ export class Connector extends EventEmitter {
       }, Math.min(this.opts.idleTimeoutMs, 1_000));
       socket.on('close', () => clearInterval(timer));
     }
-    if (route === 'ssh') pipeDuplex(socket, upstream as Parameters<typeof pipeDuplex>[1]);
-    else pipeSockets(socket, upstream as tls.TLSSocket);
+    pipeDuplex(socket, upstream);
     socket.resume();
   }
 
@@ -226,19 +225,3 @@ export class Connector extends EventEmitter {
 }
 
 class ClientGone extends Error {}
-
-/** Join two TCP/TLS sockets, each direction ending on its own (half-close passed through). */
-function pipeSockets(a: net.Socket, b: net.Socket): void {
-  const abort = () => {
-    a.destroy();
-    b.destroy();
-  };
-  a.pipe(b, { end: false });
-  b.pipe(a, { end: false });
-  a.on('end', () => b.end());
-  b.on('end', () => a.end());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-  a.on('error', abort);
-  b.on('error', abort);
-}

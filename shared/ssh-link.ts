@@ -9,6 +9,7 @@
 // not that a timer ran out.
 import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { VsError, toVsError } from './errors.js';
@@ -318,21 +319,22 @@ function openChannel(client: Client, spec: ForwardSpec): Promise<ClientChannel> 
 }
 
 /**
- * Join a TCP socket and an SSH channel. Each direction ends on its own (an EOF
- * on one side becomes an EOF on the other, and the other direction keeps
- * flowing); buffered data is flushed before a side is closed.
+ * Join a client socket and its upstream (an SSH channel, or a TLS socket).
+ * Each direction ends on its own (an EOF on one side becomes an EOF on the
+ * other, and the other direction keeps flowing); buffered data is flushed
+ * before a side is closed.
  */
-export function pipeDuplex(socket: net.Socket, channel: ClientChannel): void {
+export function pipeDuplex(socket: Duplex, upstream: Duplex): void {
   const abort = () => {
     socket.destroy();
-    channel.destroy();
+    upstream.destroy();
   };
-  socket.pipe(channel, { end: false });
-  channel.pipe(socket, { end: false });
-  socket.on('end', () => channel.end()); // sends SSH EOF; the reply still flows back
-  channel.on('end', () => socket.end());
-  channel.on('close', () => socket.end());
-  socket.on('close', () => channel.destroy());
+  socket.pipe(upstream, { end: false });
+  upstream.pipe(socket, { end: false });
+  socket.on('end', () => upstream.end()); // over SSH, an EOF; the reply still flows back
+  upstream.on('end', () => socket.end());
+  upstream.on('close', () => socket.end());
+  socket.on('close', () => upstream.destroy());
   socket.on('error', abort);
-  channel.on('error', abort);
+  upstream.on('error', abort);
 }

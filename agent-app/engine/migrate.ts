@@ -224,20 +224,6 @@ class BackgroundBuilder {
   }
 }
 
-async function parallel<T>(items: T[], jobs: number, fn: (item: T, client: Client) => Promise<void>, config: TargetConfig, settings?: Record<string, string>): Promise<void> {
-  if (items.length === 0) return;
-  const queue = [...items];
-  const clients = await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => target.connect(config, settings)));
-  try {
-    await Promise.all(
-      clients.map(async (c) => {
-        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item, c);
-      }),
-    );
-  } finally {
-    await Promise.all(clients.map((c) => c.end().catch(() => {})));
-  }
-}
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
   const started = Date.now();
@@ -397,7 +383,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     const tableOf = (t: BuildTask) => ('vacuum' in t ? t.vacuum : t.table);
     const builds = leftover!.filter((t) => !('vacuum' in t)).sort((a, b) => (size.get(tableOf(b)) ?? 0) - (size.get(tableOf(a)) ?? 0));
     const vacuums = leftover!.filter((t) => 'vacuum' in t);
-    await step('keys and indexes', () => parallel(builds, jobs, runTask, opts.target, target.BUILD_SETTINGS), () => `${builds.length} left after the copy`);
+    await step('keys and indexes', () => target.parallel(builds, jobs, runTask, opts.target, target.BUILD_SETTINGS), () => `${builds.length} left after the copy`);
     if (opts.shouldStop?.()) return summary(false);
     await step('foreign keys', async () => {
       for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
@@ -420,7 +406,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     await step(
       'validate, vacuum analyze',
       () =>
-        parallel(groups, jobs, async (group, c) => {
+        target.parallel(groups, jobs, async (group, c) => {
           for (const t of group) await runTask(t, c);
         }, opts.target),
       () => `${pending(plan.validations).length} foreign key(s), ${vacuums.length} table(s) left after the copy`,

@@ -255,3 +255,19 @@ export class ChunkWriter {
     }
   }
 }
+
+/** Run fn over items, in order, on up to `jobs` connections at once (each takes the next item when free). */
+export async function parallel<T>(items: T[], jobs: number, fn: (item: T, client: pg.Client) => Promise<void>, config: TargetConfig, settings?: Record<string, string>): Promise<void> {
+  if (items.length === 0) return;
+  const queue = [...items];
+  const clients = await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => connect(config, settings)));
+  try {
+    await Promise.all(
+      clients.map(async (c) => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item, c);
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => {})));
+  }
+}

@@ -241,7 +241,6 @@ async function catalogChecks(pg: Client, db: Database.Database, schema: Schema):
 export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const lanes = Math.max(1, opts.parallel ?? 2);
-  const conns: Client[] = [];
   const tables = workerTables(opts.schema, opts.plan);
   // The snapshot's sums: rowid ranges on worker threads, biggest first, all
   // asked at once; the server sums a table on a connection per core meanwhile.
@@ -253,40 +252,36 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
       const parts = planned.ranges.filter((r) => r.table === name).map((r) => pool.sum(r));
       sourceSums.set(name, Promise.all(parts).then((xs) => xs.reduce((a, x) => ({ n: a.n + x.n, sum: a.sum + x.sum }), { n: 0, sum: 0n })));
     }
-    // A rejection is awaited by its table's lane; until then it is not "unhandled".
+    // A rejection is awaited by its table's turn; until then it is not "unhandled".
     for (const p of sourceSums.values()) p.catch(() => {});
-    for (let i = 0; i < lanes; i++) conns.push(await target.connect(opts.target));
-    const queue = [...opts.schema.loadOrder].sort((a, b) => planned.rows.get(b)! - planned.rows.get(a)!);
+    const order = [...opts.schema.loadOrder].sort((a, b) => planned.rows.get(b)! - planned.rows.get(a)!);
     const verdicts = new Map<string, TableVerdict>();
-    const lane = async (pg: Client) => {
-      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const t = opts.schema.tables.find((x) => x.name === name)!;
-        const t0 = Date.now();
-        const v = new TableVerifier(t, opts.db, new SnapshotTable(opts.db, tables[name]!), pg, opts.maxDifferences ?? 20);
-        const [s, tg] = await Promise.all([sourceSums.get(name)!, v.targetSum(null, null)]);
-        const equal = s.n === tg.n && s.sum === tg.sum;
-        if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
-        const verdict: TableVerdict = {
-          table: name,
-          rows: { source: s.n, target: tg.n },
-          checksum: { source: s.sum.toString(16), target: tg.sum.toString(16) },
-          equal,
-          seconds: (Date.now() - t0) / 1000,
-          differences: v.differences,
-          truncated: v.truncated,
-        };
-        verdicts.set(name, verdict);
-        opts.onTable?.(verdict);
-      }
-    };
-    await Promise.all(conns.map(lane));
+    await target.parallel(order, lanes, async (name, pg) => {
+      const t = opts.schema.tables.find((x) => x.name === name)!;
+      const t0 = Date.now();
+      const v = new TableVerifier(t, opts.db, new SnapshotTable(opts.db, tables[name]!), pg, opts.maxDifferences ?? 20);
+      const [s, tg] = await Promise.all([sourceSums.get(name)!, v.targetSum(null, null)]);
+      const equal = s.n === tg.n && s.sum === tg.sum;
+      if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
+      const verdict: TableVerdict = {
+        table: name,
+        rows: { source: s.n, target: tg.n },
+        checksum: { source: s.sum.toString(16), target: tg.sum.toString(16) },
+        equal,
+        seconds: (Date.now() - t0) / 1000,
+        differences: v.differences,
+        truncated: v.truncated,
+      };
+      verdicts.set(name, verdict);
+      opts.onTable?.(verdict);
+    }, opts.target);
     const verdictList = opts.schema.loadOrder.map((name) => verdicts.get(name)!);
-    const checks = await catalogChecks(conns[0]!, opts.db, opts.schema);
+    const pg = await target.connect(opts.target);
+    const checks = await catalogChecks(pg, opts.db, opts.schema).finally(() => pg.end().catch(() => {}));
     return { ok: verdictList.every((t) => t.equal) && checks.every((c) => c.ok), tables: verdictList, checks, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
     throw fromPgError(err, 'verify');
   } finally {
     await pool.close();
-    await Promise.all(conns.map((c) => c.end().catch(() => {})));
   }
 }

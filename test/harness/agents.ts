@@ -97,6 +97,13 @@ export function writeBundle(path: string, fields: Record<string, string | number
   return path;
 }
 
+/** Short link timings and polls for agent-app and the connector, so tests see a drop within a second. */
+const FAST_LINK = {
+  agentDbPollMs: 200,
+  callTimeoutMs: 3000,
+  link: { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 3000, reconnectInitialMs: 200, reconnectMaxMs: 1000 },
+};
+
 export interface AgentAppHandle {
   proc: ManagedProcess;
   socketPath: string;
@@ -116,9 +123,7 @@ export async function startAgentApp(
       socketPath,
       stateDir: join(dir, 'agent-app-state'),
       pairingFile,
-      agentDbPollMs: 200,
-      callTimeoutMs: 3000,
-      link: { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 3000, reconnectInitialMs: 200, reconnectMaxMs: 1000 },
+      ...FAST_LINK,
       ...options.config,
     }),
   );
@@ -156,9 +161,7 @@ export async function startConnector(dir: string, pairingFile: string, config: R
       httpPort,
       grpcPort,
       pairingFile,
-      agentDbPollMs: 200,
-      callTimeoutMs: 3000,
-      link: { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 3000, reconnectInitialMs: 200, reconnectMaxMs: 1000 },
+      ...FAST_LINK,
       ...config,
     }),
   );
