@@ -5,7 +5,7 @@ import { LinkTimingsSchema, ms } from '../shared/config.js';
 
 export const ConnectorConfigSchema = z.strictObject({
   listenHost: z.string().default('127.0.0.1').describe("address the app's DATABASE_URL points at"),
-  listenPort: z.number().int().min(1).max(65535).default(6432).describe('port the app connects to'),
+  listenPort: z.number().int().min(0).max(65535).default(6432).describe('port the app connects to (0: any free port; the log line "connector listening" names it)'),
   httpPort: z.number().int().min(0).max(65535).default(6433).describe('HTTP health on 127.0.0.1: /healthz and /primary (200 or 503, JSON body)'),
   grpcPort: z.number().int().min(0).max(65535).default(6434).describe('gRPC health service (grpc.health.v1) on 127.0.0.1'),
   pairingFile: z.string().default('/var/lib/visionsuit-agent-app/pairing.conf').describe("the pairing stored by agent-app (vs-conf.txt format, 0600)"),

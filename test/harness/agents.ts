@@ -151,27 +151,18 @@ export interface ConnectorHandle {
 
 /** The external connector on free ports, with the test's short link timings; ready when its health answers. */
 export async function startConnector(dir: string, pairingFile: string, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ConnectorHandle> {
-  const [port, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, 'connector.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      listenPort: port,
-      httpPort,
-      grpcPort,
-      pairingFile,
-      ...FAST_LINK,
-      ...config,
-    }),
-  );
+  // Ports 0: the connector binds free ports itself and logs them. A port picked
+  // here and bound later can be taken in between (by another test's client
+  // connection), and a health check would then reach somebody else's connector.
+  writeFileSync(configPath, JSON.stringify({ listenPort: 0, httpPort: 0, grpcPort: 0, pairingFile, ...FAST_LINK, ...config }));
   const proc = new ManagedProcess('connector', process.execPath, [BIN.connector, '--config', configPath], { logPath: join(dir, 'connector.log'), env: cleanEnv(env) });
-  await pollUntil('the connector to answer /healthz', async () => {
+  const bound = await pollUntil('the connector to listen', async () => {
     if (!proc.running) throw new Error(`the connector exited:\n${proc.output()}`);
-    await fetch(`http://127.0.0.1:${httpPort}/healthz`);
-    return true;
+    return proc.logLines().find((l) => l['msg'] === 'connector listening') as { port: number; httpPort: number; grpcPort: number } | undefined;
   });
-  return { proc, port, httpPort, grpcPort, configPath };
+  return { proc, port: bound.port, httpPort: bound.httpPort, grpcPort: bound.grpcPort, configPath };
 }
 
 /** GetStatus straight from agent-app's socket. */
