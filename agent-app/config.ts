@@ -13,6 +13,14 @@ export const AgentAppConfigSchema = z.strictObject({
   agentDbPollMs: ms(2_000, 'how often agent-db health is checked through the link'),
   callTimeoutMs: ms(10_000, 'deadline of calls to agent-db'),
   connectorHealthUrl: z.string().default('http://127.0.0.1:6433/healthz').describe("the external connector's HTTP health, shown by vsctl status"),
+  sqlitePath: z.string().default('/opt/visionsuit/backend/prisma/dev.db').describe("VisionSuit's SQLite database (only read; the migration snapshots it)"),
+  prismaSchema: z.string().default('/opt/visionsuit/backend/prisma/schema.prisma').describe("the app's schema.prisma, parsed with Prisma's own parser"),
+  preflight: z
+    .strictObject({
+      diskFactor: z.number().min(0).default(2).describe('preflight: free space each side needs, as a multiple of the SQLite file size'),
+      minFreeBytes: z.number().int().min(0).default(0).describe('preflight: free space each side needs at least, in bytes'),
+    })
+    .prefault({}),
   link: LinkTimingsSchema,
 });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // vs-agent-app: wires the process (config, logger, pairing, SSH link, agent-db
 // client, gRPC on the unix socket, signals) and nothing else.
-import { chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm } from 'node:fs/promises';
+import { lookupGroup } from '../shared/os-accounts.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Lifecycle } from '../shared/lifecycle.js';
@@ -11,13 +12,14 @@ import { createNotifier } from '../shared/notify.js';
 import { bind, shutdownServer } from '../shared/grpc.js';
 import { readBundleFile } from '../shared/bundle.js';
 import type { Pairing } from '../shared/bundle.js';
-import { SshLink, pairingEndpoint } from '../shared/ssh-link.js';
 import { VsError } from '../shared/errors.js';
 import { configReference, fail, resolveProgramConfig } from '../shared/program.js';
 import { productVersion } from '../shared/version.js';
 import { AgentAppConfigSchema } from './config.js';
 import type { AgentAppConfig } from './config.js';
-import { AgentDbClient } from './agent-db-client.js';
+import { Paired } from './paired.js';
+import { pair } from './pair.js';
+import { preflight } from './preflight.js';
 import { buildAgentApp } from './server.js';
 import { migrateLocal } from './migrate-local.js';
 import { verifyLocal } from './verify-local.js';
@@ -31,20 +33,10 @@ Runs the agent on the VisionSuit host; vsctl talks to it over a unix socket.
 Configuration keys, their VS_* environment names and defaults:
 `;
 
-/** The gid of a group from /etc/group, or null when the group does not exist. */
-async function groupId(name: string): Promise<number | null> {
-  const text = await readFile('/etc/group', 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    const [group, , gid] = line.split(':');
-    if (group === name && gid !== undefined) return Number(gid);
-  }
-  return null;
-}
-
 async function bindSocket(server: import('@grpc/grpc-js').Server, config: AgentAppConfig, log: Logger): Promise<void> {
   const dir = dirname(config.socketPath);
   await mkdir(dir, { recursive: true });
-  const gid = await groupId(config.socketGroup);
+  const gid = lookupGroup(config.socketGroup)?.gid ?? null;
   // The directory closes the window between bind and chmod.
   await chmod(dir, 0o750);
   if (gid !== null) await chown(dir, process.getuid?.() ?? 0, gid).catch(() => {});
@@ -84,11 +76,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
   // A missing pairing is a state (the agent waits to be paired); an unsafe or
   // broken one is refused outright.
-  const pairing: Pairing | null = existsSync(config.pairingFile) ? await readBundleFile(config.pairingFile) : null;
-  if (!pairing) log.warn({ pairingFile: config.pairingFile }, 'not paired yet');
+  const stored: Pairing | null = existsSync(config.pairingFile) ? await readBundleFile(config.pairingFile) : null;
+  if (!stored) log.warn({ pairingFile: config.pairingFile }, 'not paired yet: run `vsctl pair --bundle FILE`');
 
-  let link: SshLink | null = null;
-  let agentDb: AgentDbClient | null = null;
+  const paired = new Paired({ link: config.link, callTimeoutMs: config.callTimeoutMs, agentDbPollMs: config.agentDbPollMs, log });
   const app = buildAgentApp({
     log,
     statusSources: () => ({
@@ -96,42 +87,36 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       lifecycleState: lifecycle.state,
       uptimeSeconds: lifecycle.uptimeSeconds,
       runDir: join(config.stateDir, 'runs'),
-      pairing,
-      link,
-      agentDb,
+      pairing: paired.pairing,
+      link: paired.link,
+      agentDb: paired.agentDb,
       connectorHealthUrl: config.connectorHealthUrl,
     }),
+    pair: async (req) => {
+      const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
+      await paired.use(pairing);
+      return response;
+    },
+    preflight: (req) =>
+      preflight({
+        paired,
+        sqlitePath: req.sqlitePath || config.sqlitePath,
+        prismaSchema: config.prismaSchema,
+        stateDir: config.stateDir,
+        ...config.preflight,
+        callTimeoutMs: config.callTimeoutMs,
+      }),
   });
-
-  if (pairing) {
-    link = new SshLink({
-      ...pairingEndpoint(pairing),
-      forwards: [
-        { name: 'agent-db', remoteHost: '127.0.0.1', remotePort: pairing.agentDb.port },
-        { name: 'postgres', remoteHost: pairing.postgres.internalHost, remotePort: pairing.postgres.port },
-      ],
-      ...config.link,
-      log,
-    });
-    const activeLink = link;
-    activeLink.on('state', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
-    await activeLink.start();
-    lifecycle.onStop('ssh link', () => activeLink.stop());
-    agentDb = new AgentDbClient(activeLink.localPort('agent-db'), pairing.agentDb.token, config.callTimeoutMs, log);
-    const activeAgentDb = agentDb;
-    activeLink.on('state', (state) => {
-      if (state === 'up') void activeAgentDb.refresh();
-    });
-    activeAgentDb.startPolling(config.agentDbPollMs);
-    lifecycle.onStop('agent-db client', async () => activeAgentDb.close());
-  }
+  paired.on('link', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
+  if (stored) await paired.use(stored);
+  lifecycle.onStop('ssh link and agent-db client', () => paired.close());
 
   await bindSocket(app.server, config, log);
   lifecycle.onStop('grpc server', (budgetMs) => {
     app.setHealth('NOT_SERVING');
     return shutdownServer(app.server, budgetMs);
   });
-  app.setHealth(link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
+  app.setHealth(paired.link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
   await lifecycle.running(`serving on ${config.socketPath}`);
 }
 

@@ -14,7 +14,8 @@ import { targetFromUrl } from './engine/target.js';
 import { ProgressPrinter } from './engine/progress-text.js';
 import { parseLocalArgs } from './local-args.js';
 import { renderMarkdown } from './engine/report.js';
-import { pgDump } from './engine/backup.js';
+import { pgDump } from '../shared/pg-dump.js';
+import { parseDatabaseUrl } from '../shared/database-url.js';
 import { backupStamp } from '../shared/env-file.js';
 
 export const MIGRATE_LOCAL_USAGE = `usage: vs-agent-app migrate-local --sqlite FILE --prisma-schema FILE
@@ -64,7 +65,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       jobs: values['jobs'] ? Number(values['jobs']) : undefined,
       chunkBytes: values['chunk-mb'] ? Number(values['chunk-mb']) * 1024 * 1024 : undefined,
       onEvent,
-      backupTarget: async () => (await pgDump(url, join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
+      backupTarget: async () => (await pgDump(parseDatabaseUrl(url), join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
     });
   } catch (err) {
     printer.done();

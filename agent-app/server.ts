@@ -6,6 +6,10 @@ import { HealthImplementation, loadContract, unary, unimplemented } from '../sha
 import type { Logger } from '../shared/logger.js';
 import { VsError, toServiceError } from '../shared/errors.js';
 import { getStatus } from './get-status.js';
+import type { PairRequest__Output } from '../proto/gen/vsmigrate/app/v1/PairRequest.js';
+import type { PairResponse } from '../proto/gen/vsmigrate/app/v1/PairResponse.js';
+import type { PreflightRequest__Output } from '../proto/gen/vsmigrate/app/v1/PreflightRequest.js';
+import type { PreflightReport } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
 import type { StatusSources } from './get-status.js';
 
 export const AGENT_APP_SERVICE = 'vsmigrate.app.v1.AgentApp';
@@ -14,6 +18,8 @@ export interface AgentAppDeps {
   log: Logger;
   /** Read at each call: the sources change as the link and lifecycle move. */
   statusSources: () => StatusSources;
+  pair: (request: PairRequest__Output) => Promise<PairResponse>;
+  preflight: (request: PreflightRequest__Output) => Promise<PreflightReport>;
 }
 
 export interface AgentApp {
@@ -32,8 +38,8 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
 
   const handlers: AgentAppHandlers = {
     GetStatus: unary(log, 'GetStatus', () => getStatus(deps.statusSources())),
-    Pair: unimplemented(log, 'Pair', 'pairing from a bundle arrives with agent-db provisioning; until then place the bundle at the configured pairingFile (mode 0600)'),
-    Preflight: unimplemented(log, 'Preflight', 'preflight checks arrive with agent-db provisioning'),
+    Pair: unary(log, 'Pair', (req) => deps.pair(req)),
+    Preflight: unary(log, 'Preflight', (req) => deps.preflight(req)),
     Migrate: unimplemented(log, 'Migrate', CUTOVER),
     Rehearse: unimplemented(log, 'Rehearse', ENGINE),
     Verify: unimplemented(log, 'Verify', ENGINE),

@@ -12,12 +12,22 @@ import { productVersion } from '../shared/version.js';
 import { AgentDbConfigSchema } from './config.js';
 import { Postgres } from './postgres.js';
 import { buildAgentDb } from './server.js';
+import { bootstrap, unbootstrap } from './bootstrap.js';
 
 const PROGRAM = 'vs-agent-db';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
+       ${PROGRAM} bootstrap [--config FILE] [--KEY=VALUE ...]
+       ${PROGRAM} unbootstrap --force [--drop-data] [--config FILE] [--KEY=VALUE ...]
 
-Runs the agent on the PostgreSQL host (127.0.0.1 only). Configuration keys,
-their VS_* environment names and defaults:
+serve        run the agent on the PostgreSQL host (127.0.0.1 only)
+bootstrap    as root, once and again at will: install PostgreSQL when absent,
+             reconcile the owner role, its database and agent-db's own role,
+             create the SSH user with a forwarding-only key, generate the
+             agent token and write the pairing bundle. Prints what it changed.
+unbootstrap  as root: remove exactly what bootstrap created. A database that
+             holds data is kept unless --drop-data is given.
+
+Configuration keys, their VS_* environment names and defaults:
 `;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -31,6 +41,23 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
   const command = rest[0] ?? 'serve';
+  const say = (line: string) => process.stdout.write(line + '\n');
+  if (command === 'bootstrap' && rest.length === 1) {
+    const result = await bootstrap(config, say);
+    say(result.changes.length === 0 ? '\nbootstrap: nothing to change' : `\nbootstrap: ${result.changes.length} change(s)`);
+    say(`next: copy ${result.bundlePath} to the VisionSuit host (scp, then chmod 600), run \`vsctl pair --bundle FILE\` there, then delete both copies`);
+    return;
+  }
+  if (command === 'unbootstrap') {
+    const flags = new Set(rest.slice(1));
+    if (!flags.has('--force') || [...flags].some((f) => f !== '--force' && f !== '--drop-data')) {
+      throw new VsError('VS_ERR_USAGE', 'unbootstrap removes roles, a database, a Linux user and keys: pass --force (and --drop-data to drop a database that holds data)');
+    }
+    const result = await unbootstrap(config, flags.has('--drop-data'), say);
+    say(`\nunbootstrap: removed ${result.removed.length}, kept ${result.kept.length}`);
+    if (result.kept.length > 0) process.exitCode = 1;
+    return;
+  }
   if (command !== 'serve' || rest.length > 1) throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);
 
   const log = createLogger({ name: PROGRAM, level: config.logLevel });
@@ -49,6 +76,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     version: productVersion(),
     uptimeSeconds: () => lifecycle.uptimeSeconds,
     healthPollMs: config.healthPollMs,
+    stateDir: config.stateDir,
   });
   const port = await bind(agent.server, `127.0.0.1:${config.port}`);
   lifecycle.onStop('grpc server', (budgetMs) => {

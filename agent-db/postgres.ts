@@ -32,9 +32,9 @@ export interface ServerFacts {
 }
 
 export class Postgres {
-  private readonly pool: pg.Pool;
+  readonly pool: pg.Pool;
 
-  constructor(conn: AdminConnection, private readonly log: Logger) {
+  constructor(readonly conn: AdminConnection, private readonly log: Logger) {
     this.pool = new pg.Pool({
       host: conn.host,
       port: conn.port,
@@ -91,6 +91,23 @@ export class Postgres {
       diskTotalBytes: fs.blocks * fs.bsize,
       sslCertNotAfter: ssl ? await certificateNotAfter(dataDirectory, String(row['ssl_cert_file'])) : '',
     };
+  }
+
+  /** One connection to another database with the admin credentials, closed after `fn`. */
+  async withDatabase<T>(database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const c = this.conn;
+    const client = new pg.Client({ host: c.host, port: c.port, user: c.user, password: c.password, database, connectionTimeoutMillis: c.connectTimeoutMs, application_name: 'vs-agent-db' });
+    client.on('error', (err) => this.log.warn({ errMessage: err.message }, 'PostgreSQL connection lost'));
+    try {
+      await client.connect();
+    } catch (err) {
+      throw fromPgError(err, `connect to database ${database}`);
+    }
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 
   async end(): Promise<void> {

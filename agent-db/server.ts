@@ -2,10 +2,15 @@
 // in-process. Every call, the health service included, must carry the token.
 import * as grpc from '@grpc/grpc-js';
 import type { AgentDbHandlers } from '../proto/gen/vsmigrate/db/v1/AgentDb.js';
-import { HealthImplementation, loadContract, tokenInterceptor, unary, unimplemented } from '../shared/grpc.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HealthImplementation, loadContract, tokenInterceptor, unary } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
+import { pgDump } from '../shared/pg-dump.js';
+import { backupStamp } from '../shared/env-file.js';
 import { getStatus } from './get-status.js';
 import type { Postgres } from './postgres.js';
+import { checkName, createScratchDatabase, dropScratchDatabase, ensureDatabase, loginCheck, rotatePassword } from './provision.js';
 
 export const AGENT_DB_SERVICE = 'vsmigrate.db.v1.AgentDb';
 
@@ -16,6 +21,8 @@ export interface AgentDbDeps {
   version: string;
   uptimeSeconds: () => number;
   healthPollMs: number;
+  /** Backups go to <stateDir>/backups. */
+  stateDir: string;
 }
 
 export interface AgentDb {
@@ -28,8 +35,6 @@ export interface AgentDb {
   notServing(): void;
 }
 
-const PROVISIONING = 'role, database, scratch and backup management arrive with agent-db provisioning';
-
 export function buildAgentDb(deps: AgentDbDeps): AgentDb {
   const { log } = deps;
   const server = new grpc.Server({ interceptors: [tokenInterceptor(deps.token, log)] });
@@ -38,12 +43,56 @@ export function buildAgentDb(deps: AgentDbDeps): AgentDb {
 
   const handlers: AgentDbHandlers = {
     GetStatus: unary(log, 'GetStatus', () => getStatus(deps.pg, deps.version, deps.uptimeSeconds())),
-    EnsureDatabase: unimplemented(log, 'EnsureDatabase', PROVISIONING),
-    RotatePassword: unimplemented(log, 'RotatePassword', PROVISIONING),
-    CreateScratchDatabase: unimplemented(log, 'CreateScratchDatabase', PROVISIONING),
-    DropScratchDatabase: unimplemented(log, 'DropScratchDatabase', PROVISIONING),
-    BackupDatabase: unimplemented(log, 'BackupDatabase', PROVISIONING),
-    Maintain: unimplemented(log, 'Maintain', PROVISIONING),
+    EnsureDatabase: unary(log, 'EnsureDatabase', async (req) => {
+      const c = deps.pg.conn;
+      // Drift is checked by logging in as the role over TCP, the path the app will take.
+      const host = c.host.startsWith('/') ? '127.0.0.1' : c.host;
+      const result = await ensureDatabase(deps.pg.pool, {
+        database: req.database,
+        owner: req.ownerRole,
+        password: req.password,
+        passwordCheck: loginCheck(host, c.port, req.database, c.connectTimeoutMs),
+      });
+      log.info({ database: req.database, role: req.ownerRole, changes: result.changes }, 'database ensured');
+      return { changes: result.changes, password: result.password ?? '' };
+    }),
+    RotatePassword: unary(log, 'RotatePassword', async (req) => {
+      const password = await rotatePassword(deps.pg.pool, req.role);
+      log.info({ role: req.role }, 'password rotated');
+      return { password };
+    }),
+    CreateScratchDatabase: unary(log, 'CreateScratchDatabase', async (req) => {
+      const database = await createScratchDatabase(deps.pg.pool, req.label, req.ownerRole);
+      log.info({ database, role: req.ownerRole }, 'scratch database created');
+      return { database };
+    }),
+    DropScratchDatabase: unary(log, 'DropScratchDatabase', async (req) => {
+      const dropped = await dropScratchDatabase(deps.pg.pool, req.database);
+      log.info({ database: req.database, dropped }, 'scratch database dropped');
+      return { dropped };
+    }),
+    BackupDatabase: unary(log, 'BackupDatabase', async (req) => {
+      const database = checkName(req.database, 'database name');
+      const dir = join(deps.stateDir, 'backups');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const facts = await deps.pg.facts();
+      const now = new Date();
+      const c = deps.pg.conn;
+      const file = await pgDump(
+        { host: c.host, port: c.port, user: c.user, password: c.password, database, serverMajor: Math.floor(facts.serverVersionNum / 10000) },
+        join(dir, `${database}-${backupStamp(now)}.dump`),
+      );
+      log.info({ database, path: file.path, bytes: file.bytes, sha256: file.sha256 }, 'database backed up');
+      return { path: file.path, sizeBytes: String(file.bytes), sha256: file.sha256, createdAt: now.toISOString() };
+    }),
+    Maintain: unary(log, 'Maintain', async (req) => {
+      const database = checkName(req.database, 'database name');
+      const started = Date.now();
+      await deps.pg.withDatabase(database, (client) => client.query('VACUUM (ANALYZE)'));
+      const seconds = (Date.now() - started) / 1000;
+      log.info({ database, seconds }, 'vacuum analyze finished');
+      return { seconds };
+    }),
   };
   server.addService(loadContract().db.vsmigrate.db.v1.AgentDb.service, handlers);
 

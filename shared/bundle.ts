@@ -7,6 +7,7 @@ import dotenv from 'dotenv';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { VsError } from './errors.js';
+import { formatEnvValue } from './env-file.js';
 import { assertPrivateFile } from './secret-file.js';
 import { parseHostKey } from './ssh-host-key.js';
 import type { PinnedHostKey } from './ssh-host-key.js';
@@ -80,13 +81,15 @@ export async function readBundleFile(path: string): Promise<Pairing> {
   return parseBundle(await readFile(path), path);
 }
 
-/** Write bundle fields as KEY=VALUE text (values are base64, hex, names and numbers). */
+/** Write bundle fields as KEY=VALUE text that dotenv (and systemd) read back unchanged. */
 export function formatBundle(fields: Record<string, string | number>): string {
   return Object.entries(fields)
     .map(([k, v]) => {
-      const value = String(v);
-      if (/[\n\r'"]/.test(value)) throw new VsError('VS_ERR_BUNDLE_INVALID', `bundle value for ${k} cannot be written safely`);
-      return /^[A-Za-z0-9_@%+=:,./~-]*$/.test(value) ? `${k}=${value}` : `${k}='${value}'`;
+      try {
+        return `${k}=${formatEnvValue(String(v))}`;
+      } catch {
+        throw new VsError('VS_ERR_BUNDLE_INVALID', `bundle value for ${k} cannot be written safely`, { details: { key: k } });
+      }
     })
     .join('\n') + '\n';
 }

@@ -220,3 +220,4 @@ export const LinkTimingsSchema = z
     reconnectMaxMs: ms(30_000, 'longest reconnect delay'),
   })
   .prefault({});
+export type LinkTimings = z.output<typeof LinkTimingsSchema>;

@@ -22,7 +22,14 @@ export async function readEnvFile(path: string): Promise<Record<string, string>>
 // Percent-encoded URLs fit.
 const BARE_SAFE = /^[A-Za-z0-9_@%+=:,./?&~-]*$/;
 
-function formatValue(value: string, preferredQuote: string): string {
+// Unquoted, systemd takes every character literally up to the line's end and
+// trims trailing blanks; dotenv reads up to a '#' and trims both ends. A value
+// that starts with no quote or blank, ends with no blank, and holds no '#' or
+// backslash therefore reads back the same in both, quotes of either kind included.
+const BARE_LITERAL = /^[^\s'"`#\\](?:[^#\\]*[^\s#\\])?$/;
+
+/** A value written so that both systemd's EnvironmentFile and dotenv read it back unchanged. */
+export function formatEnvValue(value: string, preferredQuote = ''): string {
   if (/[\n\r\0]/.test(value)) {
     throw new VsError('VS_ERR_ENVFILE_UNSAFE_VALUE', 'an env-file value cannot contain line breaks or NUL');
   }
@@ -31,7 +38,8 @@ function formatValue(value: string, preferredQuote: string): string {
   if (BARE_SAFE.test(value)) return value;
   // Single quotes are literal in both systemd and dotenv.
   if (!value.includes("'")) return `'${value}'`;
-  throw new VsError('VS_ERR_ENVFILE_UNSAFE_VALUE', 'the value contains a single quote together with characters that need quoting');
+  if (BARE_LITERAL.test(value)) return value;
+  throw new VsError('VS_ERR_ENVFILE_UNSAFE_VALUE', "the value holds a single quote together with a '#', a backslash or blanks at an end, which no quoting reads back the same in both systemd and dotenv");
 }
 
 const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
@@ -54,7 +62,7 @@ function rewriteLine(line: string, key: string, value: string): string {
     }
   }
   const quote = rest.startsWith('"') ? '"' : rest.startsWith("'") ? "'" : '';
-  return prefix + formatValue(value, quote) + comment + eol;
+  return prefix + formatEnvValue(value, quote) + comment + eol;
 }
 
 /** Same keys with the same values, ignoring `except`. */
@@ -125,7 +133,7 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
   const missing = Object.keys(changes).filter((k) => !seen.has(k));
   if (missing.length > 0) {
     if (out.length > 0 && !out[out.length - 1]!.endsWith('\n')) out[out.length - 1] += '\n';
-    for (const key of missing) out.push(`${key}=${formatValue(changes[key]!, '')}\n`);
+    for (const key of missing) out.push(`${key}=${formatEnvValue(changes[key]!)}\n`);
   }
   const next = out.join('');
 

@@ -94,6 +94,26 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.INTERNAL,
     hint: 'A statement failed on PostgreSQL; the agent log has the statement and SQLSTATE.',
   },
+  VS_ERR_INVALID_NAME: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    hint: 'Use a plain name (letters, digits, _ and -, at most 63 characters); names are never pasted into SQL.',
+  },
+  VS_ERR_ROLE_PROTECTED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'vsmigrate manages only the app\'s owner role and its own; superusers are never touched. Name an existing, non-superuser role.',
+  },
+  VS_ERR_NOT_SCRATCH: {
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    hint: 'Only rehearsal scratch databases (vsrehearsal_*) can be dropped this way; other databases are dropped by hand, after a backup.',
+  },
+  VS_ERR_BOOTSTRAP: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Bootstrap stopped at the named step; what it changed before is listed above and kept. Fix the cause and run it again (it is idempotent).',
+  },
+  VS_ERR_DISK_SPACE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Free space on the named file system, or lower the requirement (preflight.diskFactor, preflight.minFreeBytes) if you know the copy fits.',
+  },
   VS_ERR_ENVFILE_UNSAFE_VALUE: {
     grpc: GrpcStatus.INVALID_ARGUMENT,
     hint: 'The value cannot be written so that both systemd and dotenv read it back unchanged.',

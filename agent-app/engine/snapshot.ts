@@ -2,25 +2,18 @@
 // read-only and copied with SQLite's online backup API; everything after reads
 // the snapshot. The snapshot is checked (integrity_check), hashed and made
 // read-only.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import Database from 'better-sqlite3';
 import { VsError } from '../../shared/errors.js';
+import { sha256File } from '../../shared/pg-dump.js';
 
 export interface SnapshotInfo {
   path: string;
   sha256: string;
   bytes: number;
   seconds: number;
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function openReadOnly(path: string): Database.Database {
@@ -32,7 +25,7 @@ function openReadOnly(path: string): Database.Database {
 }
 
 /** `PRAGMA integrity_check`: the list of problems, empty when the file is sound. */
-function integrityProblems(db: Database.Database): string[] {
+export function integrityProblems(db: Database.Database): string[] {
   const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
   return rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
 }

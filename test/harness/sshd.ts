@@ -1,6 +1,6 @@
 // A real OpenSSH sshd for tests: its own host key and config, on a free loopback
-// port, with one authorized key restricted the way `vs-agent-db bootstrap`
-// restricts it (forwarding to the named loopback ports only; no shell, no pty).
+// port, with one authorized key restricted by the line `vs-agent-db bootstrap`
+// writes (forwarding to the named loopback ports only; no shell, no pty).
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { SshLink } from '../../shared/ssh-link.js';
 import { parseHostKey } from '../../shared/ssh-host-key.js';
 import { createLogger } from '../../shared/logger.js';
+import { restrictedKeyLine } from '../../agent-db/bootstrap.js';
 
 export const TEST_SSH_USER = 'vsm-test-link';
 
@@ -25,6 +26,12 @@ export function generateKeyPair(dir: string, name: string): KeyPair {
   return { privateKey: readFileSync(path), publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 
+export interface SshdOptions {
+  user?: string;
+  /** sshd's AuthorizedKeysFile pattern (%h is the home directory). */
+  authorizedKeysFile?: string;
+}
+
 export class Sshd {
   proc: ManagedProcess | null = null;
   readonly hostKeyPublic: string;
@@ -35,14 +42,17 @@ export class Sshd {
     readonly dir: string,
     readonly port: number,
     permitOpen: number[],
+    options: SshdOptions,
   ) {
-    this.user = isRoot ? ensureSystemUser(TEST_SSH_USER) && TEST_SSH_USER : userInfo().username;
+    this.user = options.user ?? (isRoot ? ensureSystemUser(TEST_SSH_USER) && TEST_SSH_USER : userInfo().username);
     execFileSync(binary('ssh-keygen')!, ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
     this.hostKeyPublic = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim();
     this.clientKey = generateKeyPair(dir, 'client_ed25519');
-    const opens = permitOpen.map((p) => `permitopen="127.0.0.1:${p}"`).join(',');
-    const authorized = join(dir, 'authorized_keys');
-    writeFileSync(authorized, `restrict,port-forwarding,${opens},command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n`, { mode: 0o644 });
+    let authorized = options.authorizedKeysFile;
+    if (!authorized) {
+      authorized = join(dir, 'authorized_keys');
+      writeFileSync(authorized, restrictedKeyLine(this.clientKey.publicKey, permitOpen), { mode: 0o644 });
+    }
     writeFileSync(
       join(dir, 'sshd_config'),
       [
@@ -76,11 +86,15 @@ export class Sshd {
     return readFileSync(join(dir, 'k.pub'), 'utf8').trim();
   }
 
-  /** Start sshd permitting forwards to the given loopback ports only. */
-  static async create(label: string, permitOpen: number[]): Promise<Sshd> {
+  /**
+   * Start sshd permitting forwards to the given loopback ports only, with its
+   * own client key; or, with `authorizedKeysFile`, for a user whose keys are
+   * installed there by someone else (vs-agent-db bootstrap).
+   */
+  static async create(label: string, permitOpen: number[], options: SshdOptions = {}): Promise<Sshd> {
     if (isRoot && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
     const dir = tempDir(`sshd-${label}`, 0o755);
-    const sshd = new Sshd(dir, await freePort(), permitOpen);
+    const sshd = new Sshd(dir, await freePort(), permitOpen, options);
     if (isRoot) chownSync(dir, 0, 0);
     await sshd.start();
     return sshd;

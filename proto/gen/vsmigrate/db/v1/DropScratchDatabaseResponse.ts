@@ -2,7 +2,15 @@
 
 
 export interface DropScratchDatabaseResponse {
+  /**
+   * false when it did not exist (dropping is idempotent)
+   */
+  'dropped'?: (boolean);
 }
 
 export interface DropScratchDatabaseResponse__Output {
+  /**
+   * false when it did not exist (dropping is idempotent)
+   */
+  'dropped': (boolean);
 }

@@ -1,0 +1,150 @@
+// `vsctl preflight`: the checks of a migration's first step, none of which
+// changes anything. Each check says ok, warn, fail or skip (when what it needs
+// failed first) with a one-line detail; a failed check carries the error code
+// and hint. Any fail blocks a migration.
+import { existsSync, statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import type { PreflightCheck } from '../proto/gen/vsmigrate/app/v1/PreflightCheck.js';
+import type { PreflightReport } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
+import { VsError, toVsError } from '../shared/errors.js';
+import { integrityProblems, openSnapshot } from './engine/snapshot.js';
+import { parseSchema } from './engine/prisma-schema.js';
+import { lintSnapshot } from './engine/lint.js';
+import type { Paired } from './paired.js';
+import { ownerLogin } from './paired.js';
+
+export interface PreflightInput {
+  paired: Paired;
+  sqlitePath: string;
+  prismaSchema: string;
+  /** Where snapshots go; its file system needs room for one. */
+  stateDir: string;
+  /** Free space each side needs: max(minFreeBytes, diskFactor × the SQLite file's size). */
+  diskFactor: number;
+  minFreeBytes: number;
+  callTimeoutMs: number;
+}
+
+const gib = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GiB`;
+const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
+
+export async function preflight(input: PreflightInput): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = [];
+  const ok = (name: string, detail: string) => checks.push({ name, status: 'ok', detail });
+  const warn = (name: string, detail: string) => checks.push({ name, status: 'warn', detail });
+  const skip = (name: string, detail: string) => checks.push({ name, status: 'skip', detail });
+  const fail = (name: string, err: unknown) => {
+    const vs = toVsError(err);
+    const cause = vs.code.startsWith('VS_ERR_PG_') && vs.cause instanceof Error ? `: ${vs.cause.message}` : '';
+    checks.push({ name, status: 'fail', detail: vs.message + cause, error: vs.toInfo() });
+  };
+
+  // The PostgreSQL side, through the link.
+  const { paired } = input;
+  let serverDiskFree: number | null = null;
+  if (!paired.pairing) {
+    fail('pairing', new VsError('VS_ERR_NOT_PAIRED', 'this host is not paired with a PostgreSQL host'));
+    for (const name of ['ssh link', 'agent-db', 'postgres login', 'postgres settings', 'target database']) skip(name, 'needs a pairing');
+  } else {
+    const p = paired.pairing;
+    ok('pairing', `${p.ssh.user}@${p.ssh.host}:${p.ssh.port}, database ${p.postgres.database} as ${p.postgres.user}`);
+    let linkUp = false;
+    try {
+      if (paired.link?.state === 'connecting') await paired.link.waitUntilUp(input.callTimeoutMs).catch(() => {});
+      paired.upLink();
+      ok('ssh link', `up; host key ${p.ssh.hostKey.fingerprint} (pinned, matched)`);
+      linkUp = true;
+    } catch (err) {
+      fail('ssh link', err);
+    }
+    if (!linkUp) {
+      for (const name of ['agent-db', 'postgres login', 'postgres settings', 'target database']) skip(name, 'needs the SSH link');
+    } else {
+      try {
+        const view = await paired.agentDb!.refresh();
+        if (view.error) throw view.error;
+        const status = await paired.agentDb!.getStatus();
+        if (view.health !== 'SERVING' || !status.postgresReachable) {
+          throw new VsError('VS_ERR_PG_UNREACHABLE', `agent-db answers, but reports PostgreSQL as not reachable (${status.error?.message ?? view.health})`);
+        }
+        serverDiskFree = Number(status.diskFreeBytes);
+        ok('agent-db', `${view.health}, version ${status.agentVersion}; PostgreSQL ${status.serverVersion}, TLS ${status.ssl ? `on (certificate until ${status.sslCertNotAfter || 'unknown'})` : 'off'}`);
+        const problems: string[] = [];
+        if (status.serverVersionNum < 120000) problems.push(`PostgreSQL ${status.serverVersion} is older than 12`);
+        const settings = `password_encryption ${status.passwordEncryption}, ${status.connections}/${status.maxConnections} connections`;
+        if (problems.length > 0) fail('postgres settings', new VsError('VS_ERR_PG_QUERY', problems.join('; ')));
+        else if (status.passwordEncryption !== 'scram-sha-256' || status.maxConnections - status.connections < 10) warn('postgres settings', `${settings} (want scram-sha-256 and 10 free connections)`);
+        else ok('postgres settings', settings);
+      } catch (err) {
+        fail('agent-db', err);
+        skip('postgres settings', 'needs agent-db');
+      }
+      try {
+        const login = await ownerLogin(p, paired.link!, input.callTimeoutMs);
+        ok('postgres login', `as ${login.user} to ${login.database} through the link (server ${login.version})`);
+        if (login.tables === 0) ok('target database', `${login.database} is empty`);
+        else warn('target database', `${login.database} holds ${login.tables} tables: a migration needs --replace-target (agent-db backs it up first)`);
+      } catch (err) {
+        fail('postgres login', err);
+        skip('target database', 'needs the login');
+      }
+    }
+  }
+
+  // This host: the SQLite file, disk, integrity and the data lint.
+  if (!existsSync(input.sqlitePath)) {
+    fail('sqlite file', new VsError('VS_ERR_SQLITE_UNREADABLE', `${input.sqlitePath} does not exist (set sqlitePath)`));
+    for (const name of ['disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint']) skip(name, 'needs the SQLite file');
+    return { checks, ok: false };
+  }
+  const size = statSync(input.sqlitePath).size;
+  ok('sqlite file', `${input.sqlitePath}, ${mib(size)}`);
+  const need = Math.max(input.minFreeBytes, Math.ceil(size * input.diskFactor));
+  const disk = (name: string, free: number | null, where: string) => {
+    if (free === null) skip(name, 'needs agent-db');
+    else if (free < need) fail(name, new VsError('VS_ERR_DISK_SPACE', `${gib(free)} free on ${where}, ${gib(need)} needed`));
+    else ok(name, `${gib(free)} free on ${where}, ${gib(need)} needed`);
+  };
+  disk('disk (PostgreSQL host)', serverDiskFree, 'the data directory');
+  let localFree: number | null = null;
+  try {
+    const fs = await statfs(existsSync(input.stateDir) ? input.stateDir : '/');
+    localFree = fs.bavail * fs.bsize;
+  } catch {
+    localFree = null;
+  }
+  disk('disk (this host)', localFree, input.stateDir);
+
+  let db: ReturnType<typeof openSnapshot> | null = null;
+  try {
+    db = openSnapshot(input.sqlitePath);
+    const problems = integrityProblems(db);
+    if (problems.length > 0) throw new VsError('VS_ERR_SQLITE_CORRUPT', `integrity_check: ${problems.slice(0, 3).join('; ')}`);
+    const orphans = (db.pragma('foreign_key_check') as unknown[]).length;
+    if (orphans > 0) warn('sqlite integrity', `integrity_check ok; foreign_key_check: ${orphans} rows point at missing parents (the data lint names them)`);
+    else ok('sqlite integrity', 'integrity_check ok, foreign_key_check ok');
+  } catch (err) {
+    const vs = err instanceof VsError ? err : new VsError('VS_ERR_SQLITE_CORRUPT', `${input.sqlitePath}: ${(err as Error).message}`, { cause: err });
+    fail('sqlite integrity', vs);
+    db?.close();
+    db = null;
+  }
+  if (!db) skip('data lint', 'needs a sound SQLite file');
+  else {
+    try {
+      const schema = parseSchema(await readFile(input.prismaSchema, 'utf8'), input.prismaSchema);
+      const lint = lintSnapshot(db, schema, []);
+      if (lint.findings.length === 0) ok('data lint', `every value converts (${lint.seconds.toFixed(1)} s)`);
+      else {
+        const rules = [...new Set(lint.findings.map((f) => f.rule))].join(', ');
+        fail('data lint', new VsError('VS_ERR_LINT_FINDINGS', `${lint.findings.length} values do not convert (${rules}); first: ${lint.findings[0]!.table}.${lint.findings[0]!.column} key ${lint.findings[0]!.key}`));
+      }
+    } catch (err) {
+      fail('data lint', (err as NodeJS.ErrnoException).code === 'ENOENT' ? new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${input.prismaSchema} (set prismaSchema)`) : err);
+    } finally {
+      db.close();
+    }
+  }
+  return { checks, ok: !checks.some((c) => c.status === 'fail') };
+}

@@ -1,0 +1,60 @@
+// A backup of a database before it is replaced: pg_dump in custom format, the
+// password passed in the child's environment (never in argv), checked readable
+// with `pg_restore --list`, with the file's size and sha256. Used by agent-db's
+// BackupDatabase and by the engine's --replace in migrate-local.
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { VsError } from './errors.js';
+
+export interface BackupFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface DumpSource {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** The server's major version: its own pg_dump is used when installed (Debian keeps one per major). */
+  serverMajor?: number;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function pgTool(name: 'pg_dump' | 'pg_restore', major?: number): string {
+  const versioned = major ? `/usr/lib/postgresql/${major}/bin/${name}` : '';
+  return versioned && existsSync(versioned) ? versioned : name;
+}
+
+function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => reject(new VsError('VS_ERR_BACKUP_FAILED', `cannot run ${command}: ${e.message}`, { cause: e })));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new VsError('VS_ERR_BACKUP_FAILED', `${command} exited ${code}: ${err.trim().split('\n').pop() ?? ''}`)),
+    );
+  });
+}
+
+export async function pgDump(source: DumpSource, dest: string): Promise<BackupFile> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PGAPPNAME: 'vsmigrate-backup', PGCONNECT_TIMEOUT: '10' };
+  if (source.password !== undefined) env['PGPASSWORD'] = source.password;
+  await runTool(
+    pgTool('pg_dump', source.serverMajor),
+    ['--format=custom', '--no-password', `--file=${dest}`, `--host=${source.host}`, `--port=${source.port}`, `--username=${source.user}`, `--dbname=${source.database}`],
+    env,
+  );
+  await runTool(pgTool('pg_restore', source.serverMajor), ['--list', dest], env);
+  return { path: dest, bytes: (await stat(dest)).size, sha256: await sha256File(dest) };
+}
