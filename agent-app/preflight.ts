@@ -26,8 +26,8 @@ export interface PreflightInput {
   callTimeoutMs: number;
 }
 
-const gib = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GiB`;
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
+const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : mib(n));
 
 export async function preflight(input: PreflightInput): Promise<PreflightReport> {
   const checks: PreflightCheck[] = [];
@@ -103,8 +103,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
   const need = Math.max(input.minFreeBytes, Math.ceil(size * input.diskFactor));
   const disk = (name: string, free: number | null, where: string) => {
     if (free === null) skip(name, 'needs agent-db');
-    else if (free < need) fail(name, new VsError('VS_ERR_DISK_SPACE', `${gib(free)} free on ${where}, ${gib(need)} needed`));
-    else ok(name, `${gib(free)} free on ${where}, ${gib(need)} needed`);
+    else if (free < need) fail(name, new VsError('VS_ERR_DISK_SPACE', `${human(free)} free on ${where}, ${human(need)} needed`));
+    else ok(name, `${human(free)} free on ${where}, ${human(need)} needed`);
   };
   disk('disk (PostgreSQL host)', serverDiskFree, 'the data directory');
   let localFree: number | null = null;

@@ -77,7 +77,13 @@ export interface Pair {
 export async function startPair(
   label: string,
   tracker: Tracker,
-  options: { hostKey?: string; agentAppEnv?: Record<string, string>; agentDbEnv?: Record<string, string>; waitAgentApp?: boolean } = {},
+  options: {
+    hostKey?: string;
+    agentAppEnv?: Record<string, string>;
+    agentAppConfig?: Record<string, unknown>;
+    agentDbEnv?: Record<string, string>;
+    waitAgentApp?: boolean;
+  } = {},
 ): Promise<Pair> {
   const dir = tempDir(label);
   const pg = await startCluster(label, tracker);
@@ -86,7 +92,7 @@ export async function startPair(
   const sshd = await Sshd.create(label, [agentDb.port, pg.port]);
   tracker.add('sshd', () => sshd.proc, () => sshd.stop());
   const bundlePath = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg, agentDb, hostKey: options.hostKey }));
-  const agentApp = await startAgentApp(dir, bundlePath, { env: options.agentAppEnv, waitReady: options.waitAgentApp });
+  const agentApp = await startAgentApp(dir, bundlePath, { env: options.agentAppEnv, config: options.agentAppConfig, waitReady: options.waitAgentApp });
   tracker.addProcess(agentApp.proc);
   return { dir, pg, agentDb, sshd, bundlePath, agentApp };
 }
