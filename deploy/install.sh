@@ -112,6 +112,9 @@ do_install() {
   if [ "$component" = app ]; then
     ln -sfn "$OPT/dist/vsctl/main.js" /usr/local/bin/vsctl && record "bin /usr/local/bin/vsctl"
     chmod 0755 "$OPT/dist/vsctl/main.js"
+  else
+    ln -sfn "$OPT/dist/agent-db/main.js" /usr/local/bin/vs-agent-db && record "bin /usr/local/bin/vs-agent-db"
+    chmod 0755 "$OPT/dist/agent-db/main.js"
   fi
 
   # Config directories and files: created once, never overwritten (an upgrade keeps them).
@@ -151,11 +154,11 @@ do_install() {
 
   say "next step:"
   if [ "$component" = db ]; then
-    say "  vs-agent-db bootstrap (not built yet): until then write /etc/visionsuit-agent-db/config.json by hand and"
-    say "  systemctl start visionsuit-agent-db; then: journalctl -u visionsuit-agent-db -f"
+    say "  vs-agent-db bootstrap --bootstrap-ssh-host=<this host's name as the VisionSuit host reaches it>"
+    say "  then: systemctl restart visionsuit-agent-db; journalctl -u visionsuit-agent-db -f"
   elif [ ! -f /var/lib/visionsuit-agent-app/pairing.conf ]; then
-    say "  copy the PostgreSQL host's vs-conf.txt to /var/lib/visionsuit-agent-app/pairing.conf (chmod 600),"
-    say "  then: systemctl start visionsuit-agent-app visionsuit-external-connector && vsctl status"
+    say "  systemctl start visionsuit-agent-app; copy the PostgreSQL host's /etc/visionsuit-agent-db/vs-conf.txt here"
+    say "  (chmod 600), vsctl pair --bundle vs-conf.txt; then: systemctl start visionsuit-external-connector && vsctl preflight"
   else
     say "  vsctl status"
   fi
