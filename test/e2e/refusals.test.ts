@@ -34,7 +34,7 @@ test('an unknown VS_* variable and an unknown flag are refused, naming them', as
   const cfg = JSON.parse(ok.stdout.slice(ok.stdout.indexOf('{')));
   t.is(cfg.port, 7999);
   t.is(cfg.postgres.port, 5433);
-  t.is(cfg.postgres.user, 'postgres', 'defaults fill the rest');
+  t.is(cfg.postgres.user, 'vs_agent_db', 'defaults fill the rest');
 });
 
 test('a pairing bundle with mode 0644 is refused, naming the file and chmod 600', async (t) => {
