@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { AgentDbClient as GeneratedClient } from '../proto/gen/vsmigrate/db/v1/AgentDb.js';
 import type { DbStatus__Output } from '../proto/gen/vsmigrate/db/v1/DbStatus.js';
+import type { EnsureDatabaseResponse__Output } from '../proto/gen/vsmigrate/db/v1/EnsureDatabaseResponse.js';
+import type { Backup__Output } from '../proto/gen/vsmigrate/db/v1/Backup.js';
 import { call, checkHealth, loadContract, tokenMetadata } from '../shared/grpc.js';
 import type { ServingStatus } from '../shared/grpc.js';
 import { VsError, toVsError } from '../shared/errors.js';
@@ -41,6 +43,21 @@ export class AgentDbClient extends EventEmitter {
     return call<DbStatus__Output>((md, opts, cb) => this.client.getStatus({}, md, opts, cb), {
       metadata: tokenMetadata(this.token),
       deadlineMs: this.callTimeoutMs,
+    });
+  }
+
+  async ensureDatabase(database: string, ownerRole: string): Promise<EnsureDatabaseResponse__Output> {
+    return call<EnsureDatabaseResponse__Output>((md, opts, cb) => this.client.ensureDatabase({ database, ownerRole }, md, opts, cb), {
+      metadata: tokenMetadata(this.token),
+      deadlineMs: this.callTimeoutMs,
+    });
+  }
+
+  /** pg_dump on the PostgreSQL host; it can take as long as the database is big. */
+  async backupDatabase(database: string): Promise<Backup__Output> {
+    return call<Backup__Output>((md, opts, cb) => this.client.backupDatabase({ database }, md, opts, cb), {
+      metadata: tokenMetadata(this.token),
+      deadlineMs: 6 * 60 * 60_000,
     });
   }
 

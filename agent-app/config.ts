@@ -21,6 +21,23 @@ export const AgentAppConfigSchema = z.strictObject({
       minFreeBytes: z.number().int().min(0).default(0).describe('preflight: free space each side needs at least, in bytes'),
     })
     .prefault({}),
+  backendDir: z.string().default('/opt/visionsuit/backend').describe("VisionSuit's backend directory (its .env, the switch hook's working directory)"),
+  envFiles: z
+    .array(z.string())
+    .default(['/etc/visionsuit/vs-backend.env', '/etc/visionsuit/vs-frontend.env', '/opt/visionsuit/backend/.env'])
+    .describe('every file that holds DATABASE_URL; the switch edits DATABASE_URL and SHADOW_DATABASE_URL in each that exists'),
+  writerUnits: z
+    .array(z.string())
+    .default(['vs-backend.service', 'prisma-studio.service', 'visionsuit-dev.service'])
+    .describe('units that may write the SQLite file: stopped by the freeze (those present), started again after the switch'),
+  backendUnit: z.string().default('vs-backend.service').describe('the unit whose health decides a switch'),
+  systemctl: z.string().default('/usr/bin/systemctl').describe('the service manager binary'),
+  healthUrl: z.string().default('http://127.0.0.1:4000/api/meta/status/backend').describe("the backend's health endpoint; it must answer 200 with status ok"),
+  healthTimeoutMs: ms(60_000, 'how long the backend may take to answer healthy after a restart'),
+  healthSettleMs: ms(5_000, 'after a healthy answer, how long the backend unit must stay active and healthy'),
+  connectorListen: z.string().default('127.0.0.1:6432').describe("the external connector's listen address: the host and port of the new DATABASE_URL"),
+  switchHook: z.array(z.string()).default([]).describe('a command (argv) run after the env files change, before the restart, e.g. ["npx","prisma","generate"]; empty: none'),
+  switchHookTimeoutMs: ms(300_000, 'how long the switch hook may run'),
   link: LinkTimingsSchema,
 });
 

@@ -2,6 +2,7 @@ import type { AppStatus } from '../proto/gen/vsmigrate/app/v1/AppStatus.js';
 import type { LinkStatus } from '../proto/gen/vsmigrate/app/v1/LinkStatus.js';
 import type { AgentDbView } from '../proto/gen/vsmigrate/app/v1/AgentDbView.js';
 import type { ConnectorStatus } from '../proto/gen/vsmigrate/app/v1/ConnectorStatus.js';
+import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 import { VsError, toVsError } from '../shared/errors.js';
 import type { Pairing } from '../shared/bundle.js';
 import type { SshLink } from '../shared/ssh-link.js';
@@ -17,6 +18,8 @@ export interface StatusSources {
   agentDb: AgentDbClient | null;
   /** The external connector's HTTP health (its JSON body carries route and activity). */
   connectorHealthUrl: string;
+  /** The operation running now, if any. */
+  operation: Operation | null;
 }
 
 function linkStatus(s: StatusSources): LinkStatus {
@@ -83,5 +86,6 @@ export async function getStatus(s: StatusSources): Promise<AppStatus> {
     link: linkStatus(s),
     agentDb: await agentDbView(s),
     connector: await connectorStatus(s.connectorHealthUrl),
+    ...(s.operation ? { currentOperation: s.operation } : {}),
   };
 }

@@ -21,6 +21,12 @@ import { Paired } from './paired.js';
 import { pair } from './pair.js';
 import { preflight } from './preflight.js';
 import { buildAgentApp } from './server.js';
+import { Operations } from './operations.js';
+import { ServiceManager } from './service-manager.js';
+import { migrateBody } from './migrate-op.js';
+import type { CutoverDeps } from './migrate-op.js';
+import { installBody, rollbackBody, runToRollBack } from './rollback-op.js';
+import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { migrateLocal } from './migrate-local.js';
 import { verifyLocal } from './verify-local.js';
 
@@ -80,6 +86,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (!stored) log.warn({ pairingFile: config.pairingFile }, 'not paired yet: run `vsctl pair --bundle FILE`');
 
   const paired = new Paired({ link: config.link, callTimeoutMs: config.callTimeoutMs, agentDbPollMs: config.agentDbPollMs, log });
+  const operations = new Operations(config.stateDir, log);
+  const deps: CutoverDeps = { config, paired, services: new ServiceManager(config.systemctl), log };
   const app = buildAgentApp({
     log,
     statusSources: () => ({
@@ -91,7 +99,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       link: paired.link,
       agentDb: paired.agentDb,
       connectorHealthUrl: config.connectorHealthUrl,
+      operation: operations.running,
     }),
+    operations,
+    migrate: (req) => operations.start('migrate', req, migrateBody(deps, req)),
+    rollback: (req) => {
+      const runId = runToRollBack(operations, req.runId);
+      return operations.start('rollback', { ...req, runId }, rollbackBody(deps, operations, req, runId));
+    },
+    install: (req) => operations.start('install', req, installBody(deps)),
     pair: async (req) => {
       const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
       await paired.use(pairing);
@@ -109,7 +125,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   paired.on('link', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
   if (stored) await paired.use(stored);
+  // Stop hooks run in order: the operation pauses at a checkpoint first, while the link still carries it.
+  lifecycle.onStop('operation', () => operations.pause());
   lifecycle.onStop('ssh link and agent-db client', () => paired.close());
+  lifecycle.onStop('run journal', async () => operations.close());
 
   await bindSocket(app.server, config, log);
   lifecycle.onStop('grpc server', (budgetMs) => {
@@ -118,6 +137,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   app.setHealth(paired.link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
   await lifecycle.running(`serving on ${config.socketPath}`);
+  // An operation the previous process left running continues (or rolls back) now.
+  for (const op of operations.interrupted()) {
+    if (op.kind === 'migrate') operations.resume(op.id, op.request, migrateBody(deps, op.request as MigrateRequest__Output));
+    else {
+      operations.journal.update(op.id, { state: 'failed', finished_at: new Date().toISOString(), error: JSON.stringify({ code: 'VS_ERR_INTERRUPTED', message: `agent-app restarted during this ${op.kind}; run it again`, hint: '' }) });
+      log.warn({ operation: op.id }, 'an interrupted operation cannot resume; marked failed');
+    }
+  }
 }
 
 main(process.argv.slice(2), process.env).catch((err: unknown) => fail(PROGRAM, err));

@@ -29,7 +29,7 @@ export interface PreflightInput {
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : mib(n));
 
-export async function preflight(input: PreflightInput): Promise<PreflightReport> {
+export async function preflight(input: PreflightInput): Promise<PreflightReport & { checks: PreflightCheck[]; ok: boolean }> {
   const checks: PreflightCheck[] = [];
   const ok = (name: string, detail: string) => checks.push({ name, status: 'ok', detail });
   const warn = (name: string, detail: string) => checks.push({ name, status: 'warn', detail });

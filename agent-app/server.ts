@@ -4,13 +4,20 @@ import * as grpc from '@grpc/grpc-js';
 import type { AgentAppHandlers } from '../proto/gen/vsmigrate/app/v1/AgentApp.js';
 import { HealthImplementation, loadContract, unary, unimplemented } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
-import { VsError, toServiceError } from '../shared/errors.js';
+import { toServiceError, toVsError } from '../shared/errors.js';
 import { getStatus } from './get-status.js';
 import type { PairRequest__Output } from '../proto/gen/vsmigrate/app/v1/PairRequest.js';
 import type { PairResponse } from '../proto/gen/vsmigrate/app/v1/PairResponse.js';
 import type { PreflightRequest__Output } from '../proto/gen/vsmigrate/app/v1/PreflightRequest.js';
 import type { PreflightReport } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
 import type { StatusSources } from './get-status.js';
+import type { Operations } from './operations.js';
+import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
+import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
+import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
+import type { InstallRequest__Output } from '../proto/gen/vsmigrate/app/v1/InstallRequest.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export const AGENT_APP_SERVICE = 'vsmigrate.app.v1.AgentApp';
 
@@ -20,6 +27,11 @@ export interface AgentAppDeps {
   statusSources: () => StatusSources;
   pair: (request: PairRequest__Output) => Promise<PairResponse>;
   preflight: (request: PreflightRequest__Output) => Promise<PreflightReport>;
+  operations: Operations;
+  /** Start a long operation; each returns at once with the operation's id. */
+  migrate: (request: MigrateRequest__Output) => Operation;
+  rollback: (request: RollbackRequest__Output) => Operation;
+  install: (request: InstallRequest__Output) => Operation;
 }
 
 export interface AgentApp {
@@ -27,8 +39,8 @@ export interface AgentApp {
   setHealth(status: 'SERVING' | 'NOT_SERVING'): void;
 }
 
-const ENGINE = 'the migration engine (snapshot, schema, copy) is not built yet';
-const CUTOVER = 'the cutover (freeze, switch, rollback) is not built yet';
+const REHEARSAL = 'rehearsals (a scratch database while the app keeps serving) are not built yet; `vs-agent-app migrate-local` runs the engine';
+const VERIFY = 'a later re-verification is not an operation yet; `vs-agent-app verify-local` runs it';
 
 export function buildAgentApp(deps: AgentAppDeps): AgentApp {
   const { log } = deps;
@@ -40,17 +52,31 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
     GetStatus: unary(log, 'GetStatus', () => getStatus(deps.statusSources())),
     Pair: unary(log, 'Pair', (req) => deps.pair(req)),
     Preflight: unary(log, 'Preflight', (req) => deps.preflight(req)),
-    Migrate: unimplemented(log, 'Migrate', CUTOVER),
-    Rehearse: unimplemented(log, 'Rehearse', ENGINE),
-    Verify: unimplemented(log, 'Verify', ENGINE),
-    Rollback: unimplemented(log, 'Rollback', CUTOVER),
-    Install: unimplemented(log, 'Install', CUTOVER),
-    ListRuns: unimplemented(log, 'ListRuns', ENGINE),
-    GetReport: unimplemented(log, 'GetReport', ENGINE),
-    Cancel: unimplemented(log, 'Cancel', ENGINE),
+    Migrate: unary(log, 'Migrate', async (req) => deps.migrate(req)),
+    Rollback: unary(log, 'Rollback', async (req) => deps.rollback(req)),
+    Install: unary(log, 'Install', async (req) => deps.install(req)),
+    Rehearse: unimplemented(log, 'Rehearse', REHEARSAL),
+    Verify: unimplemented(log, 'Verify', VERIFY),
+    ListRuns: unary(log, 'ListRuns', async (req) => ({ runs: deps.operations.list(req.limit > 0 ? req.limit : 20) })),
+    GetReport: unary(log, 'GetReport', async (req) => {
+      const op = deps.operations.get(req.runId);
+      const dir = deps.operations.runDir(req.runId);
+      const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
+      return { runId: op.id, json: await read('report.json'), markdown: await read('report.md') };
+    }),
+    Cancel: unary(log, 'Cancel', async (req) => deps.operations.cancel(req.operationId)),
     Watch: (call) => {
-      const err = new VsError('VS_ERR_UNIMPLEMENTED', `Watch is not implemented yet: ${ENGINE}`);
-      call.emit('error', toServiceError(err));
+      try {
+        const stop = deps.operations.watch(
+          call.request.operationId,
+          Number(call.request.afterSequence || 0),
+          (e) => call.write(e),
+          () => call.end(),
+        );
+        call.on('cancelled', stop);
+      } catch (err) {
+        call.emit('error', toServiceError(toVsError(err)));
+      }
     },
   };
   server.addService(loadContract().app.vsmigrate.app.v1.AgentApp.service, handlers);

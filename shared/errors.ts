@@ -114,6 +114,42 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'Free space on the named file system, or lower the requirement (preflight.diskFactor, preflight.minFreeBytes) if you know the copy fits.',
   },
+  VS_ERR_SERVICE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'systemctl could not start or stop the named unit: `systemctl status <unit>` and `journalctl -u <unit>` say why.',
+  },
+  VS_ERR_WRITER_ACTIVE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'A process still has the SQLite file open after the writers were stopped; stop it (its name and PID are given), then run again. Nothing was changed.',
+  },
+  VS_ERR_OPERATION_RUNNING: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'One operation at a time: `vsctl watch <id>` follows the running one, `vsctl cancel <id>` stops it at its next safe point.',
+  },
+  VS_ERR_NOT_FOUND: {
+    grpc: GrpcStatus.NOT_FOUND,
+    hint: '`vsctl runs` lists the operations this agent knows.',
+  },
+  VS_ERR_HEALTH_PROBE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The app did not come up healthy; the run rolled back to SQLite. The report and `journalctl -u vs-backend` say why.',
+  },
+  VS_ERR_ROLLBACK_LOSS: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'PostgreSQL received writes after the cutover; rolling back to SQLite would lose them. Pass --accept-loss only if losing them is acceptable.',
+  },
+  VS_ERR_CANCELLED: {
+    grpc: GrpcStatus.CANCELLED,
+    hint: 'The operation was cancelled at a safe point; run it again to resume.',
+  },
+  VS_ERR_VERIFY_DIFFERENT: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The copy does not equal the snapshot; the report names the rows and columns. The app stays on SQLite.',
+  },
+  VS_ERR_INTERRUPTED: {
+    grpc: GrpcStatus.ABORTED,
+    hint: 'agent-app was restarted in the middle of a step that cannot be resumed; the run rolled back to SQLite. Run it again.',
+  },
   VS_ERR_ENVFILE_UNSAFE_VALUE: {
     grpc: GrpcStatus.INVALID_ARGUMENT,
     hint: 'The value cannot be written so that both systemd and dotenv read it back unchanged.',

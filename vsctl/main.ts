@@ -6,6 +6,9 @@ import { EXIT, configReference, fail } from '../shared/program.js';
 import { VsctlConfigSchema } from './config.js';
 import { statusCommand } from './status.js';
 import { pairCommand, preflightCommand } from './pair.js';
+import { cancelCommand, reportCommand, runsCommand, startAndFollow, watchCommand } from './operation.js';
+import { call } from '../shared/grpc.js';
+import type { Operation__Output } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 
 const PROGRAM = 'vsctl';
 const USAGE = `usage: vsctl <command> [--json] [--socket-path=PATH]
@@ -15,6 +18,17 @@ Commands:
   pair --bundle FILE     check a vs-conf.txt from \`vs-agent-db bootstrap\` end to end and keep it
   preflight [--sqlite FILE]
                          the non-destructive checks before a migration, with a verdict
+  migrate [--replace-target] [--policy RULE=ACTION ...] [--detach]
+                         the migration: preflight, freeze, snapshot, copy, verify, switch,
+                         health probe; rolls back by itself on any failure after the freeze
+  rollback [RUN] [--accept-loss] [--detach]
+                         back to SQLite after a migration (refused when PostgreSQL has
+                         writes since the switch, unless --accept-loss)
+  install [--detach]     a new deployment straight onto PostgreSQL (no SQLite)
+  runs                   the operations this agent knows
+  watch ID               follow an operation (again), from its first event
+  cancel ID              stop an operation at its next safe point
+  report ID [--json]     an operation's report
 
 Exit codes:
   0  healthy / done
@@ -41,6 +55,34 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (command === 'preflight' && (extra.length === 0 || (extra.length === 2 && extra[0] === '--sqlite'))) {
     return preflightCommand(config, extra[1], json, process.stdout);
   }
+  const flag = (name: string) => extra.includes(name);
+  const policies: Array<{ rule: string; action: string }> = [];
+  const positional: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    const w = extra[i]!;
+    if (w === '--policy') {
+      const spec = extra[++i] ?? '';
+      const eq = spec.lastIndexOf('=');
+      if (eq <= 0) throw new VsError('VS_ERR_POLICY_INVALID', `--policy needs RULE=ACTION, got "${spec}"`);
+      policies.push({ rule: spec.slice(0, eq), action: spec.slice(eq + 1) });
+    } else if (!w.startsWith('--')) positional.push(w);
+    else if (!['--replace-target', '--detach', '--accept-loss'].includes(w)) throw new VsError('VS_ERR_USAGE', `unknown option ${w}`);
+  }
+  const out = process.stdout;
+  const detach = flag('--detach');
+  const startOp = (method: 'migrate' | 'rollback' | 'install', request: object) =>
+    startAndFollow(config, json, detach, out, (client) =>
+      call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, c: typeof cb) => void).call(client, request, md, opts, cb), {
+        deadlineMs: config.timeoutMs,
+      }),
+    );
+  if (command === 'migrate' && positional.length === 0) return startOp('migrate', { replaceTarget: flag('--replace-target'), policies });
+  if (command === 'rollback' && positional.length <= 1) return startOp('rollback', { runId: positional[0] ?? '', acceptLoss: flag('--accept-loss') });
+  if (command === 'install' && positional.length === 0) return startOp('install', {});
+  if (command === 'runs' && extra.length === 0) return runsCommand(config, json, out);
+  if (command === 'watch' && positional.length === 1) return watchCommand(config, positional[0]!, json, out);
+  if (command === 'cancel' && positional.length === 1) return cancelCommand(config, positional[0]!, out);
+  if (command === 'report' && positional.length === 1) return reportCommand(config, positional[0]!, json, out);
   throw new VsError('VS_ERR_USAGE', `unknown command "${words.join(' ')}"`);
 }
 

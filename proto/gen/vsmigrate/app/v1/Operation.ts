@@ -3,6 +3,9 @@
 import type { ErrorInfo as _vsmigrate_db_v1_ErrorInfo, ErrorInfo__Output as _vsmigrate_db_v1_ErrorInfo__Output } from '../../../vsmigrate/db/v1/ErrorInfo.js';
 
 export interface Operation {
+  /**
+   * also the name of its run directory
+   */
   'id'?: (string);
   /**
    * migrate | rehearse | verify | rollback | install
@@ -19,6 +22,9 @@ export interface Operation {
 }
 
 export interface Operation__Output {
+  /**
+   * also the name of its run directory
+   */
   'id': (string);
   /**
    * migrate | rehearse | verify | rollback | install

@@ -8,6 +8,10 @@ export interface StepEvent {
    */
   'state'?: (string);
   'seconds'?: (number | string);
+  /**
+   * what the step did or why it failed, one line
+   */
+  'detail'?: (string);
 }
 
 export interface StepEvent__Output {
@@ -17,4 +21,8 @@ export interface StepEvent__Output {
    */
   'state': (string);
   'seconds': (number);
+  /**
+   * what the step did or why it failed, one line
+   */
+  'detail': (string);
 }

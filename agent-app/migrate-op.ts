@@ -1,0 +1,251 @@
+// `vsctl migrate`, inside agent-app: DESIGN.md's steps in order, each one
+// journaled, so that a restart continues or rolls back instead of guessing.
+//
+//   preflight → connector → target check         (nothing changed yet)
+//   freeze                                        phase "frozen"
+//   snapshot … verify (the engine, resumable)     phase "migrated"
+//   switch: env files, hook, restart, probe       phase "switching" → "switched"
+//   seal                                          phase "sealed"
+//
+// Any failure after the freeze rolls back by itself: env files restored, the
+// app restarted on SQLite and probed. A shutdown during the engine pauses the
+// run at a checkpoint; the next start resumes it.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
+import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { databaseUrl } from '../shared/database-url.js';
+import type { AgentAppConfig } from './config.js';
+import type { Paired } from './paired.js';
+import type { ServiceManager } from './service-manager.js';
+import type { OpBody, OpContext, OpOutcome } from './operations.js';
+import { assertNoHolders, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, WriteLock } from './cutover.js';
+import type { EnvEdit } from './cutover.js';
+import { preflight } from './preflight.js';
+import { migrate } from './engine/migrate.js';
+import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
+import { parseSchema } from './engine/prisma-schema.js';
+import { parsePolicies } from './engine/lint.js';
+import { renderMarkdown } from './engine/report.js';
+import * as target from './engine/target.js';
+import type { TargetConfig } from './engine/target.js';
+
+export interface CutoverDeps {
+  config: AgentAppConfig;
+  paired: Paired;
+  services: ServiceManager;
+  log: Logger;
+}
+
+type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
+
+/** The target as the engine reaches it: the owner role through the link's forward. */
+export function targetThroughLink(paired: Paired, database?: string): TargetConfig {
+  const p = paired.pairing!;
+  return {
+    host: '127.0.0.1',
+    port: paired.upLink().localPort('postgres'),
+    user: p.postgres.user,
+    password: p.postgres.password,
+    database: database ?? p.postgres.database,
+    application_name: 'vsmigrate',
+  } as TargetConfig;
+}
+
+/** The URLs the app gets: the external connector, never PostgreSQL directly. */
+export function connectorUrls(config: AgentAppConfig, paired: Paired): { DATABASE_URL: string; SHADOW_DATABASE_URL: string } {
+  const p = paired.pairing!.postgres;
+  const [host, port] = [config.connectorListen.slice(0, config.connectorListen.lastIndexOf(':')), Number(config.connectorListen.slice(config.connectorListen.lastIndexOf(':') + 1))];
+  const url = (database: string) => databaseUrl({ host, port, user: p.user, password: p.password, database, params: { schema: 'public' } });
+  return { DATABASE_URL: url(p.database), SHADOW_DATABASE_URL: url(`${p.database}_shadow`) };
+}
+
+/** Rows written per table since statistics began: what a rollback would lose is the growth of these. */
+export async function writeCounts(config: TargetConfig): Promise<Record<string, number>> {
+  const c = await target.connect(config);
+  try {
+    const r = await c.query<{ relname: string; n: string }>('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables');
+    return Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)]));
+  } finally {
+    await c.end();
+  }
+}
+
+async function connectorReady(url: string): Promise<string> {
+  let body: { status?: string; route?: string } = {};
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+    body = (await res.json()) as typeof body;
+    if (res.status === 200) return `${body.status} on route ${body.route}`;
+  } catch (err) {
+    throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector does not answer at ${url} (${(err as Error).message}); after the switch the app would reach PostgreSQL through it`);
+  }
+  throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector at ${url} cannot serve new connections (status ${body.status ?? 'unknown'})`);
+}
+
+const engineEvent = (ctx: OpContext) => (e: EngineEvent) => {
+  if (e.type === 'step') ctx.emit({ step: { name: e.name, state: e.state, seconds: e.seconds ?? 0, detail: e.detail ?? '' } });
+  else if (e.type === 'table') ctx.emit({ table: { table: e.table, rowsDone: String(e.rowsDone), rowsTotal: String(e.rowsTotal), bytesDone: String(e.bytesDone), state: e.rowsDone >= e.rowsTotal ? 'done' : 'copying' } });
+  else ctx.emit({ finding: { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action } });
+};
+
+export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpBody {
+  const { config, paired, services } = deps;
+  return async (ctx, resumed): Promise<OpOutcome> => {
+    let phase = ctx.load<Phase>('phase') ?? 'new';
+    const setPhase = (p: Phase) => {
+      phase = p;
+      ctx.save('phase', p);
+    };
+    const sqlitePath = ctx.load<string>('sqlitePath') ?? config.sqlitePath;
+    const say = (line: string) => ctx.log('info', line);
+    let lock: WriteLock | null = null;
+    const releaseLock = () => {
+      lock?.release();
+      lock = null;
+    };
+    const stopped = () => ctx.load<string[]>('stopped') ?? [];
+    const unitsToStart = () => [...new Set([...stopped(), config.backendUnit])];
+
+    if (resumed) ctx.log('warn', `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`);
+    if (resumed && phase === 'new') return { state: 'failed', error: new VsError('VS_ERR_CANCELLED', 'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again') };
+
+    try {
+      // After a restart the link comes up again by itself; give it its connect time.
+      if (resumed) await paired.link?.waitUntilUp(config.link.connectTimeoutMs + 10_000).catch(() => {});
+      if (phase === 'switching') throw new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted in the middle of the switch; its outcome is unknown');
+      if (phase === 'new') {
+        ctx.save('sqlitePath', sqlitePath);
+        const report = await ctx.step(
+          'preflight',
+          () => preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs }),
+          (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
+        );
+        for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail')) ctx.log(c.status === 'fail' ? 'error' : 'warn', `preflight ${c.name}: ${c.detail}`);
+        const blocked = report.checks.find((c) => c.status === 'fail');
+        if (blocked) {
+          const code = blocked.error?.code ?? '';
+          throw new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${blocked.name}: ${blocked.detail}`);
+        }
+        await ctx.step('connector', () => connectorReady(config.connectorHealthUrl));
+        await ctx.step('target', async () => {
+          const c = await target.connect(targetThroughLink(paired));
+          try {
+            const state = await target.inspectTarget(c);
+            if (state.kind === 'foreign' && !req.replaceTarget) {
+              throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `database ${paired.pairing!.postgres.database} already holds ${state.tables.length} table(s); refusing before anything stops (--replace-target backs it up and replaces it)`);
+            }
+            return state.kind;
+          } finally {
+            await c.end();
+          }
+        }, (kind) => (kind === 'foreign' ? 'holds data: it will be backed up by agent-db and replaced' : kind === 'resumable' ? 'holds an interrupted run: it will resume' : 'empty'));
+      }
+
+      if (phase === 'new' || phase === 'frozen' || phase === 'migrated') {
+        await ctx.step('freeze', async () => {
+          const f = await freeze(services, config.writerUnits, say);
+          ctx.save('stopped', [...new Set([...stopped(), ...f.stopped])]);
+          if (phase === 'new') setPhase('frozen');
+          assertNoHolders(sqlitePath);
+          lock = new WriteLock(sqlitePath);
+          return stopped();
+        }, (units) => `stopped ${units.join(', ') || 'nothing (no writer was running)'}; no other process has the file open; write lock held`);
+      }
+
+      if (phase === 'frozen') {
+        const schemaText = await readFile(config.prismaSchema, 'utf8');
+        const schema = parseSchema(schemaText, config.prismaSchema);
+        const summary: MigrateSummary = await migrate({
+          sqlitePath,
+          schema,
+          schemaText,
+          target: targetThroughLink(paired),
+          workDir: ctx.runDir,
+          policies: parsePolicies(req.policies.map((p) => `${p.rule}=${p.action}`), schema),
+          replace: req.replaceTarget,
+          onEvent: engineEvent(ctx),
+          shouldStop: () => ctx.stopRequested(),
+          backupTarget: async () => {
+            const b = await paired.agentDb!.backupDatabase(paired.pairing!.postgres.database);
+            ctx.log('info', `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`);
+            return b.path;
+          },
+        });
+        await writeFile(join(ctx.runDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+        await writeFile(join(ctx.runDir, 'report.md'), renderMarkdown(summary));
+        if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped at a checkpoint');
+        if (!summary.ok) throw new VsError('VS_ERR_VERIFY_DIFFERENT', `verification found differences (report: ${join(ctx.runDir, 'report.md')}); SQLite was not changed`);
+        setPhase('migrated');
+      }
+
+      if (phase === 'migrated') {
+        if (ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped before the switch');
+        const urls = connectorUrls(config, paired);
+        await ctx.step('switch', async () => {
+          await paired.agentDb!.ensureDatabase(`${paired.pairing!.postgres.database}_shadow`, paired.pairing!.postgres.user);
+          ctx.save('pgWrites', await writeCounts(targetThroughLink(paired)));
+          const stamp = new Date();
+          ctx.save('switchStamp', stamp.toISOString());
+          setPhase('switching');
+          const edits = await switchEnvFiles(config.envFiles, urls, stamp);
+          ctx.save('envEdits', edits);
+          await runHook(config.switchHook, config.backendDir, { DATABASE_URL: urls.DATABASE_URL }, config.switchHookTimeoutMs);
+          for (const unit of unitsToStart()) if ((await services.state(unit)).exists) await services.start(unit);
+          return edits;
+        }, (edits) => `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`);
+        await ctx.step('health', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false));
+        setPhase('switched');
+      }
+
+      if (phase === 'switched') {
+        await ctx.step('seal', async () => {
+          releaseLock();
+          ctx.save('sealedMode', await seal(sqlitePath));
+          setPhase('sealed');
+          return sqlitePath;
+        }, (path) => `${path} is read-only; the snapshot and report are in ${ctx.runDir}`);
+      }
+      return { state: 'succeeded' };
+    } catch (err) {
+      const vs = toVsError(err);
+      releaseLock();
+      if (vs.code === 'VS_ERR_CANCELLED' && ctx.stopReason() === 'shutdown') throw vs; // paused: the next start resumes
+      if (phase === 'new') return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'failed', error: vs };
+      ctx.log('error', `${vs.code}: ${vs.message}; rolling back to SQLite`);
+      try {
+        await rollBackToSqlite(ctx, deps, phase);
+      } catch (undo) {
+        const u = toVsError(undo);
+        ctx.log('error', `the roll back did not bring the app up on SQLite: ${u.message}`);
+        return { state: 'failed', error: new VsError(u.code, `${vs.message}; then the roll back failed: ${u.message}`) };
+      }
+      return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'rolled_back', error: vs };
+    }
+  };
+}
+
+/** Undo a cutover that had not finished: env files back, the app restarted on SQLite, proven healthy. */
+async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase): Promise<void> {
+  const { config, services } = deps;
+  await ctx.step('roll back', async () => {
+    const done: string[] = [];
+    if (phase === 'switching' || phase === 'switched') {
+      const stamp = new Date(ctx.load<string>('switchStamp') ?? Date.now());
+      const restored = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
+      done.push(`restored ${restored.join(', ') || 'no env file (none had changed)'}`);
+    }
+    const units = [...new Set([...(ctx.load<string[]>('stopped') ?? []), config.backendUnit])];
+    for (const unit of units) {
+      const st = await services.state(unit);
+      if (!st.exists) continue;
+      if (st.active) await services.restart(unit);
+      else await services.start(unit);
+    }
+    done.push(`started ${units.join(', ')} on SQLite`);
+    return done.join('; ');
+  }, (d) => d);
+  await ctx.step('health on SQLite', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false));
+}

@@ -1,0 +1,154 @@
+// `vsctl migrate` end to end on a real stage: the stand-in backend serving a
+// generated VisionSuit database, agent-app freezing it, migrating through the
+// SSH link, switching the env files to the external connector and proving the
+// app healthy on PostgreSQL; and rolling back by itself when it is not.
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import dotenv from 'dotenv';
+import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
+import { trackWith } from '../harness/stage.js';
+import { backend, startCutoverStage } from '../harness/cutover.js';
+import type { CutoverStage } from '../harness/cutover.js';
+import { parseDatabaseUrl } from '../../shared/database-url.js';
+
+const tracker = trackWith(test);
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+interface Event {
+  sequence: string;
+  step?: { name: string; state: string; detail: string };
+  table?: { table: string };
+  finished?: { id: string; state: string; error?: { code: string; message: string } };
+  log?: { message: string };
+}
+
+/** vsctl with the stage's socket; --json output parsed line by line. */
+async function vsctl(stage: CutoverStage, ...args: string[]) {
+  const r = await runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
+  return r;
+}
+
+const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+
+/** Follow an operation with `vsctl watch --json` as a child, calling `onEvent` as lines arrive. */
+function watchLive(stage: CutoverStage, id: string, onEvent: (e: Event, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; events: Event[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
+    const events: Event[] = [];
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const e = JSON.parse(line) as Event;
+        events.push(e);
+        onEvent(e, child);
+      }
+    });
+    child.on('exit', (code) => resolve({ code, events }));
+  });
+}
+
+function envSnapshot(stage: CutoverStage): Array<{ path: string; text: string; vars: Record<string, string>; mode: number }> {
+  return stage.envFiles.map((path) => ({ path, text: readFileSync(path, 'utf8'), vars: dotenv.parse(readFileSync(path)), mode: statSync(path).mode & 0o777 }));
+}
+
+test('vsctl migrate moves the medium fixture; the app serves the same data from PostgreSQL; SQLite is sealed unchanged', async (t) => {
+  const stage = await startCutoverStage('migrate-medium', tracker, { fixture: 'medium' });
+  const usersBefore = await backend<unknown[]>(stage, '/api/users');
+  const statsBefore = await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats');
+  t.is(statsBefore.body.database, 'sqlite');
+  const envBefore = envSnapshot(stage);
+  const shaBefore = sha(stage.sqlitePath);
+
+  const started = await vsctl(stage, 'migrate', '--detach', '--json');
+  t.is(started.code, 0, started.stderr);
+  const id = (JSON.parse(started.stdout) as { id: string }).id;
+
+  // A rogue writer during the freeze: the write lock turns it away; the backend itself is stopped.
+  const attempts: string[] = [];
+  const first = await watchLive(stage, id, (e, child) => {
+    if (e.step?.name === 'freeze' && e.step.state === 'finished') {
+      const rogue = new Database(stage.sqlitePath, { timeout: 200 });
+      try {
+        rogue.prepare(`INSERT INTO "Tag" (id, label, "isAdult", "createdAt", "updatedAt") VALUES ('rogue', 'rogue', 0, 0, 0)`).run();
+        attempts.push('written');
+      } catch (err) {
+        attempts.push((err as { code?: string }).code ?? String(err));
+      } finally {
+        rogue.close();
+      }
+      void fetch(`${stage.backendUrl}/api/notifications`, { method: 'POST', body: '{}' }).then(
+        () => attempts.push('backend answered'),
+        () => attempts.push('backend down'),
+      );
+    }
+    // Disconnect mid-run: this watcher goes away during the copy.
+    if (e.table) child.kill('SIGKILL');
+  });
+  t.not(first.code, 0, 'the first watcher was killed mid-run');
+  t.true(first.events.some((e) => e.table), 'it saw the copy start');
+  t.true(attempts.includes('SQLITE_BUSY'), `the rogue write was refused: ${attempts.join(', ')}`);
+
+  // Re-attach: the whole story again, one JSON object per line, ending in success.
+  const again = await vsctl(stage, 'watch', id, '--json');
+  t.is(again.code, 0, again.stdout.slice(-3000) + again.stderr);
+  const events = jsonLines(again.stdout);
+  t.true(events.every((e, i) => i === 0 || Number(e.sequence) > Number(events[i - 1]!.sequence)));
+  const finished = events.at(-1)!.finished!;
+  t.is(finished.state, 'succeeded', JSON.stringify(finished.error));
+  const steps = events.filter((e) => e.step?.state === 'finished').map((e) => e.step!.name);
+  for (const s of ['preflight', 'connector', 'target', 'freeze', 'snapshot', 'copy', 'verify', 'switch', 'health', 'seal']) t.true(steps.includes(s), `step ${s}`);
+  t.true(attempts.includes('backend down'), `the backend was stopped during the freeze: ${attempts.join(', ')}`);
+
+  // The app now serves the same data from PostgreSQL, through the connector.
+  const statsAfter = await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats');
+  t.is(statsAfter.body.database, 'postgresql');
+  t.deepEqual(statsAfter.body.counts, statsBefore.body.counts);
+  t.deepEqual((await backend<unknown[]>(stage, '/api/users')).body, usersBefore.body);
+
+  // Env files: only DATABASE_URL and SHADOW_DATABASE_URL changed, each pointing at the connector.
+  for (const before of envBefore) {
+    const after = dotenv.parse(readFileSync(before.path));
+    const changed = Object.keys({ ...before.vars, ...after }).filter((k) => before.vars[k] !== after[k]).sort();
+    t.deepEqual(changed, ['DATABASE_URL', 'SHADOW_DATABASE_URL'], before.path);
+    const url = parseDatabaseUrl(after['DATABASE_URL']!);
+    t.is(`${url.host}:${url.port}`, String(stage.agentAppConfig['connectorListen']));
+    t.is(parseDatabaseUrl(after['SHADOW_DATABASE_URL']!).database, 'visionsuit_shadow');
+    t.is(statSync(before.path).mode & 0o777, before.mode, 'mode kept');
+  }
+  t.regex(readFileSync(stage.envFiles[2]!, 'utf8'), /^JWT_SECRET='s3cret with spaces'$/m, 'other lines kept byte for byte');
+
+  // SQLite: read-only, byte-identical to before.
+  t.is(statSync(stage.sqlitePath).mode & 0o222, 0, 'sealed read-only');
+  t.is(sha(stage.sqlitePath), shaBefore);
+
+  const report = await vsctl(stage, 'report', id);
+  t.regex(report.stdout, /verif/i);
+  const runs = await vsctl(stage, 'runs');
+  t.regex(runs.stdout, new RegExp(`${id} +migrate +succeeded`));
+});
+
+test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the app serves every row from SQLite', async (t) => {
+  const stage = await startCutoverStage('migrate-unhealthy', tracker, { backendEnv: { STANDIN_FAIL_ON_POSTGRES: '1' } });
+  const statsBefore = await backend<{ counts: Record<string, number> }>(stage, '/api/stats');
+  const envBefore = envSnapshot(stage);
+  const shaBefore = sha(stage.sqlitePath);
+  const r = await vsctl(stage, 'migrate');
+  t.is(r.code, 1, r.stdout + r.stderr);
+  t.regex(r.stdout, /health: FAILED/);
+  t.regex(r.stdout, /roll back: done/);
+  t.regex(r.stdout, /ROLLED BACK\n {2}VS_ERR_HEALTH_PROBE: .*STANDIN_FAIL_ON_POSTGRES/);
+  const stats = await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats');
+  t.is(stats.body.database, 'sqlite');
+  t.deepEqual(stats.body.counts, statsBefore.body.counts);
+  for (const before of envBefore) t.is(readFileSync(before.path, 'utf8'), before.text, `${before.path} restored byte for byte`);
+  t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'not sealed');
+  t.is(sha(stage.sqlitePath), shaBefore);
+});

@@ -1,0 +1,227 @@
+// vsctl's side of long operations: start one (migrate, rollback, install),
+// follow its events (a live view on a terminal, plain lines in a log, one JSON
+// object per line with --json), re-attach after a disconnect, list, cancel.
+// Following survives an agent-app restart: it re-attaches from the last event
+// it printed.
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import type { AgentAppClient } from '../proto/gen/vsmigrate/app/v1/AgentApp.js';
+import type { Operation__Output } from '../proto/gen/vsmigrate/app/v1/Operation.js';
+import type { OperationEvent__Output } from '../proto/gen/vsmigrate/app/v1/OperationEvent.js';
+import type { ListRunsResponse__Output } from '../proto/gen/vsmigrate/app/v1/ListRunsResponse.js';
+import type { Report__Output } from '../proto/gen/vsmigrate/app/v1/Report.js';
+import { call } from '../shared/grpc.js';
+import { VsError, fromServiceError } from '../shared/errors.js';
+import { EXIT } from '../shared/program.js';
+import { connectAgentApp } from './client.js';
+import type { VsctlConfig } from './config.js';
+
+type Out = NodeJS.WriteStream | NodeJS.WritableStream;
+
+const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+interface TableView {
+  done: number;
+  total: number;
+  bytes: number;
+  since: number;
+  state: string;
+}
+
+/** The human view of an operation's events. */
+export class LiveView {
+  private readonly tty: boolean;
+  private drawn = 0;
+  private lastPlain = 0;
+  private readonly tables = new Map<string, TableView>();
+
+  constructor(private readonly out: Out) {
+    this.tty = (out as NodeJS.WriteStream).isTTY === true;
+  }
+
+  private clear(): void {
+    if (this.tty && this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
+    this.drawn = 0;
+  }
+
+  private print(line: string): void {
+    this.clear();
+    this.out.write(line + '\n');
+    this.draw();
+  }
+
+  event(e: OperationEvent__Output): void {
+    if (e.step) {
+      const s = e.step;
+      if (s.state === 'started') this.print(`• ${s.name} ...`);
+      else if (s.state === 'finished') this.print(`  ${s.name}: done in ${s.seconds.toFixed(1)} s${s.detail ? ` (${s.detail})` : ''}`);
+      else if (s.state === 'failed') this.print(`  ${s.name}: FAILED after ${s.seconds.toFixed(1)} s: ${s.detail}`);
+      else this.print(`  ${s.name}: skipped${s.detail ? ` (${s.detail})` : ''}`);
+      if (s.name === 'copy' && s.state !== 'started') {
+        this.tables.clear();
+        this.clear();
+      }
+    } else if (e.table) {
+      const t = e.table;
+      const prev = this.tables.get(t.table);
+      this.tables.set(t.table, { done: Number(t.rowsDone), total: Number(t.rowsTotal), bytes: Number(t.bytesDone), since: prev?.since ?? Date.now(), state: t.state });
+      if (this.tty) {
+        this.clear();
+        this.draw();
+      } else if (Date.now() - this.lastPlain > 5_000) {
+        this.lastPlain = Date.now();
+        const done = [...this.tables.values()].reduce((a, x) => a + x.done, 0);
+        const bytes = [...this.tables.values()].reduce((a, x) => a + x.bytes, 0);
+        this.out.write(`  copy: ${done} rows, ${mb(bytes)} MB so far\n`);
+      }
+    } else if (e.finding) {
+      const f = e.finding;
+      this.print(`  finding: ${f.table} ${f.key} ${f.column}: ${f.rule} (${f.excerpt}) → ${f.action}`);
+    } else if (e.log) {
+      this.print(`  ${e.log.level === 'info' ? '' : `${e.log.level}: `}${e.log.message}`);
+    } else if (e.finished) {
+      this.tables.clear();
+      this.clear();
+    }
+  }
+
+  /** On a terminal: one line per table being copied, with a bar, rows, MB/s and ETA. */
+  private draw(): void {
+    if (!this.tty) return;
+    const active = [...this.tables.entries()].filter(([, t]) => t.done < t.total).slice(0, 6);
+    const width = ((this.out as NodeJS.WriteStream).columns ?? 100) - 1;
+    const lines = active.map(([name, t]) => {
+      const secs = (Date.now() - t.since) / 1000;
+      const rate = secs > 0 ? t.bytes / secs : 0;
+      const rowRate = secs > 0 ? t.done / secs : 0;
+      const eta = rowRate > 0 ? clock((t.total - t.done) / rowRate) : '-';
+      const frac = t.total > 0 ? t.done / t.total : 0;
+      const bar = '#'.repeat(Math.round(frac * 20)).padEnd(20, '.');
+      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${t.done}/${t.total} rows  ${mb(rate)} MB/s  ETA ${eta}`.slice(0, width);
+    });
+    const finished = [...this.tables.values()].filter((t) => t.done >= t.total).length;
+    if (this.tables.size > 0) lines.push(`  ${finished}/${this.tables.size} tables copied`);
+    if (lines.length > 0) this.out.write(lines.join('\n') + '\n');
+    this.drawn = lines.length;
+  }
+}
+
+export function printOperationEnd(op: Operation__Output, out: Out): void {
+  const verdict = { succeeded: 'succeeded', failed: 'FAILED', cancelled: 'cancelled', rolled_back: 'ROLLED BACK' }[op.state] ?? op.state;
+  out.write(`\n${op.kind} ${op.id}: ${verdict}${op.error?.code ? `\n  ${op.error.code}: ${op.error.message}\n  next: ${op.error.hint}` : ''}\n`);
+}
+
+/** Follow an operation to its end; re-attach after a dropped stream (an agent restart) for up to `reattachMs`. */
+export async function follow(client: AgentAppClient, id: string, json: boolean, out: Out, reattachMs = 120_000): Promise<Operation__Output> {
+  const view = new LiveView(out);
+  let after = 0;
+  let lostAt = 0;
+  for (;;) {
+    const ended = await new Promise<Operation__Output | 'dropped'>((resolve, reject) => {
+      const stream: ClientReadableStream<OperationEvent__Output> = client.watch({ operationId: id, afterSequence: String(after) });
+      let finished: Operation__Output | null = null;
+      stream.on('data', (e: OperationEvent__Output) => {
+        lostAt = 0;
+        after = Number(e.sequence);
+        if (json) out.write(JSON.stringify(e) + '\n');
+        else view.event(e);
+        if (e.finished) finished = e.finished;
+      });
+      stream.on('error', (err) => {
+        const vs = fromServiceError(err);
+        if (vs.code === 'VS_ERR_AGENT_UNREACHABLE') resolve('dropped');
+        else reject(vs);
+      });
+      stream.on('end', () => resolve(finished ?? 'dropped'));
+    });
+    if (ended !== 'dropped') return ended;
+    // The stream ended without the end of the operation: the agent went away, or the
+    // operation is paused until the agent's next start. Ask, and wait for it.
+    lostAt ||= Date.now();
+    if (Date.now() - lostAt > reattachMs) throw new VsError('VS_ERR_AGENT_UNREACHABLE', `lost ${id} and could not re-attach within ${reattachMs / 1000} s; run: vsctl watch ${id}`);
+    if (!json) view.event({ log: { level: 'warn', message: 'lost the agent; re-attaching ...' } } as OperationEvent__Output);
+    await new Promise((r) => setTimeout(r, 1_000));
+    try {
+      const op = (await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 200 }, md, opts, cb), { deadlineMs: 3_000 })).runs.find((r) => r.id === id);
+      if (op && op.state !== 'running') {
+        // It ended while we were away: print what we missed, then the end.
+        continue;
+      }
+    } catch {
+      // still away
+    }
+  }
+}
+
+export async function startAndFollow(
+  config: VsctlConfig,
+  json: boolean,
+  detach: boolean,
+  out: Out,
+  start: (client: AgentAppClient) => Promise<Operation__Output>,
+): Promise<number> {
+  const client = connectAgentApp(config.socketPath);
+  try {
+    const op = await start(client);
+    if (!json) out.write(`${op.kind} ${op.id} started; follow it again any time with: vsctl watch ${op.id}\n`);
+    if (detach) {
+      if (json) out.write(JSON.stringify(op) + '\n');
+      return EXIT.ok;
+    }
+    const end = await follow(client, op.id, json, out);
+    if (!json) printOperationEnd(end, out);
+    return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
+  } finally {
+    client.close();
+  }
+}
+
+export async function watchCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
+  const client = connectAgentApp(config.socketPath);
+  try {
+    const end = await follow(client, id, json, out);
+    if (!json) printOperationEnd(end, out);
+    return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
+  } finally {
+    client.close();
+  }
+}
+
+export async function runsCommand(config: VsctlConfig, json: boolean, out: Out): Promise<number> {
+  const client = connectAgentApp(config.socketPath);
+  try {
+    const r = await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 50 }, md, opts, cb), { deadlineMs: config.timeoutMs });
+    if (json) out.write(JSON.stringify(r.runs, null, 2) + '\n');
+    else if (r.runs.length === 0) out.write('no operations yet\n');
+    else {
+      for (const op of r.runs) {
+        out.write(`${op.id.padEnd(38)} ${op.kind.padEnd(9)} ${op.state.padEnd(12)} ${op.startedAt}  ${op.state === 'running' ? `at ${op.step}` : op.error?.code ?? ''}\n`);
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    client.close();
+  }
+}
+
+export async function cancelCommand(config: VsctlConfig, id: string, out: Out): Promise<number> {
+  const client = connectAgentApp(config.socketPath);
+  try {
+    const op = await call<Operation__Output>((md, opts, cb) => client.cancel({ operationId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
+    out.write(op.state === 'running' ? `${id}: cancel requested; it stops at its next safe point (vsctl watch ${id})\n` : `${id} is not running (${op.state})\n`);
+    return EXIT.ok;
+  } finally {
+    client.close();
+  }
+}
+
+export async function reportCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
+  const client = connectAgentApp(config.socketPath);
+  try {
+    const r = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
+    out.write((json ? r.json : r.markdown) || `${id} has no report\n`);
+    return EXIT.ok;
+  } finally {
+    client.close();
+  }
+}
