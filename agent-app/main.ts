@@ -125,16 +125,18 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   paired.on('link', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
   if (stored) await paired.use(stored);
-  // Stop hooks run in order: the operation pauses at a checkpoint first, while the link still carries it.
-  lifecycle.onStop('operation', () => operations.pause());
-  lifecycle.onStop('ssh link and agent-db client', () => paired.close());
+  // Stop hooks run in reverse order of registration: the journal closes last.
   lifecycle.onStop('run journal', async () => operations.close());
+  lifecycle.onStop('ssh link and agent-db client', () => paired.close());
 
   await bindSocket(app.server, config, log);
   lifecycle.onStop('grpc server', (budgetMs) => {
     app.setHealth('NOT_SERVING');
     return shutdownServer(app.server, budgetMs);
   });
+  // First of all, the operation pauses at a checkpoint while the link still carries it;
+  // its end closes the Watch streams the server would otherwise wait for.
+  lifecycle.onStop('operation', () => operations.pause());
   app.setHealth(paired.link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
   await lifecycle.running(`serving on ${config.socketPath}`);
   // An operation the previous process left running continues (or rolls back) now.

@@ -192,6 +192,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           setPhase('switching');
           const edits = await switchEnvFiles(config.envFiles, urls, stamp);
           ctx.save('envEdits', edits);
+          ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
           await runHook(config.switchHook, config.backendDir, { DATABASE_URL: urls.DATABASE_URL }, config.switchHookTimeoutMs);
           for (const unit of unitsToStart()) if ((await services.state(unit)).exists) await services.start(unit);
           return edits;

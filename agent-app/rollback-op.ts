@@ -79,8 +79,10 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
         return grown.length > 0 ? `accepted loss: ${list}` : 'none';
       }, (d) => d);
     } catch (err) {
-      await restart();
-      ctx.log('info', 'the app was started again on PostgreSQL; nothing was changed');
+      await ctx.step('restart on PostgreSQL', async () => {
+        await restart();
+        return probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false);
+      }, (d) => `${d}; nothing was changed`);
       throw err;
     }
     await ctx.step('restore', async () => {

@@ -77,7 +77,7 @@ test.serial('agent-app: READY=1 after its socket serves, STOPPING=1 on SIGTERM, 
   t.deepEqual(await pair.agentApp.proc.waitForExit(), { code: 0, signal: null });
   await notify.waitFor('STOPPING=1');
   const stopped = pair.agentApp.proc.logLines().filter((l) => l['msg'] === 'stopped').map((l) => l['hook']);
-  t.deepEqual(stopped, ['grpc server', 'ssh link and agent-db client']);
+  t.deepEqual(stopped, ['operation', 'grpc server', 'ssh link and agent-db client', 'run journal']);
 });
 
 test.serial('a second signal during the drain exits at once', async (t) => {

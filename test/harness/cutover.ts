@@ -46,6 +46,8 @@ export interface StageOptions {
   backendEnv?: Record<string, string>;
   /** Start the backend before returning (default: when there is a SQLite file). */
   startBackend?: boolean;
+  /** Extra agent-app settings. */
+  agentApp?: Record<string, unknown>;
 }
 
 /** Start (again) agent-app with the stage's config, e.g. after killing it. */
@@ -120,6 +122,7 @@ export async function startCutoverStage(label: string, tracker: Tracker, options
     healthSettleMs: 1_000,
     connectorListen: `127.0.0.1:${connector.port}`,
     connectorHealthUrl: `http://127.0.0.1:${connector.httpPort}/healthz`,
+    ...options.agentApp,
   };
   const stage: CutoverStage = { dir, pg: pgc, agentDb, sshd, bundlePath, connector, agentApp: null as never, agentAppConfig, backendDir, sqlitePath, envFiles, backendUrl, services, systemctl };
   await restartAgentApp(stage, tracker);

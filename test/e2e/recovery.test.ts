@@ -1,0 +1,104 @@
+// agent-app killed or stopped in the middle of a migration: after its restart
+// every run ends completed or rolled back, with the app serving and no row
+// lost; a SIGTERM pauses at a checkpoint and the run resumes. The watcher
+// (vsctl watch) rides through each restart by re-attaching.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
+import { trackWith } from '../harness/stage.js';
+import { backend, restartAgentApp, startCutoverStage } from '../harness/cutover.js';
+import type { CutoverStage } from '../harness/cutover.js';
+
+const tracker = trackWith(test);
+
+interface Event {
+  log?: { message: string };
+  step?: { name: string; state: string };
+  table?: { table: string };
+  finished?: { state: string; error?: { code: string } };
+}
+
+/**
+ * Start a migration, follow it with `vsctl watch --json`, and when `when`
+ * matches an event, send agent-app `signal` and start it again.
+ */
+async function interrupt(stage: CutoverStage, when: (e: Event) => boolean, signal: NodeJS.Signals): Promise<{ finished: Event['finished']; exit: { code: number | null } }> {
+  const started = await runProgram(BIN.vsctl, ['migrate', '--detach', '--json', `--socket-path=${stage.agentApp.socketPath}`]);
+  if (started.code !== 0) throw new Error(started.stderr);
+  const id = (JSON.parse(started.stdout) as { id: string }).id;
+  let exit: { code: number | null } = { code: null };
+  let fired = false;
+  let restarted: Promise<unknown> = Promise.resolve();
+  const finished = await new Promise<Event['finished']>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
+    let buf = '';
+    let last: Event['finished'];
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const e = JSON.parse(buf.slice(0, nl)) as Event;
+        buf = buf.slice(nl + 1);
+        if (e.finished) last = e.finished;
+        if (!fired && when(e)) {
+          fired = true;
+          const proc = stage.agentApp.proc;
+          proc.signal(signal);
+          restarted = proc.waitForExit(30_000).then((x) => {
+            exit = x;
+            return restartAgentApp(stage, tracker);
+          });
+          restarted.catch(reject);
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      if (code === null) reject(new Error('watcher died'));
+      else void restarted.then(() => resolve(last), reject);
+    });
+  });
+  return { finished, exit };
+}
+
+async function servesFrom(stage: CutoverStage): Promise<{ database: string; counts: Record<string, number> }> {
+  return (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+}
+
+for (const [when, name] of [
+  [(e: Event) => e.table !== undefined, 'copy'],
+  [(e: Event) => e.step?.name === 'verify' && e.step.state === 'started', 'verify'],
+] as const) {
+  test.serial(`SIGKILL during ${name}: after the restart the run completes, and the app serves every row from PostgreSQL`, async (t) => {
+    const stage = await startCutoverStage(`kill-${name}`, tracker, { fixture: 'medium' });
+    const before = await servesFrom(stage);
+    const { finished, exit } = await interrupt(stage, when, 'SIGKILL');
+    t.is(exit.code, null, 'killed');
+    t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+    const after = await servesFrom(stage);
+    t.is(after.database, 'postgresql');
+    t.deepEqual(after.counts, before.counts);
+    t.regex(stage.agentApp.proc.output(), /operation resumed/);
+  });
+}
+
+test.serial('SIGKILL during the switch: after the restart the run rolls back, and the app serves from SQLite with its env files as before', async (t) => {
+  // A slow switch hook keeps the run inside the switch, after the env files changed.
+  const stage = await startCutoverStage('kill-switch', tracker, { agentApp: { switchHook: ['/bin/sleep', '5'] } });
+  const before = await servesFrom(stage);
+  const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+  const { finished } = await interrupt(stage, (e) => /^env files switched/.test(e.log?.message ?? ''), 'SIGKILL');
+  t.is(finished?.state, 'rolled_back', JSON.stringify(finished));
+  t.is(finished?.error?.code, 'VS_ERR_INTERRUPTED');
+  t.deepEqual(await servesFrom(stage), before);
+  t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env);
+});
+
+test.serial('SIGTERM during the copy: agent-app pauses at a checkpoint and exits 0; restarted, the run resumes and completes', async (t) => {
+  const stage = await startCutoverStage('term-copy', tracker, { fixture: 'medium' });
+  const before = await servesFrom(stage);
+  const { finished, exit } = await interrupt(stage, (e) => e.table !== undefined, 'SIGTERM');
+  t.is(exit.code, 0);
+  t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+  t.deepEqual((await servesFrom(stage)).counts, before.counts);
+});

@@ -1,0 +1,69 @@
+// `vsctl rollback` after a successful migration, with and without writes made
+// on PostgreSQL since the switch, and `vsctl install` of a fresh deployment.
+import test from 'ava';
+import { readFileSync, statSync } from 'node:fs';
+import { BIN, runProgram } from '../harness/agents.js';
+import { trackWith } from '../harness/stage.js';
+import { backend, startCutoverStage } from '../harness/cutover.js';
+import type { CutoverStage } from '../harness/cutover.js';
+
+const tracker = trackWith(test);
+const vsctl = (stage: CutoverStage, ...args: string[]) => runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
+const stats = async (stage: CutoverStage) => (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+
+test.serial('vsctl rollback: straight after a migration; refused after writes on PostgreSQL unless --accept-loss', async (t) => {
+  const stage = await startCutoverStage('rollback', tracker);
+  const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+  const before = await stats(stage);
+
+  const m1 = await vsctl(stage, 'migrate');
+  t.is(m1.code, 0, m1.stdout + m1.stderr);
+  t.is((await stats(stage)).database, 'postgresql');
+  const r1 = await vsctl(stage, 'rollback');
+  t.is(r1.code, 0, r1.stdout + r1.stderr);
+  t.regex(r1.stdout, /writes since the switch: done .*\(none\)/);
+  t.deepEqual(await stats(stage), before);
+  t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env, 'env files as before the migration');
+  t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'SQLite writable again');
+
+  // Again, over the first run's data: the target is backed up by agent-db and replaced.
+  const refused = await vsctl(stage, 'migrate');
+  t.is(refused.code, 1);
+  t.regex(refused.stdout, /VS_ERR_TARGET_NOT_EMPTY/);
+  t.is((await stats(stage)).database, 'sqlite', 'refused before anything stopped');
+  const m2 = await vsctl(stage, 'migrate', '--replace-target');
+  t.is(m2.code, 0, m2.stdout + m2.stderr);
+  t.regex(m2.stdout, /backed up the target on the PostgreSQL host: \S+\.dump \(\d+ bytes, sha256 [0-9a-f]{64}\)/);
+
+  // A write on PostgreSQL after the switch: a rollback would lose it.
+  const users = await backend<Array<{ id: string }>>(stage, '/api/users');
+  const posted = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users.body[0]!.id, title: 'after the switch' }) });
+  t.is(posted.status, 201);
+  t.is(posted.body.database, 'postgresql');
+  const r2 = await vsctl(stage, 'rollback');
+  t.is(r2.code, 1);
+  t.regex(r2.stdout, /VS_ERR_ROLLBACK_LOSS: .*Notification \(1 row written\)/);
+  const still = await stats(stage);
+  t.is(still.database, 'postgresql', 'refused: the app runs on PostgreSQL again');
+  t.is(still.counts['Notification'], before.counts['Notification']! + 1);
+
+  const r3 = await vsctl(stage, 'rollback', '--accept-loss');
+  t.is(r3.code, 0, r3.stdout + r3.stderr);
+  t.regex(r3.stdout, /accepted loss: Notification \(1 row written\)/);
+  t.deepEqual(await stats(stage), before);
+});
+
+test.serial('vsctl install brings a fresh deployment up on PostgreSQL', async (t) => {
+  const stage = await startCutoverStage('install', tracker, { fixture: null });
+  const r = await vsctl(stage, 'install');
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /schema: done .*\(30 tables, 8 enums, baseline 0_init\)/);
+  const s = await stats(stage);
+  t.is(s.database, 'postgresql');
+  t.true(Object.values(s.counts).every((n) => n === 0));
+  const [baseline] = await stage.pg.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations"', [], 'visionsuit');
+  t.is(baseline!.migration_name, '0_init');
+  const again = await vsctl(stage, 'install');
+  t.is(again.code, 1);
+  t.regex(again.stdout, /VS_ERR_TARGET_NOT_EMPTY/);
+});
