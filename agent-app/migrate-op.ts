@@ -129,7 +129,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           const code = blocked.error?.code ?? '';
           throw new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${blocked.name}: ${blocked.detail}`);
         }
-        await ctx.step('connector', () => connectorReady(config.connectorHealthUrl));
+        await ctx.step('connector', () => connectorReady(config.connectorHealthUrl), (d) => d);
         await ctx.step('target', async () => {
           const c = await target.connect(targetThroughLink(paired));
           try {
@@ -197,7 +197,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           for (const unit of unitsToStart()) if ((await services.state(unit)).exists) await services.start(unit);
           return edits;
         }, (edits) => `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`);
-        await ctx.step('health', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false));
+        await ctx.step('health', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false), (d) => d);
         setPhase('switched');
       }
 
@@ -248,5 +248,5 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
     done.push(`started ${units.join(', ')} on SQLite`);
     return done.join('; ');
   }, (d) => d);
-  await ctx.step('health on SQLite', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false));
+  await ctx.step('health on SQLite', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false), (d) => d);
 }

@@ -362,13 +362,21 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
     if (record.role) {
       if (keepOwner) keep(`role ${record.role}: it owns the kept database`);
       else {
-        const scratch = await su.query<{ datname: string }>(
-          `SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal\\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)`,
-          [record.role],
+        // What vsmigrate made for this role besides: rehearsal scratch databases, and the
+        // Prisma shadow database the switch creates (kept when it holds data, like the main one).
+        const owned = await su.query<{ datname: string }>(
+          `SELECT datname FROM pg_database WHERE (datname LIKE 'vsrehearsal\\_%' OR datname = $2) AND datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)`,
+          [record.role, `${record.database ?? config.bootstrap.database}_shadow`],
         );
-        for (const { datname } of scratch.rows) {
+        for (const { datname } of owned.rows) {
+          const inner = datname.endsWith('_shadow') ? await connectSuperuser(config, datname).catch(() => null) : null;
+          const holds = inner ? await databaseHoldsData(inner).finally(() => inner.end()) : false;
+          if (holds && !dropData) {
+            keep(`database ${datname}: it holds data (run again with --drop-data)`);
+            continue;
+          }
           await su.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
-          gone(`scratch database ${datname}`);
+          gone(`database ${datname}`);
         }
         try {
           await su.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(record.role)}`);

@@ -1,105 +1,132 @@
-// `npm run demo`: a local rehearsal stage on this machine — a PostgreSQL cluster,
-// agent-db, a loopback sshd that permits forwarding to those two ports only,
-// agent-app paired through a bundle, `vsctl status` through all of it — then
-// the migration of a generated VisionSuit database (the `medium` fixture,
-// ~120k rows) through an SSH link to that sshd, with live progress, ending in
-// the verification of every value. Everything lives in temporary directories
-// and on free ports; it cleans up after itself, so it can be run again and again.
+// `npm run demo`: the operator's runbook, start to end, on this one machine.
+// A PostgreSQL cluster set up the Debian way and a loopback sshd stand for the
+// PostgreSQL host; `vs-agent-db bootstrap` provisions it; agent-app, the
+// external connector and a stand-in VisionSuit backend (serving a generated
+// `medium` database from SQLite, run by a stand-in systemctl) stand for the
+// VisionSuit host. Then: vsctl pair, preflight, status, migrate with its live
+// view, and the backend serving the same data from PostgreSQL. Everything
+// lives in temporary directories on free ports and is removed at the end
+// (bootstrap's Linux user and roles by `unbootstrap`), so it runs again and again.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, appStatus, cleanEnv } from '../test/harness/agents.js';
+import dotenv from 'dotenv';
+import { BIN, cleanEnv, startAgentApp, startConnector } from '../test/harness/agents.js';
 import { pollUntil } from '../test/harness/proc.js';
-import { Tracker, startPair } from '../test/harness/stage.js';
-import { generateFixture, FIXTURE_SCHEMA } from '../test/fixtures/generate.js';
-import { readFile } from 'node:fs/promises';
-import { parseSchema } from '../agent-app/engine/prisma-schema.js';
-import { migrate } from '../agent-app/engine/migrate.js';
-import { ProgressPrinter } from '../agent-app/engine/progress-text.js';
-import { targetFromUrl } from '../agent-app/engine/target.js';
-import type { SshLink } from '../shared/ssh-link.js';
-import { openLink } from '../test/harness/sshd.js';
+import { Tracker } from '../test/harness/stage.js';
+import { isRoot, freePort } from '../test/harness/system.js';
+import { prepareBootstrapStage, runAgentDb, serveAgentDb } from '../test/harness/bootstrap-stage.js';
+import type { BootstrapStage } from '../test/harness/bootstrap-stage.js';
+import { prepareVisionSuitHost } from '../test/harness/cutover.js';
+import { parseDatabaseUrl } from '../shared/database-url.js';
+
+const out = process.stdout;
 
 function step(text: string): () => void {
   const started = Date.now();
-  process.stderr.write(`• ${text} ... `);
-  return () => process.stderr.write(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  out.write(`• ${text} ... `);
+  return () => out.write(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
+/** Run one of our programs with the terminal, showing the command as an operator would type it. */
+function show(shown: string, bin: string, args: string[]): Promise<number> {
+  out.write(`\n$ ${shown}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: 'inherit', env: cleanEnv() });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function stats(url: string): Promise<{ database: string; counts: Record<string, number> }> {
+  return (await (await fetch(`${url}/api/stats`)).json()) as { database: string; counts: Record<string, number> };
+}
+
+const describe = (s: { database: string; counts: Record<string, number> }) =>
+  `${Object.entries(s.counts).map(([t, n]) => `${n} ${t}`).join(', ')} (from ${s.database})`;
+
 async function main(): Promise<number> {
+  if (!isRoot) {
+    out.write('demo: run it as root: vs-agent-db bootstrap creates a Linux user, and initdb runs as the postgres user\n');
+    return 2;
+  }
   const tracker = new Tracker();
-  const dirs: string[] = [];
-  let link: SshLink | null = null;
+  let db: BootstrapStage | null = null;
+  // Everything but PostgreSQL and sshd, which unbootstrap still needs.
+  const apps: Array<{ stop: () => Promise<unknown> }> = [];
+  const stopApps = async () => {
+    for (const a of apps.reverse()) await a.stop().catch(() => {});
+  };
   try {
-    const done = step('starting PostgreSQL, agent-db, sshd and agent-app, and pairing them');
-    const pair = await startPair('demo', tracker);
-    dirs.push(pair.dir, pair.pg.dir, pair.sshd.dir);
+    out.write('The PostgreSQL host\n');
+    let done = step('a PostgreSQL cluster (the postgres user by peer authentication, as on Debian) and a loopback sshd');
+    db = await prepareBootstrapStage('demo', tracker);
     done();
-    const up = step('waiting for the SSH link and agent-db health');
-    await pollUntil('a healthy link', async () => {
-      const s = await appStatus(pair.agentApp.socketPath);
-      return s.link?.state === 'up' && s.agentDb?.health === 'SERVING';
-    });
-    up();
-    process.stderr.write(`\n$ vsctl status --socket-path=${pair.agentApp.socketPath}\n`);
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [BIN.vsctl, 'status', `--socket-path=${pair.agentApp.socketPath}`], { stdio: 'inherit', env: cleanEnv() });
-      child.on('exit', (c) => resolve(c ?? 1));
-    });
-    if (code !== 0) return code;
+    if ((await show('vs-agent-db bootstrap', BIN.agentDb, ['bootstrap', '--config', db.configPath])) !== 0) return 1;
+    out.write('\n');
+    done = step('starting agent-db with the token and role bootstrap made');
+    apps.push(await serveAgentDb(db, tracker));
+    done();
 
-    process.stderr.write('\n');
-    const gen = step('generating a VisionSuit SQLite database (medium: 30 tables, ~120k rows, with text dates mixed in)');
-    const fx = await generateFixture('medium', join(pair.dir, 'dev.db'));
-    gen();
-    await pair.pg.query('CREATE DATABASE visionsuit');
-    const tunnel = step('opening an SSH link to the PostgreSQL host (pinned host key, forwarding only)');
-    link = await openLink(pair.sshd, pair.pg.port, join(pair.dir, 'link.log'));
-    tunnel();
-
-    process.stderr.write(`\nmigrating ${fx.rows} rows into database "visionsuit" through the link:\n`);
-    const printer = new ProgressPrinter(process.stderr);
-    const schemaText = await readFile(FIXTURE_SCHEMA, 'utf8');
-    const summary = await migrate({
-      sqlitePath: fx.path,
-      schema: parseSchema(schemaText, FIXTURE_SCHEMA),
-      schemaText,
-      target: targetFromUrl(pair.pg.url('visionsuit', link.localPort('postgres'))),
-      workDir: join(pair.dir, 'run'),
-      policies: [],
-      replace: false,
-      onEvent: (e) => printer.event(e),
+    out.write('\nThe VisionSuit host\n');
+    done = step('a VisionSuit install: env files, backend/.env, a generated SQLite database (medium, ~120k rows), the backend running');
+    const host = await prepareVisionSuitHost(db.dir, tracker, { fixture: 'medium' });
+    apps.push({ stop: () => host.services.stop('vs-backend.service') });
+    done();
+    const before = await stats(host.backendUrl);
+    out.write(`  the backend serves ${describe(before)}\n`);
+    done = step('starting agent-app (not paired yet)');
+    const pairingFile = join(db.dir, 'agent-app-state', 'pairing.conf');
+    const connectorPorts = { listenPort: await freePort(), httpPort: await freePort() };
+    const agentApp = await startAgentApp(db.dir, pairingFile, {
+      config: { ...host.config, connectorListen: `127.0.0.1:${connectorPorts.listenPort}`, connectorHealthUrl: `http://127.0.0.1:${connectorPorts.httpPort}/healthz` },
     });
-    printer.done();
-    const v = summary.verification;
-    process.stderr.write(
-      `${summary.rows} rows, ${(summary.bytes / 1048576).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s; ` +
-        `verification: ${v?.ok ? `every value of ${v.tables.length} tables equal, ${v.checks.length} catalog checks passed` : 'DIFFERENCES FOUND'}\n`,
-    );
-    const counts = await pair.pg.query<{ t: string; n: string }>(
-      `SELECT 'User' AS t, count(*)::text AS n FROM "User" UNION ALL SELECT 'ImageAsset', count(*)::text FROM "ImageAsset" UNION ALL SELECT 'Notification', count(*)::text FROM "Notification"`,
-      [],
-      'visionsuit',
-    );
-    process.stderr.write(`\nPostgreSQL now serves: ${counts.map((r) => `${r.t} ${r.n}`).join(', ')}\n`);
-    process.stderr.write(
-      `\n${summary.ok ? 'Migrated and verified.' : 'The migration did not verify.'} What the demo does not do yet: the write freeze, the env-file switch and\n` +
-        `restarts of a real app (vsctl migrate), which come with the cutover work.\n`,
-    );
-    return summary.ok ? 0 : 1;
+    tracker.addProcess(agentApp.proc);
+    apps.push(agentApp.proc);
+    done();
+    const socket = `--socket-path=${agentApp.socketPath}`;
+    if ((await show('vsctl pair --bundle vs-conf.txt', BIN.vsctl, ['pair', '--bundle', db.config.bootstrap.bundlePath, socket])) !== 0) return 1;
+    done = step('starting the external connector on the stored pairing (systemctl start visionsuit-external-connector)');
+    const connector = await startConnector(join(db.dir, 'connector'), pairingFile, connectorPorts);
+    tracker.addProcess(connector.proc);
+    apps.push(connector.proc);
+    await pollUntil('the connector to serve', async () => (await fetch(`http://127.0.0.1:${connector.httpPort}/healthz`).catch(() => null))?.status === 200, 30_000);
+    done();
+    if ((await show('vsctl preflight', BIN.vsctl, ['preflight', socket])) !== 0) return 1;
+    if ((await show('vsctl status', BIN.vsctl, ['status', socket])) !== 0) return 1;
+
+    out.write('\nThe migration\n');
+    if ((await show('vsctl migrate', BIN.vsctl, ['migrate', socket])) !== 0) return 1;
+    const after = await stats(host.backendUrl);
+    const url = parseDatabaseUrl(dotenv.parse(readFileSync(host.envFiles[0]!))['DATABASE_URL']!);
+    out.write(`\nthe backend now serves ${describe(after)}\n`);
+    out.write(`its DATABASE_URL points at the external connector: postgresql://${url.user}:***@${url.host}:${url.port}/${url.database}\n`);
+    const same = JSON.stringify(after.counts) === JSON.stringify(before.counts) && after.database === 'postgresql';
+    out.write(same ? 'the same data, now from PostgreSQL.\n' : 'THE DATA DIFFERS.\n');
+    return same ? 0 : 1;
   } catch (err) {
-    process.stderr.write(`failed\n\ndemo: ${(err as Error).message}\n`);
+    out.write(`failed\n\ndemo: ${(err as Error).message}\n`);
     tracker.printLogs({ title: 'demo' } as never);
     return 1;
   } finally {
-    const clean = step('stopping everything and removing the temporary stage');
-    await link?.stop();
+    out.write('\n');
+    const clean = step('stopping everything, unbootstrap, removing the temporary stage');
+    await stopApps?.();
+    if (db) {
+      const undo = await runAgentDb(db, 'unbootstrap', '--force', '--drop-data');
+      if (undo.code !== 0) {
+        out.write(`\nunbootstrap did not remove everything:\n${undo.stdout}${undo.stderr}\n`);
+        process.exitCode = 1;
+      }
+      await tracker.stopAll();
+      rmSync(db.dir, { recursive: true, force: true });
+      rmSync(db.pg.dir, { recursive: true, force: true });
+      rmSync(db.sshd.dir, { recursive: true, force: true });
+    }
     await tracker.stopAll();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
     clean();
   }
 }
 
 main().then((code) => {
-  process.exitCode = code;
+  process.exitCode ||= code;
 });

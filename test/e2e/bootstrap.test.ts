@@ -6,20 +6,20 @@
 import test from 'ava';
 import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
 import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import * as grpc from '@grpc/grpc-js';
-import { BIN, appStatus, cleanEnv, runProgram, startAgentApp } from '../harness/agents.js';
+import { BIN, appStatus, runProgram, startAgentApp } from '../harness/agents.js';
 import type { AgentAppHandle } from '../harness/agents.js';
 import { ManagedProcess, pollUntil } from '../harness/proc.js';
 import { Sshd } from '../harness/sshd.js';
-import { startCluster, trackWith } from '../harness/stage.js';
-import { freePort, isRoot, tempDir } from '../harness/system.js';
-import type { PgCluster } from '../harness/postgres.js';
-import { call, checkHealth, loadContract, tokenMetadata } from '../../shared/grpc.js';
+import { trackWith } from '../harness/stage.js';
+import { prepareBootstrapStage, runAgentDb, serveAgentDb } from '../harness/bootstrap-stage.js';
+import type { BootstrapStage } from '../harness/bootstrap-stage.js';
+import { isRoot } from '../harness/system.js';
+import { call, loadContract, tokenMetadata } from '../../shared/grpc.js';
 import { toVsError } from '../../shared/errors.js';
 import { parseBundle } from '../../shared/bundle.js';
 import type { Pairing } from '../../shared/bundle.js';
@@ -28,20 +28,13 @@ import type { AgentDbClient } from '../../proto/gen/vsmigrate/db/v1/AgentDb.js';
 
 const tracker = trackWith(test);
 
-interface Stage {
-  dir: string;
-  pg: PgCluster;
-  sshd: Sshd;
-  user: string;
-  agentDbPort: number;
-  configPath: string;
-  config: { tokenFile: string; postgres: { passwordFile: string }; bootstrap: { secretsDir: string; bundlePath: string; sshHome: string } };
+interface Stage extends BootstrapStage {
   agentDb?: ManagedProcess;
   agentApp?: AgentAppHandle;
 }
 let s: Stage;
 
-const bootstrapRun = (...args: string[]) => runProgram(BIN.agentDb, [...args, '--config', s.configPath]);
+const bootstrapRun = (...args: string[]) => runAgentDb(s, ...args);
 const bundle = (): Pairing => parseBundle(readFileSync(s.config.bootstrap.bundlePath), 'bundle');
 const superQuery = <R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], db = 'postgres') => s.pg.query<R>(sql, params, db);
 
@@ -84,39 +77,7 @@ async function ownerConnects(password: string, database = 'visionsuit'): Promise
 }
 
 test.before(async () => {
-  if (!isRoot) return;
-  const dir = tempDir('bootstrap', 0o755);
-  // Debian's way: the postgres Linux user is the superuser by peer authentication
-  // on the socket; everyone else logs in with a SCRAM password.
-  const pgc = await startCluster('bootstrap', tracker, {}, (c) =>
-    writeFileSync(join(c.dataDir, 'pg_hba.conf'), 'local all postgres peer\nlocal all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n'),
-  );
-  const user = `vsm-bt-${randomBytes(3).toString('hex')}`;
-  const sshd = await Sshd.create('bootstrap', [], { user, authorizedKeysFile: '%h/.ssh/authorized_keys' });
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
-  const agentDbPort = await freePort();
-  const config = {
-    port: agentDbPort,
-    tokenFile: join(dir, 'agent-token'),
-    stateDir: join(dir, 'agent-db-state'),
-    healthPollMs: 200,
-    postgres: { host: '127.0.0.1', port: pgc.port, user: 'vs_agent_db', passwordFile: join(dir, 'pg-admin-password') },
-    bootstrap: {
-      sshUser: user,
-      sshHome: join(dir, 'home'),
-      sshHost: '127.0.0.1',
-      sshPort: sshd.port,
-      hostKeyFile: join(sshd.dir, 'host_ed25519.pub'),
-      secretsDir: join(dir, 'secrets'),
-      bundlePath: join(dir, 'vs-conf.txt'),
-      serviceUser: 'root',
-      installPackages: false,
-      superuser: { host: pgc.socketDir },
-    },
-  };
-  const configPath = join(dir, 'agent-db.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  s = { dir, pg: pgc, sshd, user, agentDbPort, configPath, config };
+  if (isRoot) s = await prepareBootstrapStage('bootstrap', tracker);
 });
 
 test.after.always(async () => {
@@ -163,11 +124,7 @@ test.serial('bootstrap provisions role, database, user and restricted key; a sec
   t.is(readFileSync(s.config.bootstrap.bundlePath, 'utf8'), bundleBefore);
 
   // agent-db as its own, non-superuser role; agent-app paired by vsctl.
-  s.agentDb = tracker.addProcess(
-    new ManagedProcess('agent-db', process.execPath, [BIN.agentDb, '--config', s.configPath], { logPath: join(s.dir, 'agent-db.log'), env: cleanEnv() }),
-  );
-  const token = readFileSync(s.config.tokenFile, 'utf8').trim();
-  await pollUntil('agent-db to serve', async () => (await checkHealth(`127.0.0.1:${s.agentDbPort}`, { metadata: tokenMetadata(token), deadlineMs: 1000 }).catch(() => 'UNKNOWN')) === 'SERVING');
+  s.agentDb = await serveAgentDb(s, tracker);
   const pairingFile = join(s.dir, 'app-state', 'pairing.conf');
   s.agentApp = await startAgentApp(join(s.dir), pairingFile);
   tracker.addProcess(s.agentApp.proc);

@@ -57,26 +57,25 @@ export async function restartAgentApp(stage: CutoverStage, tracker: Tracker): Pr
   return stage.agentApp;
 }
 
-export async function startCutoverStage(label: string, tracker: Tracker, options: StageOptions = {}): Promise<CutoverStage> {
+export interface VisionSuitHost {
+  backendDir: string;
+  sqlitePath: string;
+  envFiles: string[];
+  backendUrl: string;
+  services: ServiceManager;
+  systemctl: string;
+  /** agent-app's settings for this host (paths, units, health URL). */
+  config: Record<string, unknown>;
+}
+
+/**
+ * A VisionSuit host laid out as in production under `dir`: backend/prisma with
+ * schema.prisma and (unless fixture is null) a generated dev.db, the env files
+ * with DATABASE_URL on SQLite, and the backend unit run by the stand-in
+ * systemctl, started when there is a database.
+ */
+export async function prepareVisionSuitHost(dir: string, tracker: Tracker, options: StageOptions = {}): Promise<VisionSuitHost> {
   const fixture = options.fixture === undefined ? 'tiny' : options.fixture;
-  const dir = tempDir(label, 0o755);
-  const pgc = await startCluster(label, tracker);
-  const agentDb = await startAgentDb(dir, pgc);
-  tracker.addProcess(agentDb.proc);
-  const sshd = await Sshd.create(label, [agentDb.port, pgc.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
-  const bundlePath = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg: pgc, agentDb }));
-
-  // The owner role and database, as bootstrap leaves them.
-  const { postgres } = await readBundleFile(bundlePath);
-  const admin = new pg.Pool({ host: '127.0.0.1', port: pgc.port, user: pgc.superuser, password: pgc.password, database: 'postgres' });
-  await ensureDatabase(admin, { database: postgres.database, owner: postgres.user, password: postgres.password, passwordCheck: verifierCheck(admin) });
-  await admin.end();
-
-  const connector = await startConnector(join(dir, 'connector'), bundlePath, { listenPort: await freePort() });
-  tracker.addProcess(connector.proc);
-
-  // The VisionSuit host.
   const backendDir = join(dir, 'visionsuit', 'backend');
   mkdirSync(join(backendDir, 'prisma'), { recursive: true });
   copyFileSync(FIXTURE_SCHEMA, join(backendDir, 'prisma', 'schema.prisma'));
@@ -108,23 +107,54 @@ export async function startCutoverStage(label: string, tracker: Tracker, options
     await services.start('vs-backend.service');
     await pollUntil('the stand-in backend to answer', async () => (await fetch(`${backendUrl}/api/meta/status/backend`).catch(() => null))?.ok === true);
   }
-
-  const agentAppConfig = {
-    sqlitePath,
-    prismaSchema: join(backendDir, 'prisma', 'schema.prisma'),
+  return {
     backendDir,
+    sqlitePath,
     envFiles,
-    writerUnits: ['vs-backend.service', 'prisma-studio.service', 'visionsuit-dev.service'],
-    backendUnit: 'vs-backend.service',
+    backendUrl,
+    services,
     systemctl,
-    healthUrl: `${backendUrl}/api/meta/status/backend`,
-    healthTimeoutMs: 8_000,
-    healthSettleMs: 1_000,
-    connectorListen: `127.0.0.1:${connector.port}`,
-    connectorHealthUrl: `http://127.0.0.1:${connector.httpPort}/healthz`,
-    ...options.agentApp,
+    config: {
+      sqlitePath,
+      prismaSchema: join(backendDir, 'prisma', 'schema.prisma'),
+      backendDir,
+      envFiles,
+      writerUnits: ['vs-backend.service', 'prisma-studio.service', 'visionsuit-dev.service'],
+      backendUnit: 'vs-backend.service',
+      systemctl,
+      healthUrl: `${backendUrl}/api/meta/status/backend`,
+      healthTimeoutMs: 8_000,
+      healthSettleMs: 1_000,
+    },
   };
-  const stage: CutoverStage = { dir, pg: pgc, agentDb, sshd, bundlePath, connector, agentApp: null as never, agentAppConfig, backendDir, sqlitePath, envFiles, backendUrl, services, systemctl };
+}
+
+/** agent-app's settings for a connector. */
+export function connectorSettings(connector: ConnectorHandle): Record<string, unknown> {
+  return { connectorListen: `127.0.0.1:${connector.port}`, connectorHealthUrl: `http://127.0.0.1:${connector.httpPort}/healthz` };
+}
+
+export async function startCutoverStage(label: string, tracker: Tracker, options: StageOptions = {}): Promise<CutoverStage> {
+  const dir = tempDir(label, 0o755);
+  const pgc = await startCluster(label, tracker);
+  const agentDb = await startAgentDb(dir, pgc);
+  tracker.addProcess(agentDb.proc);
+  const sshd = await Sshd.create(label, [agentDb.port, pgc.port]);
+  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  const bundlePath = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg: pgc, agentDb }));
+
+  // The owner role and database, as bootstrap leaves them.
+  const { postgres } = await readBundleFile(bundlePath);
+  const admin = new pg.Pool({ host: '127.0.0.1', port: pgc.port, user: pgc.superuser, password: pgc.password, database: 'postgres' });
+  await ensureDatabase(admin, { database: postgres.database, owner: postgres.user, password: postgres.password, passwordCheck: verifierCheck(admin) });
+  await admin.end();
+
+  const connector = await startConnector(join(dir, 'connector'), bundlePath, { listenPort: await freePort() });
+  tracker.addProcess(connector.proc);
+  const host = await prepareVisionSuitHost(dir, tracker, options);
+  const agentAppConfig = { ...host.config, ...connectorSettings(connector), ...options.agentApp };
+  const { config: _config, ...hostParts } = host;
+  const stage: CutoverStage = { dir, pg: pgc, agentDb, sshd, bundlePath, connector, agentApp: null as never, agentAppConfig, ...hostParts };
   await restartAgentApp(stage, tracker);
   return stage;
 }
