@@ -22,7 +22,7 @@ import { ServiceManager } from '../../agent-app/service-manager.js';
 
 const STANDIN = fileURLToPath(new URL('../standin/', import.meta.url));
 
-export interface CutoverStage {
+export interface CutoverStage extends Omit<VisionSuitHost, 'config'> {
   dir: string;
   pg: PgCluster;
   agentDb: AgentDbHandle;
@@ -31,13 +31,6 @@ export interface CutoverStage {
   connector: ConnectorHandle;
   agentApp: AgentAppHandle;
   agentAppConfig: Record<string, unknown>;
-  backendDir: string;
-  sqlitePath: string;
-  envFiles: string[];
-  backendUrl: string;
-  /** The stand-in systemctl, as agent-app runs it. */
-  services: ServiceManager;
-  systemctl: string;
 }
 
 export interface StageOptions {
@@ -62,6 +55,7 @@ export interface VisionSuitHost {
   sqlitePath: string;
   envFiles: string[];
   backendUrl: string;
+  /** The stand-in systemctl, as agent-app runs it. */
   services: ServiceManager;
   systemctl: string;
   /** agent-app's settings for this host (paths, units, health URL). */
