@@ -10,7 +10,7 @@
 // Any failure after the freeze rolls back by itself: env files restored, the
 // app restarted on SQLite and probed. A shutdown during the engine pauses the
 // run at a checkpoint; the next start resumes it.
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
@@ -44,14 +44,15 @@ type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed'
 /** The target as the engine reaches it: the owner role through the link's forward. */
 export function targetThroughLink(paired: Paired, database?: string): TargetConfig {
   const p = paired.pairing!;
-  return {
+  const config: TargetConfig = {
     host: '127.0.0.1',
     port: paired.upLink().localPort('postgres'),
     user: p.postgres.user,
     password: p.postgres.password,
     database: database ?? p.postgres.database,
     application_name: 'vsmigrate',
-  } as TargetConfig;
+  };
+  return config;
 }
 
 /** The URLs the app gets: the external connector, never PostgreSQL directly. */
@@ -209,6 +210,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           return sqlitePath;
         }, (path) => `${path} is read-only; the snapshot and report are in ${ctx.runDir}`);
       }
+      await appendOutcome(ctx, 'succeeded: the app runs on PostgreSQL through the external connector; SQLite is sealed read-only');
       return { state: 'succeeded' };
     } catch (err) {
       const vs = toVsError(err);
@@ -221,11 +223,18 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       } catch (undo) {
         const u = toVsError(undo);
         ctx.log('error', `the roll back did not bring the app up on SQLite: ${u.message}`);
+        await appendOutcome(ctx, `FAILED: ${vs.code}: ${vs.message}; then the roll back failed: ${u.code}: ${u.message}`);
         return { state: 'failed', error: new VsError(u.code, `${vs.message}; then the roll back failed: ${u.message}`) };
       }
+      await appendOutcome(ctx, `rolled back to SQLite (the app answered healthy on it) because ${vs.code}: ${vs.message}`);
       return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'rolled_back', error: vs };
     }
   };
+}
+
+/** The run's outcome at the end of report.md (the engine's part, when it ran, is above it). */
+async function appendOutcome(ctx: OpContext, text: string): Promise<void> {
+  await appendFile(join(ctx.runDir, 'report.md'), `\n## Outcome of ${ctx.id}\n\n${text}\n`);
 }
 
 /** Undo a cutover that had not finished: env files back, the app restarted on SQLite, proven healthy. */

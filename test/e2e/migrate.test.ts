@@ -151,4 +151,40 @@ test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the ap
   for (const before of envBefore) t.is(readFileSync(before.path, 'utf8'), before.text, `${before.path} restored byte for byte`);
   t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'not sealed');
   t.is(sha(stage.sqlitePath), shaBefore);
+  const id = /migrate (migrate-\S+) started/.exec(r.stdout)![1]!;
+  const report = await vsctl(stage, 'report', id);
+  t.regex(report.stdout, /## Outcome of migrate-\S+\n\nrolled back to SQLite \(the app answered healthy on it\) because VS_ERR_HEALTH_PROBE: .*STANDIN_FAIL_ON_POSTGRES/);
+});
+
+test('a process still holding the SQLite file blocks the freeze, named with its PID; the app comes back on SQLite', async (t) => {
+  const stage = await startCutoverStage('migrate-holder', tracker);
+  // Something no unit owns keeps the file open, as a forgotten Prisma Studio would.
+  const holder = spawn(process.execPath, ['-e', `const fs = require('fs'); fs.openSync(${JSON.stringify(stage.sqlitePath)}, 'r'); setInterval(() => {}, 1000);`]);
+  t.teardown(() => holder.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 300));
+  const r = await vsctl(stage, 'migrate');
+  t.is(r.code, 1, r.stdout);
+  t.regex(r.stdout, new RegExp(`VS_ERR_WRITER_ACTIVE: still open after the writers were stopped: node \\(pid ${holder.pid}, dev\\.db\\)`));
+  t.regex(r.stdout, /ROLLED BACK/);
+  t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite');
+});
+
+test('a second migration while one runs is refused, naming it; vsctl cancel stops the first and the app returns to SQLite', async (t) => {
+  const stage = await startCutoverStage('migrate-cancel', tracker, { fixture: 'medium' });
+  const started = await vsctl(stage, 'migrate', '--detach', '--json');
+  const id = (JSON.parse(started.stdout) as { id: string }).id;
+  const second = await vsctl(stage, 'migrate');
+  t.is(second.code, 1);
+  t.regex(second.stderr, new RegExp(`VS_ERR_OPERATION_RUNNING: operation ${id} \\(migrate\\) is running`));
+  let cancelled = false;
+  const watched = await watchLive(stage, id, (e) => {
+    if (e.table && !cancelled) {
+      cancelled = true;
+      void vsctl(stage, 'cancel', id);
+    }
+  });
+  const end = watched.events.at(-1)!.finished!;
+  t.is(end.state, 'cancelled', JSON.stringify(end));
+  t.is(watched.code, 1);
+  t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite');
 });
