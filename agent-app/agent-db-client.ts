@@ -6,6 +6,8 @@ import type { AgentDbClient as GeneratedClient } from '../proto/gen/vsmigrate/db
 import type { DbStatus__Output } from '../proto/gen/vsmigrate/db/v1/DbStatus.js';
 import type { EnsureDatabaseResponse__Output } from '../proto/gen/vsmigrate/db/v1/EnsureDatabaseResponse.js';
 import type { Backup__Output } from '../proto/gen/vsmigrate/db/v1/Backup.js';
+import type { ScratchDatabase__Output } from '../proto/gen/vsmigrate/db/v1/ScratchDatabase.js';
+import type { DropScratchDatabaseResponse__Output } from '../proto/gen/vsmigrate/db/v1/DropScratchDatabaseResponse.js';
 import { call, checkHealth, loadContract, tokenMetadata } from '../shared/grpc.js';
 import type { ServingStatus } from '../shared/grpc.js';
 import { VsError, toVsError } from '../shared/errors.js';
@@ -50,6 +52,20 @@ export class AgentDbClient extends EventEmitter {
     return call<EnsureDatabaseResponse__Output>((md, opts, cb) => this.client.ensureDatabase({ database, ownerRole }, md, opts, cb), {
       metadata: tokenMetadata(this.token),
       deadlineMs: this.callTimeoutMs,
+    });
+  }
+
+  async createScratchDatabase(label: string, ownerRole: string): Promise<ScratchDatabase__Output> {
+    return call<ScratchDatabase__Output>((md, opts, cb) => this.client.createScratchDatabase({ label, ownerRole }, md, opts, cb), {
+      metadata: tokenMetadata(this.token),
+      deadlineMs: this.callTimeoutMs,
+    });
+  }
+
+  async dropScratchDatabase(database: string): Promise<DropScratchDatabaseResponse__Output> {
+    return call<DropScratchDatabaseResponse__Output>((md, opts, cb) => this.client.dropScratchDatabase({ database }, md, opts, cb), {
+      metadata: tokenMetadata(this.token),
+      deadlineMs: 5 * 60_000,
     });
   }
 

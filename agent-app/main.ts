@@ -26,6 +26,8 @@ import { ServiceManager } from './service-manager.js';
 import { migrateBody } from './migrate-op.js';
 import type { CutoverDeps } from './migrate-op.js';
 import { installBody, rollbackBody, runToRollBack } from './rollback-op.js';
+import { rehearseBody } from './rehearse-op.js';
+import { hostname } from 'node:os';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { migrateLocal } from './migrate-local.js';
 import { verifyLocal } from './verify-local.js';
@@ -108,6 +110,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       return operations.start('rollback', { ...req, runId }, rollbackBody(deps, operations, req, runId));
     },
     install: (req) => operations.start('install', req, installBody(deps)),
+    rehearse: (req) => operations.start('rehearse', req, rehearseBody(deps, req, hostname())),
     pair: async (req) => {
       const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
       await paired.use(pairing);

@@ -5,14 +5,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import type { PreflightCheck } from '../proto/gen/vsmigrate/app/v1/PreflightCheck.js';
-import type { PreflightReport } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
 import { VsError, toVsError } from '../shared/errors.js';
 import { integrityProblems, openSnapshot } from './engine/snapshot.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { lintSnapshot } from './engine/lint.js';
 import type { Paired } from './paired.js';
 import { ownerLogin } from './paired.js';
+
+export interface Check {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  detail: string;
+  error?: { code: string; message: string; hint: string };
+}
 
 export interface PreflightInput {
   paired: Paired;
@@ -29,8 +34,8 @@ export interface PreflightInput {
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : mib(n));
 
-export async function preflight(input: PreflightInput): Promise<PreflightReport & { checks: PreflightCheck[]; ok: boolean }> {
-  const checks: PreflightCheck[] = [];
+export async function preflight(input: PreflightInput): Promise<{ checks: Check[]; ok: boolean }> {
+  const checks: Check[] = [];
   const ok = (name: string, detail: string) => checks.push({ name, status: 'ok', detail });
   const warn = (name: string, detail: string) => checks.push({ name, status: 'warn', detail });
   const skip = (name: string, detail: string) => checks.push({ name, status: 'skip', detail });

@@ -16,6 +16,7 @@ import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
 import type { InstallRequest__Output } from '../proto/gen/vsmigrate/app/v1/InstallRequest.js';
+import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,6 +33,7 @@ export interface AgentAppDeps {
   migrate: (request: MigrateRequest__Output) => Operation;
   rollback: (request: RollbackRequest__Output) => Operation;
   install: (request: InstallRequest__Output) => Operation;
+  rehearse: (request: RehearseRequest__Output) => Operation;
 }
 
 export interface AgentApp {
@@ -39,7 +41,6 @@ export interface AgentApp {
   setHealth(status: 'SERVING' | 'NOT_SERVING'): void;
 }
 
-const REHEARSAL = 'rehearsals (a scratch database while the app keeps serving) are not built yet; `vs-agent-app migrate-local` runs the engine';
 const VERIFY = 'a later re-verification is not an operation yet; `vs-agent-app verify-local` runs it';
 
 export function buildAgentApp(deps: AgentAppDeps): AgentApp {
@@ -55,7 +56,7 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
     Migrate: unary(log, 'Migrate', async (req) => deps.migrate(req)),
     Rollback: unary(log, 'Rollback', async (req) => deps.rollback(req)),
     Install: unary(log, 'Install', async (req) => deps.install(req)),
-    Rehearse: unimplemented(log, 'Rehearse', REHEARSAL),
+    Rehearse: unary(log, 'Rehearse', async (req) => deps.rehearse(req)),
     Verify: unimplemented(log, 'Verify', VERIFY),
     ListRuns: unary(log, 'ListRuns', async (req) => ({ runs: deps.operations.list(req.limit > 0 ? req.limit : 20) })),
     GetReport: unary(log, 'GetReport', async (req) => {

@@ -25,6 +25,9 @@ Commands:
                          back to SQLite after a migration (refused when PostgreSQL has
                          writes since the switch, unless --accept-loss)
   install [--detach]     a new deployment straight onto PostgreSQL (no SQLite)
+  rehearse [--keep] [--max-rate MB_PER_S] [--policy RULE=ACTION ...] [--detach]
+                         the migration into a scratch database while the app keeps serving:
+                         findings, timings, the projected downtime; nothing is stopped or edited
   runs                   the operations this agent knows
   watch ID               follow an operation (again), from its first event
   cancel ID              stop an operation at its next safe point
@@ -58,6 +61,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const flag = (name: string) => extra.includes(name);
   const policies: Array<{ rule: string; action: string }> = [];
   const positional: string[] = [];
+  let maxRate = 0;
   for (let i = 0; i < extra.length; i++) {
     const w = extra[i]!;
     if (w === '--policy') {
@@ -65,12 +69,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const eq = spec.lastIndexOf('=');
       if (eq <= 0) throw new VsError('VS_ERR_POLICY_INVALID', `--policy needs RULE=ACTION, got "${spec}"`);
       policies.push({ rule: spec.slice(0, eq), action: spec.slice(eq + 1) });
+    } else if (w === '--max-rate') {
+      const mbps = Number(extra[++i]);
+      if (!(mbps > 0)) throw new VsError('VS_ERR_USAGE', '--max-rate needs a positive number of MB per second');
+      maxRate = Math.round(mbps * 1024 * 1024);
     } else if (!w.startsWith('--')) positional.push(w);
-    else if (!['--replace-target', '--detach', '--accept-loss'].includes(w)) throw new VsError('VS_ERR_USAGE', `unknown option ${w}`);
+    else if (!['--replace-target', '--detach', '--accept-loss', '--keep'].includes(w)) throw new VsError('VS_ERR_USAGE', `unknown option ${w}`);
   }
   const out = process.stdout;
   const detach = flag('--detach');
-  const startOp = (method: 'migrate' | 'rollback' | 'install', request: object) =>
+  const startOp = (method: 'migrate' | 'rollback' | 'install' | 'rehearse', request: object) =>
     startAndFollow(config, json, detach, out, (client) =>
       call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, c: typeof cb) => void).call(client, request, md, opts, cb), {
         deadlineMs: config.timeoutMs,
@@ -79,6 +87,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (command === 'migrate' && positional.length === 0) return startOp('migrate', { replaceTarget: flag('--replace-target'), policies });
   if (command === 'rollback' && positional.length <= 1) return startOp('rollback', { runId: positional[0] ?? '', acceptLoss: flag('--accept-loss') });
   if (command === 'install' && positional.length === 0) return startOp('install', {});
+  if (command === 'rehearse' && positional.length === 0) return startOp('rehearse', { keep: flag('--keep'), policies, maxRateBytesPerSecond: String(maxRate) });
   if (command === 'runs' && extra.length === 0) return runsCommand(config, json, out);
   if (command === 'watch' && positional.length === 1) return watchCommand(config, positional[0]!, json, out);
   if (command === 'cancel' && positional.length === 1) return cancelCommand(config, positional[0]!, out);

@@ -19,6 +19,8 @@ export interface WorkerInit {
   target: TargetConfig;
   tables: Record<string, WorkerTable>;
   chunkBytes: number;
+  /** This worker's share of a rate limit (rehearsals); 0: as fast as it goes. */
+  maxBytesPerSecond: number;
 }
 
 export type ToWorker = { type: 'task'; range: Range } | { type: 'stop' };
@@ -59,6 +61,16 @@ async function main(): Promise<void> {
     return p;
   };
 
+  // The rate limit: after each piece, sleep until the bytes sent fit the rate.
+  const throttleStart = Date.now();
+  let throttled = 0;
+  const throttle = async (bytes: number) => {
+    if (init.maxBytesPerSecond <= 0) return;
+    throttled += bytes;
+    const ahead = (throttled / init.maxBytesPerSecond) * 1000 - (Date.now() - throttleStart);
+    if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+  };
+
   const copyRange = async (range: Range) => {
     const t = init.tables[range.table]!;
     const { convs, binary, quarantine, repairs } = tableFor(range.table);
@@ -82,14 +94,17 @@ async function main(): Promise<void> {
         const piece = rows.take();
         chunkBytes += piece.length;
         await writer.write(piece);
+        await throttle(piece.length);
         return;
       }
       if (parts.length === 0) return;
       const piece = parts.join('');
       parts = [];
       pieceChars = 0;
-      chunkBytes += Buffer.byteLength(piece);
+      const size = Buffer.byteLength(piece);
+      chunkBytes += size;
       await writer.write(piece);
+      await throttle(size);
     };
     const fail = (i: number, rowid: number, r: Rejection) =>
       new VsError('VS_ERR_COPY_FAILED', `${t.name} rowid ${rowid}, column ${t.columns[i]!.name}: ${r.rule} (${r.excerpt}) was not caught by the lint`);

@@ -52,6 +52,8 @@ export interface MigrateOptions {
   backupTarget?: () => Promise<string>;
   /** Checked between chunks and steps; true stops at the next safe point. */
   shouldStop?: () => boolean;
+  /** A limit on the copy's rate, shared by the workers (rehearsals on a live host); 0 or absent: none. */
+  maxBytesPerSecond?: number;
 }
 
 export interface TableSummary {
@@ -105,7 +107,13 @@ async function copyRanges(
   for (const table of totals.keys()) if (!rangesLeft.has(table)) onTableCopied(table);
   if (pending.length === 0) return false;
   const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), pending.length));
-  const init: WorkerInit = { snapshotPath, target: opts.target, tables: workerTables(opts.schema, plan), chunkBytes: opts.chunkBytes ?? 16 * 1024 * 1024 };
+  const init: WorkerInit = {
+    snapshotPath,
+    target: opts.target,
+    tables: workerTables(opts.schema, plan),
+    chunkBytes: opts.chunkBytes ?? 16 * 1024 * 1024,
+    maxBytesPerSecond: opts.maxBytesPerSecond ? opts.maxBytesPerSecond / jobs : 0,
+  };
   const workerUrl = new URL('./copy-worker.js', import.meta.url);
   let stopped = false;
   const workers: Worker[] = [];

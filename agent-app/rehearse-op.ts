@@ -1,0 +1,204 @@
+// `vsctl rehearse`, inside agent-app: the real migration path minus the freeze
+// and the switch, while VisionSuit keeps serving. The live file is snapshotted
+// with the online backup API (the app keeps writing), preflighted, linted,
+// copied into a scratch database agent-db creates (vsrehearsal_*), verified,
+// timed, and the scratch database dropped (unless --keep). Nothing else is
+// touched: no unit is stopped, no env file edited, no other database used.
+// The copy runs at a lower CPU priority and, with --max-rate, at a bounded rate.
+//
+// The report answers: will it work, what will it find, how long will the app
+// be down (the projected downtime, and how it was estimated).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getPriority, setPriority } from 'node:os';
+import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
+import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
+import type { OpBody, OpContext, OpOutcome } from './operations.js';
+import type { CutoverDeps } from './migrate-op.js';
+import { targetThroughLink } from './migrate-op.js';
+import { preflight } from './preflight.js';
+import { migrate } from './engine/migrate.js';
+import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
+import type { Finding } from './engine/lint.js';
+import { parsePolicies } from './engine/lint.js';
+import { parseSchema } from './engine/prisma-schema.js';
+import { readFile } from 'node:fs/promises';
+
+/** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
+export const FREEZE_ESTIMATE_S = 5;
+/** Beyond the health settle time: the env-file switch and the backend's start until it answers. */
+export const RESTART_ESTIMATE_S = 5;
+/** The nice value of the rehearsal's threads (copy and verification workers inherit it). */
+export const REHEARSAL_NICE = 10;
+
+// The engine's steps that a real migration runs while the app is down.
+const DOWNTIME_STEPS = ['snapshot', 'lint', 'schema', 'copy', 'keys and indexes', 'foreign keys', 'sequences', 'baseline', 'validate, vacuum analyze', 'verify'];
+
+export interface RehearsalReport {
+  host: string;
+  operation: string;
+  verdict: 'would succeed' | 'would fail';
+  reasons: string[];
+  preflight: Array<{ name: string; status: string; detail: string }>;
+  findings: Array<Pick<Finding, 'table' | 'key' | 'column' | 'rule' | 'excerpt' | 'action'>>;
+  steps: Record<string, number>;
+  tables: Array<{ name: string; rows: number; bytes: number; seconds: number }>;
+  verification: { ok: boolean; tablesDiffering: string[] } | null;
+  projectedDowntime: { seconds: number; measured: Record<string, number>; freeze: number; switchAndRestart: number; how: string } | null;
+  load: { cpuSeconds: number; elapsedSeconds: number; averageCores: number; bytesCopied: number; maxBytesPerSecond: number; nice: number };
+  scratchDatabase: string;
+  kept: boolean;
+}
+
+export function renderRehearsalMarkdown(r: RehearsalReport): string {
+  const lines = [`# Rehearsal ${r.operation} on ${r.host}`, '', `**Verdict: ${r.verdict}**${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`, ''];
+  if (r.projectedDowntime) {
+    const d = r.projectedDowntime;
+    lines.push(`## Projected downtime: ${d.seconds.toFixed(1)} s`, '', d.how, '', '| part | seconds |', '| --- | ---: |');
+    for (const [k, v] of Object.entries(d.measured)) lines.push(`| ${k} (measured) | ${v.toFixed(1)} |`);
+    lines.push(`| freeze (estimated) | ${d.freeze.toFixed(1)} |`, `| switch and restart (estimated) | ${d.switchAndRestart.toFixed(1)} |`, '');
+  }
+  lines.push('## Preflight', '', '| check | status | detail |', '| --- | --- | --- |');
+  for (const c of r.preflight) lines.push(`| ${c.name} | ${c.status} | ${c.detail.replace(/\|/g, '\\|')} |`);
+  lines.push('', `## Findings (${r.findings.length})`, '');
+  if (r.findings.length === 0) lines.push('none');
+  else {
+    lines.push('| table | key | column | rule | value | action |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of r.findings) lines.push(`| ${f.table} | ${f.key} | ${f.column} | ${f.rule} | ${f.excerpt.replace(/\|/g, '\\|')} | ${f.action} |`);
+  }
+  if (r.tables.length > 0) {
+    lines.push('', '## Tables', '', '| table | rows | MB | seconds |', '| --- | ---: | ---: | ---: |');
+    for (const t of r.tables) lines.push(`| ${t.name} | ${t.rows} | ${(t.bytes / 1048576).toFixed(1)} | ${t.seconds.toFixed(1)} |`);
+  }
+  const l = r.load;
+  lines.push(
+    '',
+    '## Load caused',
+    '',
+    `${l.cpuSeconds.toFixed(1)} CPU seconds in ${l.elapsedSeconds.toFixed(1)} s (${l.averageCores.toFixed(2)} cores on average), ${(l.bytesCopied / 1048576).toFixed(1)} MB copied, ` +
+      `rate limit ${l.maxBytesPerSecond ? `${(l.maxBytesPerSecond / 1048576).toFixed(1)} MB/s` : 'none'}, nice ${l.nice}.`,
+    '',
+    `Scratch database: ${r.scratchDatabase || 'none'}${r.kept ? ' (kept)' : r.scratchDatabase ? ' (dropped)' : ''}.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, host: string): OpBody {
+  const { config, paired } = deps;
+  return async (ctx: OpContext): Promise<OpOutcome> => {
+    const started = Date.now();
+    const cpu0 = process.cpuUsage();
+    const priorNice = getPriority(0);
+    const findings: RehearsalReport['findings'] = [];
+    const reasons: string[] = [];
+    let summary: MigrateSummary | null = null;
+    let scratch = '';
+    let failure: VsError | null = null;
+    let checks: RehearsalReport['preflight'] = [];
+
+    const onEvent = (e: EngineEvent) => {
+      if (e.type === 'step') ctx.emit({ step: { name: e.name, state: e.state, seconds: e.seconds ?? 0, detail: e.detail ?? '' } });
+      else if (e.type === 'table') ctx.emit({ table: { table: e.table, rowsDone: String(e.rowsDone), rowsTotal: String(e.rowsTotal), bytesDone: String(e.bytesDone), state: e.rowsDone >= e.rowsTotal ? 'done' : 'copying' } });
+      else {
+        const f = { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action };
+        findings.push(f);
+        ctx.emit({ finding: f });
+      }
+    };
+
+    try {
+      const report = await ctx.step(
+        'preflight',
+        () => preflight({ paired, sqlitePath: config.sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs }),
+        (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
+      );
+      checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail }));
+      // The lint runs again on the snapshot below, with the policies; its verdict there is the one that counts.
+      const blocking = report.checks.filter((c) => c.status === 'fail' && c.name !== 'data lint');
+      for (const c of blocking) reasons.push(`preflight ${c.name}: ${c.detail}`);
+      const needed = ['pairing', 'ssh link', 'agent-db', 'postgres login', 'sqlite file', 'sqlite integrity'];
+      const fatal = blocking.find((c) => needed.includes(c.name));
+      if (fatal) {
+        const code = fatal.error?.code ?? '';
+        throw new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${fatal.name}: ${fatal.detail}`);
+      }
+
+      scratch = await ctx.step('scratch database', async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database, (d) => d);
+      try {
+        setPriority(0, REHEARSAL_NICE);
+      } catch {
+        // not allowed to change it: the rehearsal runs at the agent's priority
+      }
+      const schemaText = await readFile(config.prismaSchema, 'utf8');
+      const schema = parseSchema(schemaText, config.prismaSchema);
+      summary = await migrate({
+        sqlitePath: config.sqlitePath,
+        schema,
+        schemaText,
+        target: targetThroughLink(paired, scratch),
+        workDir: ctx.runDir,
+        policies: parsePolicies(req.policies.map((p) => `${p.rule}=${p.action}`), schema),
+        replace: false,
+        onEvent,
+        shouldStop: () => ctx.stopRequested(),
+        maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0,
+      });
+      if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'the rehearsal was cancelled');
+      if (!summary.verification?.ok) reasons.push('the verification found differences between the copy and the snapshot');
+    } catch (err) {
+      failure = toVsError(err);
+      if (failure.code !== 'VS_ERR_CANCELLED') reasons.push(`${failure.code}: ${failure.message}`);
+    } finally {
+      try {
+        setPriority(0, priorNice);
+      } catch {
+        // as above
+      }
+      if (scratch && !req.keep) {
+        await ctx
+          .step('drop scratch database', async () => (await paired.agentDb!.dropScratchDatabase(scratch)).dropped, () => scratch)
+          .catch((err: unknown) => reasons.push(`the scratch database ${scratch} could not be dropped: ${toVsError(err).message}`));
+      }
+    }
+
+    const cpu = process.cpuUsage(cpu0);
+    const elapsed = (Date.now() - started) / 1000;
+    const measured = Object.fromEntries(DOWNTIME_STEPS.filter((s) => summary?.steps[s] !== undefined).map((s) => [s, summary!.steps[s]!]));
+    const switchAndRestart = config.healthSettleMs / 1000 + RESTART_ESTIMATE_S;
+    const throttled = Number(req.maxRateBytesPerSecond) > 0;
+    const result: RehearsalReport = {
+      host,
+      operation: ctx.id,
+      verdict: reasons.length === 0 && failure === null ? 'would succeed' : 'would fail',
+      reasons,
+      preflight: checks,
+      findings,
+      steps: summary?.steps ?? {},
+      tables: (summary?.tables ?? []).map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes, seconds: t.seconds })),
+      verification: summary?.verification ? { ok: summary.verification.ok, tablesDiffering: summary.verification.tables.filter((t) => !t.equal).map((t) => t.table) } : null,
+      projectedDowntime: summary
+        ? {
+            seconds: Object.values(measured).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
+            measured,
+            freeze: FREEZE_ESTIMATE_S,
+            switchAndRestart,
+            how:
+              `The engine's steps as measured in this rehearsal (snapshot to verify; a real run does them while the app is stopped), ` +
+              `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe ` +
+              `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal ran at nice ${REHEARSAL_NICE}${throttled ? ' and under --max-rate' : ''} beside the live app, ` +
+              'so its copy is an upper bound for a real run.',
+          }
+        : null,
+      load: { cpuSeconds: (cpu.user + cpu.system) / 1e6, elapsedSeconds: elapsed, averageCores: (cpu.user + cpu.system) / 1e6 / elapsed, bytesCopied: summary?.bytes ?? 0, maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0, nice: REHEARSAL_NICE },
+      scratchDatabase: scratch,
+      kept: req.keep && scratch !== '',
+    };
+    await writeFile(join(ctx.runDir, 'report.json'), JSON.stringify(result, null, 2) + '\n');
+    await writeFile(join(ctx.runDir, 'report.md'), renderRehearsalMarkdown(result));
+    ctx.log(result.verdict === 'would succeed' ? 'info' : 'warn', `verdict: ${result.verdict}${result.projectedDowntime ? `; projected downtime ${result.projectedDowntime.seconds.toFixed(1)} s` : ''}${reasons.length ? `; ${reasons.join('; ')}` : ''}`);
+    if (failure?.code === 'VS_ERR_CANCELLED') return { state: 'cancelled', error: failure };
+    if (result.verdict === 'would fail') return { state: 'failed', error: failure ?? new VsError('VS_ERR_VERIFY_DIFFERENT', reasons.join('; ')) };
+    return { state: 'succeeded' };
+  };
+}

@@ -1,0 +1,93 @@
+// `vsctl rehearse` on one host: the real migration path into a scratch
+// database while the stand-in app keeps serving and writing; and the
+// adversarial fixture, whose rehearsal lists every finding and projects a
+// failing migration.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { BIN, runProgram } from '../harness/agents.js';
+import { trackWith } from '../harness/stage.js';
+import { backend, startCutoverStage } from '../harness/cutover.js';
+import type { CutoverStage } from '../harness/cutover.js';
+import { openSnapshot } from '../../agent-app/engine/snapshot.js';
+import { lintSnapshot } from '../../agent-app/engine/lint.js';
+import { readSchemaFile } from '../../agent-app/engine/prisma-schema.js';
+import { FIXTURE_SCHEMA } from '../fixtures/generate.js';
+import type { RehearsalReport } from '../../agent-app/rehearse-op.js';
+
+const tracker = trackWith(test);
+const vsctl = (stage: CutoverStage, ...args: string[]) => runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
+
+async function report(stage: CutoverStage, stdout: string): Promise<RehearsalReport> {
+  const id = /rehearse (rehearse-\S+) started/.exec(stdout)![1]!;
+  return JSON.parse((await vsctl(stage, 'report', id, '--json')).stdout) as RehearsalReport;
+}
+
+const scratchDatabases = async (stage: CutoverStage) => stage.pg.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal%'");
+
+test('rehearsing the medium fixture while the app keeps serving and writing: verified, projected, nothing touched', async (t) => {
+  const stage = await startCutoverStage('rehearse-medium', tracker, { fixture: 'medium' });
+  const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+  const pidBefore = (await stage.services.state('vs-backend.service')).mainPid;
+  const users = (await backend<Array<{ id: string }>>(stage, '/api/users')).body;
+
+  // The live app: health checked every 100 ms, a write every 150 ms, for the whole rehearsal.
+  let running = true;
+  const health = { ok: 0, bad: [] as string[] };
+  let writes = 0;
+  const load = (async () => {
+    let n = 0;
+    while (running) {
+      const h = await fetch(`${stage.backendUrl}/api/meta/status/backend`).then((r) => (r.ok ? 'ok' : `HTTP ${r.status}`), (e: Error) => e.message);
+      if (h === 'ok') health.ok++;
+      else health.bad.push(h);
+      if (n++ % 3 === 0) {
+        const w = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users[n % users.length]!.id, title: `live write ${n}` }) });
+        if (w.status === 201) writes++;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const r = await vsctl(stage, 'rehearse', '--max-rate', '40');
+  running = false;
+  await load;
+
+  t.is(r.code, 0, r.stdout.slice(-3000) + r.stderr);
+  t.deepEqual(health.bad, [], 'the app stayed healthy throughout');
+  t.true(health.ok > 10 && writes > 3, `the app kept serving (${health.ok} health answers) and writing (${writes} writes)`);
+  const rep = await report(stage, r.stdout);
+  t.is(rep.verdict, 'would succeed', rep.reasons.join('; '));
+  t.deepEqual(rep.verification, { ok: true, tablesDiffering: [] });
+  t.is(rep.findings.length, 0);
+  t.true(rep.projectedDowntime!.seconds > rep.projectedDowntime!.measured['copy']!);
+  t.regex(rep.projectedDowntime!.how, /measured in this rehearsal/);
+  t.true(rep.load.cpuSeconds > 0 && rep.load.maxBytesPerSecond === 40 * 1024 * 1024);
+  t.is(rep.tables.length, 30);
+  t.regex(r.stdout, /verdict: would succeed; projected downtime [\d.]+ s/);
+
+  // Nothing else was touched: the unit kept its process, the env files their bytes, and the scratch database is gone.
+  t.is((await stage.services.state('vs-backend.service')).mainPid, pidBefore);
+  t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env);
+  t.deepEqual(await scratchDatabases(stage), []);
+  t.deepEqual(await stage.pg.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'", [], 'visionsuit'), [], 'the real target is untouched');
+  const live = new Database(stage.sqlitePath, { readonly: true });
+  t.true((live.prepare(`SELECT count(*) AS n FROM "Notification" WHERE title LIKE 'live write %'`).get() as { n: number }).n >= writes);
+  live.close();
+});
+
+test("the adversarial fixture's rehearsal lists every finding and projects a failing migration", async (t) => {
+  const stage = await startCutoverStage('rehearse-adversarial', tracker, { fixture: 'adversarial' });
+  const r = await vsctl(stage, 'rehearse');
+  t.is(r.code, 1, r.stdout.slice(-3000));
+  t.regex(r.stdout, /verdict: would fail/);
+  const rep = await report(stage, r.stdout);
+  t.is(rep.verdict, 'would fail');
+  t.true(rep.reasons.some((x) => x.startsWith('VS_ERR_LINT_FINDINGS')));
+  const db = openSnapshot(stage.sqlitePath);
+  const expected = lintSnapshot(db, await readSchemaFile(FIXTURE_SCHEMA), []).findings;
+  db.close();
+  const key = (f: { table: string; key: string; column: string; rule: string }) => `${f.table}|${f.key}|${f.column}|${f.rule}`;
+  t.deepEqual(rep.findings.map(key).sort(), expected.map(key).sort());
+  t.true(new Set(rep.findings.map((f) => f.rule)).size >= 8, 'every kind of quirk is named');
+  t.deepEqual(await scratchDatabases(stage), []);
+});
