@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests, the demo and (--bench) the benchmark need, when they are missing
+# Install the Debian packages the demo, (--tests) the tests and (--bench) the benchmark need, when they are missing
 # and we are root. Without root, say what is missing; under CI that is fatal.
 set -euo pipefail
 
@@ -13,6 +13,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v python3 >/dev/null || need+=(python3)
 # The benchmark compares with pgloader.
 if [ "${1:-}" = "--bench" ]; then command -v pgloader >/dev/null || need+=(pgloader); fi
+# The tests render the fleet report's HTML in headless Chromium.
+if [ "${1:-}" = "--tests" ]; then command -v chromium >/dev/null || need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

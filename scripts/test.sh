@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/system-packages.sh
+bash scripts/system-packages.sh --tests
 rm -rf dist
 npx tsc -p .
 

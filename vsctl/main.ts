@@ -7,6 +7,7 @@ import { VsctlConfigSchema } from './config.js';
 import { statusCommand } from './status.js';
 import { pairCommand, preflightCommand } from './pair.js';
 import { cancelCommand, reportCommand, runsCommand, startAndFollow, watchCommand } from './operation.js';
+import { defaultFleetOutDir, fleetRehearse } from './fleet.js';
 import { call } from '../shared/grpc.js';
 import type { Operation__Output } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 
@@ -28,6 +29,9 @@ Commands:
   rehearse [--keep] [--max-rate MB_PER_S] [--policy RULE=ACTION ...] [--detach]
                          the migration into a scratch database while the app keeps serving:
                          findings, timings, the projected downtime; nothing is stopped or edited
+  rehearse --inventory FLEET.yaml [--parallel N] [--out DIR] [--max-rate MB_PER_S] [--policy ...]
+                         rehearse every host of the inventory over SSH (N at a time, default 4);
+                         a live table, then DIR/fleet.{html,md,json}; exit 1 when any host would fail
   runs                   the operations this agent knows
   watch ID               follow an operation (again), from its first event
   cancel ID              stop an operation at its next safe point
@@ -62,6 +66,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const policies: Array<{ rule: string; action: string }> = [];
   const positional: string[] = [];
   let maxRate = 0;
+  let inventory = '';
+  let parallel = 4;
+  let outDir = '';
   for (let i = 0; i < extra.length; i++) {
     const w = extra[i]!;
     if (w === '--policy') {
@@ -73,6 +80,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const mbps = Number(extra[++i]);
       if (!(mbps > 0)) throw new VsError('VS_ERR_USAGE', '--max-rate needs a positive number of MB per second');
       maxRate = Math.round(mbps * 1024 * 1024);
+    } else if (w === '--inventory' || w === '--out') {
+      const value = extra[++i];
+      if (!value) throw new VsError('VS_ERR_USAGE', `${w} needs a path`);
+      if (w === '--inventory') inventory = value;
+      else outDir = value;
+    } else if (w === '--parallel') {
+      parallel = Number(extra[++i]);
+      if (!Number.isInteger(parallel) || parallel < 1) throw new VsError('VS_ERR_USAGE', '--parallel needs a whole number of hosts, at least 1');
     } else if (!w.startsWith('--')) positional.push(w);
     else if (!['--replace-target', '--detach', '--accept-loss', '--keep'].includes(w)) throw new VsError('VS_ERR_USAGE', `unknown option ${w}`);
   }
@@ -87,7 +102,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (command === 'migrate' && positional.length === 0) return startOp('migrate', { replaceTarget: flag('--replace-target'), policies });
   if (command === 'rollback' && positional.length <= 1) return startOp('rollback', { runId: positional[0] ?? '', acceptLoss: flag('--accept-loss') });
   if (command === 'install' && positional.length === 0) return startOp('install', {});
-  if (command === 'rehearse' && positional.length === 0) return startOp('rehearse', { keep: flag('--keep'), policies, maxRateBytesPerSecond: String(maxRate) });
+  const rehearsal = { keep: flag('--keep'), policies, maxRateBytesPerSecond: String(maxRate) };
+  if (command === 'rehearse' && positional.length === 0 && inventory) {
+    return fleetRehearse({ inventory, parallel, outDir: outDir || defaultFleetOutDir(), request: rehearsal, json }, out);
+  }
+  if (command === 'rehearse' && positional.length === 0) return startOp('rehearse', rehearsal);
   if (command === 'runs' && extra.length === 0) return runsCommand(config, json, out);
   if (command === 'watch' && positional.length === 1) return watchCommand(config, positional[0]!, json, out);
   if (command === 'cancel' && positional.length === 1) return cancelCommand(config, positional[0]!, out);

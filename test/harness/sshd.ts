@@ -28,6 +28,8 @@ export function generateKeyPair(dir: string, name: string): KeyPair {
 
 export interface SshdOptions {
   user?: string;
+  /** Allow forwarding to unix sockets (an operator's vsctl reaching agent-app), instead of to TCP ports. */
+  streamLocal?: boolean;
   /** sshd's AuthorizedKeysFile pattern (%h is the home directory). */
   authorizedKeysFile?: string;
 }
@@ -51,7 +53,8 @@ export class Sshd {
     let authorized = options.authorizedKeysFile;
     if (!authorized) {
       authorized = join(dir, 'authorized_keys');
-      writeFileSync(authorized, restrictedKeyLine(this.clientKey.publicKey, permitOpen), { mode: 0o644 });
+      const line = options.streamLocal ? `restrict,port-forwarding,command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n` : restrictedKeyLine(this.clientKey.publicKey, permitOpen);
+      writeFileSync(authorized, line, { mode: 0o644 });
     }
     writeFileSync(
       join(dir, 'sshd_config'),
@@ -70,7 +73,7 @@ export class Sshd {
         'PermitRootLogin no',
         'AllowTcpForwarding local',
         'AllowAgentForwarding no',
-        'AllowStreamLocalForwarding no',
+        `AllowStreamLocalForwarding ${options.streamLocal ? 'local' : 'no'}`,
         'X11Forwarding no',
         'PermitTTY no',
         'LogLevel VERBOSE',

@@ -18,6 +18,7 @@ const REQUIRED: Record<string, string> = {
   'systemd-analyze': '/usr/bin/systemd-analyze',
   openssl: '/usr/bin/openssl',
   psql: '/usr/bin/psql',
+  chromium: '/usr/bin/chromium',
 };
 
 /** Path of a required binary; undefined when missing and not in CI (the caller skips). */
