@@ -15,9 +15,9 @@ const OPT = '/opt/visionsuit-agent-app';
 const exists = async (db: 'passwd' | 'group', name: string) => (await run('getent', [db, name]).then(() => true, () => false));
 
 // Never on a workstation whose systemd would start the units, nor over a real install.
-const runnable = isRoot && !existsSync('/run/systemd/system') && !existsSync(OPT) && !existsSync('/var/lib/vsmigrate-install');
+const runnable = isRoot && !existsSync('/run/systemd/system') && !existsSync(OPT) && !existsSync('/opt/visionsuit-agent-db') && !existsSync('/var/lib/vsmigrate-install');
 
-test('install.sh app: install, upgrade keeping config, state and pairing, uninstall exactly what it made', async (t) => {
+test.serial('install.sh app: install, upgrade keeping config, state and pairing, uninstall exactly what it made', async (t) => {
   if (!runnable) return t.pass('needs root, no running systemd and no existing install (the CI machine)');
   const vsadminBefore = await exists('group', 'vsadmin');
   const first = await run('bash', [INSTALL, 'app'], { maxBuffer: 16 << 20 });
@@ -62,4 +62,32 @@ test('install.sh app: install, upgrade keeping config, state and pairing, uninst
   t.true(existsSync('/var/lib/visionsuit-agent-app/pairing.conf'), 'state stays');
   t.true(existsSync(config), 'config stays');
   await run('rm', ['-rf', '/etc/visionsuit-agent-app', '/etc/visionsuit-external-connector', '/var/lib/visionsuit-agent-app']);
+});
+
+test.serial('install.sh db: the agent and vs-agent-db on the PATH, bootstrap named as the next step, then uninstall', async (t) => {
+  if (!runnable) return t.pass('needs root, no running systemd and no existing install (the CI machine)');
+  const userBefore = await exists('passwd', 'visionsuit-agent-db');
+  // A failed assertion must not leave an install behind (the next run would skip).
+  t.teardown(async () => {
+    if (existsSync('/opt/visionsuit-agent-db')) await run('bash', [INSTALL, 'db', '--uninstall']).catch(() => {});
+    await run('rm', ['-rf', '/etc/visionsuit-agent-db', '/var/lib/visionsuit-agent-db']);
+  });
+  const first = await run('bash', [INSTALL, 'db'], { maxBuffer: 16 << 20 });
+  t.regex(first.stdout, /installed \/opt\/visionsuit-agent-db/);
+  t.regex(first.stdout, /vs-agent-db bootstrap --bootstrap-ssh-host=/);
+  t.true(await exists('passwd', 'visionsuit-agent-db'));
+  t.is(statSync('/etc/visionsuit-agent-db/config.json').mode & 0o777, 0o640);
+  t.is(statSync('/var/lib/visionsuit-agent-db').mode & 0o777, 0o750);
+  const help = await run('/usr/local/bin/vs-agent-db', ['--help']);
+  t.regex(help.stdout, /bootstrap {4}as root/);
+  t.regex(help.stdout, /--bootstrap-ssh-user +VS_BOOTSTRAP_SSH_USER/);
+  if (binary('systemd-analyze')) {
+    const v = await run('systemd-analyze', ['verify', '--man=no', '/etc/systemd/system/visionsuit-agent-db.service']);
+    t.is(v.stderr.trim(), '');
+  }
+  const gone = await run('bash', [INSTALL, 'db', '--uninstall']);
+  t.regex(gone.stdout, /kept config and state/);
+  t.false(existsSync('/opt/visionsuit-agent-db'));
+  t.false(existsSync('/usr/local/bin/vs-agent-db'));
+  t.is(await exists('passwd', 'visionsuit-agent-db'), userBefore);
 });
