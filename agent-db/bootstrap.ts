@@ -30,6 +30,8 @@ interface BootstrapRecord {
   user?: string;
   home?: string;
   files: string[];
+  /** Directories bootstrap had to create for its files; removed when empty. */
+  dirs?: string[];
 }
 
 const NOLOGIN = '/usr/sbin/nologin';
@@ -150,6 +152,16 @@ async function superuserRunning(config: AgentDbConfig, say: Say, changes: string
   }
 }
 
+/** Create the missing directories above `path`, noting each in `created` (deepest last). */
+async function ensureParents(path: string, created: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = dirname(path); !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
+  for (const dir of missing) {
+    await mkdir(dir, { mode: 0o750 });
+    created.push(dir);
+  }
+}
+
 async function ensureDir(path: string, mode: number, uid: number, gid: number): Promise<boolean> {
   const created = !existsSync(path);
   if (created) await mkdir(path, { recursive: true });
@@ -164,7 +176,6 @@ async function ensureFile(path: string, content: string, mode: number, uid: numb
     const st = await stat(path);
     if ((st.mode & 0o7777) === mode && st.uid === uid && st.gid === gid && readFileSync(path, 'utf8') === content) return false;
   }
-  await mkdir(dirname(path), { recursive: true, mode: 0o750 });
   await writeFileAtomic(path, content, { mode, uid, gid });
   return true;
 }
@@ -177,7 +188,6 @@ async function ensureSecret(path: string, make: () => string, owner: { uid: numb
     return { value, created: false };
   }
   const value = make();
-  await mkdir(dirname(path), { recursive: true, mode: 0o750 });
   await writeFileAtomic(path, value + '\n', { mode: 0o600, ...owner });
   return { value, created: true };
 }
@@ -208,8 +218,12 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
 
   say('PostgreSQL');
   ensurePostgresInstalled(config, say, changes);
-  if (await ensureDir(b.secretsDir, 0o700, 0, 0)) note(`created ${b.secretsDir}`);
+  const newDirs: string[] = [];
+  for (const path of [b.secretsDir, config.tokenFile, config.postgres.passwordFile, b.bundlePath, b.sshHome]) await ensureParents(path, newDirs);
+  if (await ensureDir(b.secretsDir, 0o700, 0, 0)) newDirs.push(b.secretsDir);
   const record = await readRecord(config);
+  record.dirs = [...new Set([...(record.dirs ?? []), ...newDirs])];
+  for (const dir of newDirs) note(`created ${dir}`);
   const created = (path: string) => {
     if (!record.files.includes(path)) record.files.push(path);
   };
@@ -416,10 +430,14 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
   }
   if (kept.length === 0) {
     await rm(recordPath(config), { force: true });
-    await rmdir(config.bootstrap.secretsDir).then(
-      () => gone(config.bootstrap.secretsDir),
-      () => keep(`${config.bootstrap.secretsDir}: holds files bootstrap did not create`),
-    );
+    const dirs = [...new Set([config.bootstrap.secretsDir, ...(record.dirs ?? [])])].sort((a, b) => b.length - a.length);
+    for (const dir of dirs) {
+      if (!existsSync(dir)) continue;
+      await rmdir(dir).then(
+        () => gone(dir),
+        () => keep(`${dir}: holds files bootstrap did not create`),
+      );
+    }
   } else {
     await saveRecord(config, { ...record, files: record.files.filter((f) => existsSync(f)) });
   }
