@@ -27,6 +27,7 @@ import { migrateBody } from './migrate-op.js';
 import type { CutoverDeps } from './migrate-op.js';
 import { installBody, rollbackBody, runToRollBack } from './rollback-op.js';
 import { rehearseBody } from './rehearse-op.js';
+import { runToVerify, verifyBody } from './verify-op.js';
 import { hostname } from 'node:os';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { migrateLocal } from './migrate-local.js';
@@ -111,6 +112,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     },
     install: (req) => operations.start('install', req, installBody(deps)),
     rehearse: (req) => operations.start('rehearse', req, rehearseBody(deps, req, hostname())),
+    verify: (req) => {
+      const runId = runToVerify(operations, req.runId);
+      return operations.start('verify', { runId }, verifyBody(deps, operations, runId));
+    },
     pair: async (req) => {
       const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
       await paired.use(pairing);

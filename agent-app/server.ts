@@ -2,7 +2,7 @@
 // in-process. Its health is NOT_SERVING whenever the SSH link is not up.
 import * as grpc from '@grpc/grpc-js';
 import type { AgentAppHandlers } from '../proto/gen/vsmigrate/app/v1/AgentApp.js';
-import { HealthImplementation, loadContract, unary, unimplemented } from '../shared/grpc.js';
+import { HealthImplementation, loadContract, unary } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
 import { toServiceError, toVsError } from '../shared/errors.js';
 import { getStatus } from './get-status.js';
@@ -17,6 +17,7 @@ import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/Migra
 import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
 import type { InstallRequest__Output } from '../proto/gen/vsmigrate/app/v1/InstallRequest.js';
 import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
+import type { VerifyRequest__Output } from '../proto/gen/vsmigrate/app/v1/VerifyRequest.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -34,14 +35,13 @@ export interface AgentAppDeps {
   rollback: (request: RollbackRequest__Output) => Operation;
   install: (request: InstallRequest__Output) => Operation;
   rehearse: (request: RehearseRequest__Output) => Operation;
+  verify: (request: VerifyRequest__Output) => Operation;
 }
 
 export interface AgentApp {
   server: grpc.Server;
   setHealth(status: 'SERVING' | 'NOT_SERVING'): void;
 }
-
-const VERIFY = 'a later re-verification is not an operation yet; `vs-agent-app verify-local` runs it';
 
 export function buildAgentApp(deps: AgentAppDeps): AgentApp {
   const { log } = deps;
@@ -57,7 +57,7 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
     Rollback: unary(log, 'Rollback', async (req) => deps.rollback(req)),
     Install: unary(log, 'Install', async (req) => deps.install(req)),
     Rehearse: unary(log, 'Rehearse', async (req) => deps.rehearse(req)),
-    Verify: unimplemented(log, 'Verify', VERIFY),
+    Verify: unary(log, 'Verify', async (req) => deps.verify(req)),
     ListRuns: unary(log, 'ListRuns', async (req) => ({ runs: deps.operations.list(req.limit > 0 ? req.limit : 20) })),
     GetReport: unary(log, 'GetReport', async (req) => {
       const op = deps.operations.get(req.runId);

@@ -32,6 +32,8 @@ Commands:
   rehearse --inventory FLEET.yaml [--parallel N] [--out DIR] [--max-rate MB_PER_S] [--policy ...]
                          rehearse every host of the inventory over SSH (N at a time, default 4);
                          a live table, then DIR/fleet.{html,md,json}; exit 1 when any host would fail
+  verify [RUN]           verify again that the database equals a migration's snapshot
+                         (default: the last migration that succeeded)
   runs                   the operations this agent knows
   watch ID               follow an operation (again), from its first event
   cancel ID              stop an operation at its next safe point
@@ -93,7 +95,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const out = process.stdout;
   const detach = flag('--detach');
-  const startOp = (method: 'migrate' | 'rollback' | 'install' | 'rehearse', request: object) =>
+  const startOp = (method: 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify', request: object) =>
     startAndFollow(config, json, detach, out, (client) =>
       call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, c: typeof cb) => void).call(client, request, md, opts, cb), {
         deadlineMs: config.timeoutMs,
@@ -102,6 +104,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (command === 'migrate' && positional.length === 0) return startOp('migrate', { replaceTarget: flag('--replace-target'), policies });
   if (command === 'rollback' && positional.length <= 1) return startOp('rollback', { runId: positional[0] ?? '', acceptLoss: flag('--accept-loss') });
   if (command === 'install' && positional.length === 0) return startOp('install', {});
+  if (command === 'verify' && positional.length <= 1) return startOp('verify', { runId: positional[0] ?? '' });
   const rehearsal = { keep: flag('--keep'), policies, maxRateBytesPerSecond: String(maxRate) };
   if (command === 'rehearse' && positional.length === 0 && inventory) {
     return fleetRehearse({ inventory, parallel, outDir: outDir || defaultFleetOutDir(), request: rehearsal, json }, out);

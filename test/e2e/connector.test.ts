@@ -71,7 +71,7 @@ function waitHealth(c: ConnectorHandle, ok: (h: Health) => boolean, timeoutMs = 
 }
 
 const client = (s: Stage, port = s.connector.port) =>
-  new pg.Client({ host: '127.0.0.1', port, user: s.pg.superuser, password: s.pg.password, database: 'postgres', connectionTimeoutMillis: 5_000 });
+  new pg.Client({ host: '127.0.0.1', port, user: s.pg.superuser, password: s.pg.password, database: 'postgres', connectionTimeoutMillis: 20_000 });
 
 async function withClient<T>(s: Stage, port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = client(s, port);
@@ -159,7 +159,7 @@ test('sshd restarted: /healthz turns 503 and back to 200; new connections work a
   const down = await waitHealth(s.connector, (h) => h.code === 503, 5_000);
   t.is(down.body.status, 'down');
   t.is(down.body.route, null);
-  t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 2_000 }), 'NOT_SERVING');
+  t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 10_000 }), 'NOT_SERVING');
   // A connection while no route exists is refused at once, with a reason.
   const err = await withClient(s, s.connector.port, (c) => c.query('SELECT 1')).catch((e: Error & { code?: string }) => e);
   t.true(err instanceof Error);
@@ -172,7 +172,7 @@ test('sshd restarted: /healthz turns 503 and back to 200; new connections work a
   await s.sshd.start();
   const up = await waitHealth(s.connector, (h) => h.code === 200 && h.body.status === 'ok');
   t.is(up.body.route, 'ssh');
-  t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 2_000 }), 'SERVING');
+  t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 10_000 }), 'SERVING');
   const r = await withClient(s, s.connector.port, (c) => c.query<{ one: number }>('SELECT 1 AS one'));
   t.is(r.rows[0]!.one, 1);
   t.true(s.connector.proc.running);

@@ -67,3 +67,22 @@ test.serial('vsctl install brings a fresh deployment up on PostgreSQL', async (t
   t.is(again.code, 1);
   t.regex(again.stdout, /VS_ERR_TARGET_NOT_EMPTY/);
 });
+
+test.serial('vsctl verify re-checks a finished migration against its snapshot, and names a value changed since', async (t) => {
+  const stage = await startCutoverStage('verify-later', tracker);
+  const m = await vsctl(stage, 'migrate');
+  t.is(m.code, 0, m.stdout + m.stderr);
+  const ok = await vsctl(stage, 'verify');
+  t.is(ok.code, 0, ok.stdout + ok.stderr);
+  t.regex(ok.stdout, /verify: done in [\d.]+ s \(every table equal, 4 catalog checks passed\)/);
+
+  const [tag] = await stage.pg.query<{ id: string }>('SELECT id FROM "Tag" ORDER BY id LIMIT 1', [], 'visionsuit');
+  await stage.pg.query(`UPDATE "Tag" SET label = label || ' (edited)' WHERE id = $1`, [tag!.id], 'visionsuit');
+  const bad = await vsctl(stage, 'verify');
+  t.is(bad.code, 1);
+  t.regex(bad.stdout, /VS_ERR_VERIFY_DIFFERENT/);
+  const id = /verify (verify-\S+) started/.exec(bad.stdout)![1]!;
+  const report = await vsctl(stage, 'report', id);
+  t.true(report.stdout.includes(tag!.id), 'the report names the changed row');
+  t.regex(report.stdout, /label/);
+});

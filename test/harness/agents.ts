@@ -170,7 +170,7 @@ export async function appStatus(socketPath: string): Promise<AppStatus__Output> 
   const { app } = loadContract();
   const client = new app.vsmigrate.app.v1.AgentApp(`unix:${socketPath}`, grpc.credentials.createInsecure());
   try {
-    return await call<AppStatus__Output>((md, opts, cb) => client.getStatus({}, md, opts, cb), { deadlineMs: 3000 });
+    return await call<AppStatus__Output>((md, opts, cb) => client.getStatus({}, md, opts, cb), { deadlineMs: 10_000 });
   } finally {
     client.close();
   }
