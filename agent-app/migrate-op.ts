@@ -111,7 +111,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
     const unitsToStart = () => [...new Set([...stopped(), config.backendUnit])];
 
     if (resumed) ctx.log('warn', `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`);
-    if (resumed && phase === 'new') return { state: 'failed', error: new VsError('VS_ERR_CANCELLED', 'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again') };
+    if (resumed && phase === 'new') return { state: 'failed', error: new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again') };
 
     try {
       // After a restart the link comes up again by itself; give it its connect time.
@@ -121,7 +121,16 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         ctx.save('sqlitePath', sqlitePath);
         const report = await ctx.step(
           'preflight',
-          () => preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs }),
+          () =>
+            preflight({
+              paired,
+              sqlitePath,
+              prismaSchema: config.prismaSchema,
+              stateDir: config.stateDir,
+              ...config.preflight,
+              callTimeoutMs: config.callTimeoutMs,
+              policies: req.policies.map((p) => `${p.rule}=${p.action}`),
+            }),
           (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
         );
         for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail')) ctx.log(c.status === 'fail' ? 'error' : 'warn', `preflight ${c.name}: ${c.detail}`);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { VsError, toVsError } from '../shared/errors.js';
 import { integrityProblems, openSnapshot } from './engine/snapshot.js';
 import { parseSchema } from './engine/prisma-schema.js';
-import { lintSnapshot } from './engine/lint.js';
+import { lintSnapshot, parsePolicies } from './engine/lint.js';
 import type { Paired } from './paired.js';
 import { ownerLogin } from './paired.js';
 
@@ -29,6 +29,8 @@ export interface PreflightInput {
   diskFactor: number;
   minFreeBytes: number;
   callTimeoutMs: number;
+  /** The run's policies, as `RULE=ACTION`: a finding a policy handles does not block. */
+  policies?: string[];
 }
 
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -139,11 +141,13 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   else {
     try {
       const schema = parseSchema(await readFile(input.prismaSchema, 'utf8'), input.prismaSchema);
-      const lint = lintSnapshot(db, schema, []);
+      const lint = lintSnapshot(db, schema, parsePolicies(input.policies ?? [], schema));
       if (lint.findings.length === 0) ok('data lint', `every value converts (${lint.seconds.toFixed(1)} s)`);
+      else if (lint.blocking.length === 0) warn('data lint', `${lint.findings.length} values do not convert as they are; the policies handle every one`);
       else {
-        const rules = [...new Set(lint.findings.map((f) => f.rule))].join(', ');
-        fail('data lint', new VsError('VS_ERR_LINT_FINDINGS', `${lint.findings.length} values do not convert (${rules}); first: ${lint.findings[0]!.table}.${lint.findings[0]!.column} key ${lint.findings[0]!.key}`));
+        const rules = [...new Set(lint.blocking.map((f) => f.rule))].join(', ');
+        const first = lint.blocking[0]!;
+        fail('data lint', new VsError('VS_ERR_LINT_FINDINGS', `${lint.blocking.length} values do not convert (${rules}); first: ${first.table}.${first.column} key ${first.key}`));
       }
     } catch (err) {
       fail('data lint', (err as NodeJS.ErrnoException).code === 'ENOENT' ? new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${input.prismaSchema} (set prismaSchema)`) : err);

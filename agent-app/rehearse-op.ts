@@ -110,7 +110,16 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     try {
       const report = await ctx.step(
         'preflight',
-        () => preflight({ paired, sqlitePath: config.sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs }),
+        () =>
+          preflight({
+            paired,
+            sqlitePath: config.sqlitePath,
+            prismaSchema: config.prismaSchema,
+            stateDir: config.stateDir,
+            ...config.preflight,
+            callTimeoutMs: config.callTimeoutMs,
+            policies: req.policies.map((p) => `${p.rule}=${p.action}`),
+          }),
         (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
       );
       checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail }));

@@ -90,4 +90,24 @@ test("the adversarial fixture's rehearsal lists every finding and projects a fai
   t.deepEqual(rep.findings.map(key).sort(), expected.map(key).sort());
   t.true(new Set(rep.findings.map((f) => f.rule)).size >= 8, 'every kind of quirk is named');
   t.deepEqual(await scratchDatabases(stage), []);
+
+  // With a policy for every rule, the same rehearsal projects a migration that works.
+  const policies = [
+    'datetime-invalid=quarantine',
+    'string-nul=repair:strip-nul',
+    'string-invalid-utf8=quarantine',
+    'boolean-invalid=quarantine',
+    'enum-unknown=repair:unknown-enum-to-default',
+    'int-overflow=repair:int-overflow-widen',
+    'json-empty=repair:empty-json-to-default',
+    'json-invalid=quarantine',
+    'fk-orphan=quarantine',
+    'GalleryEntry.imageId=repair:orphan-to-null',
+  ].flatMap((p) => ['--policy', p]);
+  const lenient = await vsctl(stage, 'rehearse', ...policies);
+  t.is(lenient.code, 0, lenient.stdout.slice(-3000));
+  const rep2 = await report(stage, lenient.stdout);
+  t.is(rep2.verdict, 'would succeed', rep2.reasons.join('; '));
+  t.is(rep2.findings.length, rep.findings.length, 'the same findings, each handled by its policy');
+  t.is(rep2.preflight.find((c) => c.name === 'data lint')!.status, 'warn');
 });
