@@ -13,6 +13,7 @@ import { openSnapshot } from '../../agent-app/engine/snapshot.js';
 import { lintSnapshot } from '../../agent-app/engine/lint.js';
 import { readSchemaFile } from '../../agent-app/engine/prisma-schema.js';
 import { FIXTURE_SCHEMA } from '../fixtures/generate.js';
+import { ADVERSARIAL_POLICIES } from '../fixtures/policies.js';
 import type { RehearsalReport } from '../../agent-app/rehearse-op.js';
 
 const tracker = trackWith(test);
@@ -92,18 +93,7 @@ test("the adversarial fixture's rehearsal lists every finding and projects a fai
   t.deepEqual(await scratchDatabases(stage), []);
 
   // With a policy for every rule, the same rehearsal projects a migration that works.
-  const policies = [
-    'datetime-invalid=quarantine',
-    'string-nul=repair:strip-nul',
-    'string-invalid-utf8=quarantine',
-    'boolean-invalid=quarantine',
-    'enum-unknown=repair:unknown-enum-to-default',
-    'int-overflow=repair:int-overflow-widen',
-    'json-empty=repair:empty-json-to-default',
-    'json-invalid=quarantine',
-    'fk-orphan=quarantine',
-    'GalleryEntry.imageId=repair:orphan-to-null',
-  ].flatMap((p) => ['--policy', p]);
+  const policies = ADVERSARIAL_POLICIES.flatMap((p) => ['--policy', p]);
   const lenient = await vsctl(stage, 'rehearse', ...policies);
   t.is(lenient.code, 0, lenient.stdout.slice(-3000));
   const rep2 = await report(stage, lenient.stdout);

@@ -2,6 +2,7 @@
 // stops the run before any data moves; with repair and quarantine policies the
 // run completes, and the report lists every changed or held-back row.
 import test from 'ava';
+import { ADVERSARIAL_POLICIES } from '../fixtures/policies.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
@@ -44,18 +45,7 @@ test.serial('without policies every broken quirk is a finding and nothing is cop
   t.regex(r.stderr, /ImageAsset \[q-nul\] prompt: string-nul "before\\u0000after" → fail/);
 });
 
-const POLICIES = [
-  'datetime-invalid=quarantine',
-  'string-nul=repair:strip-nul',
-  'string-invalid-utf8=quarantine',
-  'boolean-invalid=quarantine',
-  'enum-unknown=repair:unknown-enum-to-default',
-  'int-overflow=repair:int-overflow-widen',
-  'json-empty=repair:empty-json-to-default',
-  'json-invalid=quarantine',
-  'fk-orphan=quarantine',
-  'GalleryEntry.imageId=repair:orphan-to-null',
-].flatMap((p) => ['--policy', p]);
+const POLICIES = ADVERSARIAL_POLICIES.flatMap((p) => ['--policy', p]);
 
 test.serial('with policies the run completes; repairs and quarantines are in the data and the report', async (t) => {
   const work = join(dir, 'work-lenient');
