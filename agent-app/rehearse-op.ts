@@ -4,13 +4,13 @@
 // copied into a scratch database agent-db creates (vsrehearsal_*), verified,
 // timed, and the scratch database dropped (unless --keep). Nothing else is
 // touched: no unit is stopped, no env file edited, no other database used.
-// The copy runs at a lower CPU priority and, with --max-rate, at a bounded rate.
+// The copy and the verification run in worker threads at a lower CPU priority
+// and, with --max-rate, the copy at a bounded rate.
 //
 // The report answers: will it work, what will it find, how long will the app
 // be down (the projected downtime, and how it was estimated).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getPriority, setPriority } from 'node:os';
 import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
 import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
@@ -28,7 +28,7 @@ import { readFile } from 'node:fs/promises';
 export const FREEZE_ESTIMATE_S = 5;
 /** Beyond the health settle time: the env-file switch and the backend's start until it answers. */
 export const RESTART_ESTIMATE_S = 5;
-/** The nice value of the rehearsal's threads (copy and verification workers inherit it). */
+/** The nice value of the rehearsal's copy and verification worker threads; the agent's own thread keeps its priority. */
 export const REHEARSAL_NICE = 10;
 
 // The engine's steps that a real migration runs while the app is down.
@@ -89,7 +89,6 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
   return async (ctx: OpContext): Promise<OpOutcome> => {
     const started = Date.now();
     const cpu0 = process.cpuUsage();
-    const priorNice = getPriority(0);
     const findings: RehearsalReport['findings'] = [];
     const reasons: string[] = [];
     let summary: MigrateSummary | null = null;
@@ -134,11 +133,6 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       }
 
       scratch = await ctx.step('scratch database', async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database, (d) => d);
-      try {
-        setPriority(0, REHEARSAL_NICE);
-      } catch {
-        // not allowed to change it: the rehearsal runs at the agent's priority
-      }
       const schemaText = await readFile(config.prismaSchema, 'utf8');
       const schema = parseSchema(schemaText, config.prismaSchema);
       summary = await migrate({
@@ -152,6 +146,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
         onEvent,
         shouldStop: () => ctx.stopRequested(),
         maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0,
+        workerNice: REHEARSAL_NICE,
       });
       if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'the rehearsal was cancelled');
       if (!summary.verification?.ok) reasons.push('the verification found differences between the copy and the snapshot');
@@ -159,11 +154,6 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       failure = toVsError(err);
       if (failure.code !== 'VS_ERR_CANCELLED') reasons.push(`${failure.code}: ${failure.message}`);
     } finally {
-      try {
-        setPriority(0, priorNice);
-      } catch {
-        // as above
-      }
       if (scratch && !req.keep) {
         await ctx
           .step('drop scratch database', async () => (await paired.agentDb!.dropScratchDatabase(scratch)).dropped, () => scratch)
@@ -195,7 +185,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
             how:
               `The engine's steps as measured in this rehearsal (snapshot to verify; a real run does them while the app is stopped), ` +
               `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe ` +
-              `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal ran at nice ${REHEARSAL_NICE}${throttled ? ' and under --max-rate' : ''} beside the live app, ` +
+              `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal's workers ran at nice ${REHEARSAL_NICE}${throttled ? ' and under --max-rate' : ''} beside the live app, ` +
               'so its copy is an upper bound for a real run.',
           }
         : null,

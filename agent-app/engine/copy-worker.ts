@@ -2,6 +2,7 @@
 // snapshot, converts each value with the column's converter, and streams them
 // into PostgreSQL with COPY, committing a checkpoint with every chunk.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerPriority } from './thread-priority.js';
 import { Rejection, converterFor } from './convert.js';
 import type { ColumnConverter, SqliteValue } from './convert.js';
 import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySupported } from './copy-binary.js';
@@ -21,6 +22,8 @@ export interface WorkerInit {
   chunkBytes: number;
   /** This worker's share of a rate limit (rehearsals); 0: as fast as it goes. */
   maxBytesPerSecond: number;
+  /** The nice value of this thread (rehearsals: below the live app); 0: unchanged. */
+  nice: number;
 }
 
 export type ToWorker = { type: 'task'; range: Range } | { type: 'stop' };
@@ -34,6 +37,7 @@ const WRITE_PIECE = 256 * 1024;
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
+  if (init.nice) lowerPriority(init.nice);
   const port = parentPort!;
   const db = openSnapshot(init.snapshotPath);
   // Each chunk commits with its checkpoint, so a commit lost in a server crash

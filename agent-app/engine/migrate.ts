@@ -54,6 +54,8 @@ export interface MigrateOptions {
   shouldStop?: () => boolean;
   /** A limit on the copy's rate, shared by the workers (rehearsals on a live host); 0 or absent: none. */
   maxBytesPerSecond?: number;
+  /** The nice value of the copy's and the verification's worker threads (rehearsals); 0 or absent: unchanged. */
+  workerNice?: number;
 }
 
 export interface TableSummary {
@@ -113,6 +115,7 @@ async function copyRanges(
     tables: workerTables(opts.schema, plan),
     chunkBytes: opts.chunkBytes ?? 16 * 1024 * 1024,
     maxBytesPerSecond: opts.maxBytesPerSecond ? opts.maxBytesPerSecond / jobs : 0,
+    nice: opts.workerNice ?? 0,
   };
   const workerUrl = new URL('./copy-worker.js', import.meta.url);
   let stopped = false;
@@ -425,7 +428,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     try {
       verification = await step(
         'verify',
-        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan, parallel: jobs }),
+        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan, parallel: jobs, workerNice: opts.workerNice }),
         (v) => (v.ok ? `every table equal, ${v.checks.length} catalog checks passed` : `${v.tables.filter((t) => !t.equal).length} table(s) differ, ${v.checks.filter((c) => !c.ok).length} check(s) failed`),
       );
     } finally {

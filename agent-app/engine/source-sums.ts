@@ -76,12 +76,12 @@ export class SumPool {
   private readonly waiting = new Map<number, { resolve: (s: Sum) => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
-  constructor(snapshotPath: string, tables: Record<string, WorkerTable>, size: number) {
+  constructor(snapshotPath: string, tables: Record<string, WorkerTable>, size: number, nice = 0) {
     const url = new URL('./sum-worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
       // A small young generation: a worker's garbage is short-lived row text,
       // and V8's default would let each worker grow by tens of MB before collecting.
-      const w = new Worker(url, { workerData: { snapshotPath, tables }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const w = new Worker(url, { workerData: { snapshotPath, tables, nice }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (m: SumReply) => {
         const p = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);

@@ -70,6 +70,8 @@ export interface VerifyOptions {
   /** Server connections, and worker threads summing the snapshot, at once (default 2). */
   parallel?: number;
   onTable?: (verdict: TableVerdict) => void;
+  /** The nice value of the worker threads that sum the snapshot (rehearsals). */
+  workerNice?: number;
 }
 
 type Key = Array<string | bigint>;
@@ -244,7 +246,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const tables = workerTables(opts.schema, opts.plan);
   // The snapshot's sums: rowid ranges on worker threads, biggest first, all
   // asked at once; the server sums a table on a connection per core meanwhile.
-  const pool = new SumPool(opts.db.name, tables, lanes);
+  const pool = new SumPool(opts.db.name, tables, lanes, opts.workerNice ?? 0);
   try {
     const planned = planRanges(opts.db, opts.schema, RANGE_ROWS);
     const sourceSums = new Map<string, Promise<Sum>>();

@@ -3,7 +3,7 @@
 // adversarial fixture, whose rehearsal lists every finding and projects a
 // failing migration.
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
@@ -36,9 +36,21 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   let running = true;
   const health = { ok: 0, bad: [] as string[] };
   let writes = 0;
+  // The agent's threads, sampled from /proc: the rehearsal's workers run at nice 10, the agent's own thread stays at 0.
+  const agentPid = stage.agentApp.proc.pid;
+  const niceOf = (tid: string) => Number(readFileSync(`/proc/${agentPid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+  const workerNice = new Set<number>();
+  const mainNice = new Set<number>();
   const load = (async () => {
     let n = 0;
     while (running) {
+      for (const tid of readdirSync(`/proc/${agentPid}/task`)) {
+        try {
+          (tid === String(agentPid) ? mainNice : workerNice).add(niceOf(tid));
+        } catch {
+          // the thread ended
+        }
+      }
       const h = await fetch(`${stage.backendUrl}/api/meta/status/backend`).then((r) => (r.ok ? 'ok' : `HTTP ${r.status}`), (e: Error) => e.message);
       if (h === 'ok') health.ok++;
       else health.bad.push(h);
@@ -55,6 +67,8 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
 
   t.is(r.code, 0, r.stdout.slice(-3000) + r.stderr);
   t.deepEqual(health.bad, [], 'the app stayed healthy throughout');
+  t.true(workerNice.has(10), `worker threads at nice 10 (seen: ${[...workerNice].join(', ')})`);
+  t.deepEqual([...mainNice], [0], "the agent's own thread kept its priority");
   t.true(health.ok > 10 && writes > 3, `the app kept serving (${health.ok} health answers) and writing (${writes} writes)`);
   const rep = await report(stage, r.stdout);
   t.is(rep.verdict, 'would succeed', rep.reasons.join('; '));
