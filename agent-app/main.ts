@@ -119,7 +119,18 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     pair: async (req) => {
       const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
       await paired.use(pairing);
-      return response;
+      // The connector reads the pairing at start: restart it, when this host has it as a unit.
+      const unit = pairing.connectorService ?? 'visionsuit-external-connector.service';
+      let restarted = false;
+      try {
+        if ((await deps.services.state(unit)).exists) {
+          await deps.services.restart(unit);
+          restarted = true;
+        }
+      } catch (err) {
+        log.warn({ unit, errMessage: (err as Error).message }, 'could not restart the external connector after pairing');
+      }
+      return { ...response, connectorRestarted: restarted, connectorUnit: unit };
     },
     preflight: (req) =>
       preflight({

@@ -6,12 +6,13 @@
 // VisionSuit host. Then: vsctl pair, preflight, status, migrate with its live
 // view, and the backend serving the same data from PostgreSQL. Everything
 // lives in temporary directories on free ports and is removed at the end
-// (bootstrap's Linux user and roles by `unbootstrap`), so it runs again and again.
+// (bootstrap's Linux user and roles by `unbootstrap`), so it runs again and again;
+// DEMO_KEEP=1 keeps the stage's directory (logs, run reports) for a look afterwards.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { BIN, cleanEnv, startAgentApp, startConnector } from '../test/harness/agents.js';
+import { BIN, cleanEnv, startAgentApp } from '../test/harness/agents.js';
 import { pollUntil } from '../test/harness/proc.js';
 import { Tracker } from '../test/harness/stage.js';
 import { isRoot, freePort } from '../test/harness/system.js';
@@ -70,13 +71,22 @@ async function main(): Promise<number> {
     out.write('\nThe VisionSuit host\n');
     done = step('a VisionSuit install: env files, backend/.env, a generated SQLite database (medium, ~120k rows), the backend running');
     const host = await prepareVisionSuitHost(db.dir, tracker, { fixture: 'medium' });
-    apps.push({ stop: () => host.services.stop('vs-backend.service') });
     done();
     const before = await stats(host.backendUrl);
     out.write(`  the backend serves ${describe(before)}\n`);
-    done = step('starting agent-app (not paired yet)');
-    const pairingFile = join(db.dir, 'agent-app-state', 'pairing.conf');
+    // The external connector is a unit of the stand-in service manager, as it is a systemd unit in production.
     const connectorPorts = { listenPort: await freePort(), httpPort: await freePort() };
+    const pairingFile = join(db.dir, 'agent-app-state', 'pairing.conf');
+    const connectorConfig = join(db.dir, 'connector.json');
+    writeFileSync(connectorConfig, JSON.stringify({ ...connectorPorts, grpcPort: 0, pairingFile }));
+    writeFileSync(
+      join(db.dir, 'systemd', 'units', 'visionsuit-external-connector.service.json'),
+      JSON.stringify({ argv: [process.execPath, BIN.connector, '--config', connectorConfig], log: join(db.dir, 'connector.log') }),
+    );
+    // Stopped in reverse: agent-app, the backend (closing its connections), the connector.
+    apps.push({ stop: () => host.services.stop('visionsuit-external-connector.service') });
+    apps.push({ stop: () => host.services.stop('vs-backend.service') });
+    done = step('starting agent-app (not paired yet)');
     const agentApp = await startAgentApp(db.dir, pairingFile, {
       config: { ...host.config, connectorListen: `127.0.0.1:${connectorPorts.listenPort}`, connectorHealthUrl: `http://127.0.0.1:${connectorPorts.httpPort}/healthz` },
     });
@@ -85,11 +95,8 @@ async function main(): Promise<number> {
     done();
     const socket = `--socket-path=${agentApp.socketPath}`;
     if ((await show('vsctl pair --bundle vs-conf.txt', BIN.vsctl, ['pair', '--bundle', db.config.bootstrap.bundlePath, socket])) !== 0) return 1;
-    done = step('starting the external connector on the stored pairing (systemctl start visionsuit-external-connector)');
-    const connector = await startConnector(join(db.dir, 'connector'), pairingFile, connectorPorts);
-    tracker.addProcess(connector.proc);
-    apps.push(connector.proc);
-    await pollUntil('the connector to serve', async () => (await fetch(`http://127.0.0.1:${connector.httpPort}/healthz`).catch(() => null))?.status === 200, 30_000);
+    done = step('waiting for the external connector, which pairing started, to serve');
+    await pollUntil('the connector to serve', async () => (await fetch(`http://127.0.0.1:${connectorPorts.httpPort}/healthz`).catch(() => null))?.status === 200, 30_000);
     done();
     if ((await show('vsctl preflight', BIN.vsctl, ['preflight', socket])) !== 0) return 1;
     if ((await show('vsctl status', BIN.vsctl, ['status', socket])) !== 0) return 1;
@@ -106,6 +113,11 @@ async function main(): Promise<number> {
   } catch (err) {
     out.write(`failed\n\ndemo: ${(err as Error).message}\n`);
     tracker.printLogs({ title: 'demo' } as never);
+    // The units the stand-in systemctl ran log to files of their own.
+    for (const name of ['connector.log', 'vs-backend.log']) {
+      const path = db ? join(db.dir, name) : '';
+      if (path && existsSync(path)) out.write(`\n----- ${name} -----\n${readFileSync(path, 'utf8').slice(-10_000)}\n`);
+    }
     return 1;
   } finally {
     out.write('\n');
@@ -118,7 +130,7 @@ async function main(): Promise<number> {
         process.exitCode = 1;
       }
       await tracker.stopAll();
-      rmSync(db.dir, { recursive: true, force: true });
+      if (!process.env["DEMO_KEEP"]) rmSync(db.dir, { recursive: true, force: true });
       rmSync(db.pg.dir, { recursive: true, force: true });
       rmSync(db.sshd.dir, { recursive: true, force: true });
     }

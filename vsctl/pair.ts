@@ -24,7 +24,9 @@ export async function pairCommand(config: VsctlConfig, bundle: string, json: boo
           `host key ${r.hostKeyFingerprint}: it should equal \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` on the PostgreSQL host`,
           `stored in ${r.storedAt} (0600)`,
           `the bundle ${bundlePath} is no longer needed: delete it (shred -u ${bundlePath}), and the copy on the PostgreSQL host too`,
-          'the external connector reads the pairing at start: systemctl restart visionsuit-external-connector',
+          r.connectorRestarted
+            ? `restarted ${r.connectorUnit} on the new pairing`
+            : `the external connector reads the pairing at start: systemctl restart ${r.connectorUnit} (it is not a unit here, or could not be restarted: see journalctl -u visionsuit-agent-app)`,
           '',
         ].join('\n'),
       );

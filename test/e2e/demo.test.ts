@@ -20,6 +20,7 @@ test('the demo bootstraps, pairs, migrates a live stand-in app and cleans up, tw
     for (const line of [
       /bootstrap: \d+ change\(s\)/,
       /paired with 127\.0\.0\.1: database visionsuit as visionsuit/,
+      /restarted visionsuit-external-connector\.service on the new pairing/,
       /verdict: ready to migrate/,
       /verdict: healthy/,
       /verify: done in [\d.]+ s \(every table equal, 4 catalog checks passed\)/,

@@ -1,7 +1,7 @@
 // Facts about the test machine: binaries, users, free ports. With CI set, a
 // missing binary fails the run instead of skipping the tests that need it.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,12 +55,28 @@ export function ensureSystemUser(name: string): { uid: number; gid: number } {
   return userIds(name)!;
 }
 
+/**
+ * A free loopback port below the kernel's ephemeral range. A port handed out
+ * by listen(0) comes from that range, and between our close and the server's
+ * bind any outgoing connection on the machine could take it; ports below the
+ * range are only ever taken by an explicit bind.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const top = Math.min(low ?? 32768, 32768);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
+    const server = net.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no free port below the ephemeral range');
 }
 
 const created: string[] = [];

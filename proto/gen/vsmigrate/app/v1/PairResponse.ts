@@ -7,6 +7,12 @@ export interface PairResponse {
   'postgresDatabase'?: (string);
   'postgresUser'?: (string);
   'storedAt'?: (string);
+  /**
+   * The external connector's unit was (re)started on the new pairing; false
+   * when the unit does not exist here or could not be restarted (see the log).
+   */
+  'connectorRestarted'?: (boolean);
+  'connectorUnit'?: (string);
 }
 
 export interface PairResponse__Output {
@@ -15,4 +21,10 @@ export interface PairResponse__Output {
   'postgresDatabase': (string);
   'postgresUser': (string);
   'storedAt': (string);
+  /**
+   * The external connector's unit was (re)started on the new pairing; false
+   * when the unit does not exist here or could not be restarted (see the log).
+   */
+  'connectorRestarted': (boolean);
+  'connectorUnit': (string);
 }
