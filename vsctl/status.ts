@@ -74,6 +74,8 @@ export function renderStatus(s: AppStatus__Output, v: Verdict): string {
           (c.lastError?.message ? `\n${' '.repeat(4)}last error: ${c.lastError.message}` : '')
       : 'no answer from its health endpoint (connectorHealthUrl)',
   ]);
+  const op = s.currentOperation;
+  if (op?.id) rows.push(['operation', op.kind, `${op.id}, at step ${op.step || 'start'}; follow it: vsctl watch ${op.id}`]);
   const lines = [table(rows), ''];
   if (v.healthy) lines.push('verdict: healthy');
   else for (const p of v.problems) lines.push(`verdict: unhealthy: ${p.code}: ${p.message}${p.hint ? `\n  next: ${p.hint}` : ''}`);

@@ -176,6 +176,7 @@ test('a second migration while one runs is refused, naming it; vsctl cancel stop
   const second = await vsctl(stage, 'migrate');
   t.is(second.code, 1);
   t.regex(second.stderr, new RegExp(`VS_ERR_OPERATION_RUNNING: operation ${id} \\(migrate\\) is running`));
+  t.regex((await vsctl(stage, 'status')).stdout, new RegExp(`operation +migrate +${id}, at step \\S+.*vsctl watch ${id}`));
   let cancelled = false;
   const watched = await watchLive(stage, id, (e) => {
     if (e.table && !cancelled) {
