@@ -117,6 +117,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       return operations.start('verify', { runId }, verifyBody(deps, operations, runId));
     },
     pair: async (req) => {
+      // A new pairing replaces the link an operation may be using.
+      const busy = operations.running;
+      if (busy) throw new VsError('VS_ERR_OPERATION_RUNNING', `operation ${busy.id} (${busy.kind}) is running; pair again once it has ended`, { details: { id: busy.id ?? '' } });
       const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
       await paired.use(pairing);
       // The connector reads the pairing at start: restart it, when this host has it as a unit.

@@ -103,6 +103,8 @@ async function tunnel(h: InventoryHost, timeoutMs: number): Promise<{ socketPath
       },
     });
   });
+  // Errors after the handshake surface on the forwarded streams; the client itself must not crash vsctl.
+  client.on('error', () => {});
   const dir = mkdtempSync(join(tmpdir(), 'vsctl-fleet-'));
   const socketPath = join(dir, 'agent.sock');
   const server = net.createServer((sock) => {
