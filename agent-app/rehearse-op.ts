@@ -4,8 +4,8 @@
 // copied into a scratch database agent-db creates (vsrehearsal_*), verified,
 // timed, and the scratch database dropped (unless --keep). Nothing else is
 // touched: no unit is stopped, no env file edited, no other database used.
-// The copy and the verification run in worker threads at a lower CPU priority
-// and, with --max-rate, the copy at a bounded rate.
+// The copy and the verification run in worker threads at a lower CPU and I/O
+// priority and, with --max-rate, the copy at a bounded rate.
 //
 // The report answers: will it work, what will it find, how long will the app
 // be down (the projected downtime, and how it was estimated).
@@ -23,6 +23,7 @@ import type { Finding } from './engine/lint.js';
 import { parsePolicies } from './engine/lint.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { readFile } from 'node:fs/promises';
+import { REHEARSAL_IO } from './engine/thread-priority.js';
 
 /** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
 export const FREEZE_ESTIMATE_S = 5;
@@ -45,7 +46,7 @@ export interface RehearsalReport {
   tables: Array<{ name: string; rows: number; bytes: number; seconds: number }>;
   verification: { ok: boolean; tablesDiffering: string[] } | null;
   projectedDowntime: { seconds: number; measured: Record<string, number>; freeze: number; switchAndRestart: number; how: string } | null;
-  load: { cpuSeconds: number; elapsedSeconds: number; averageCores: number; bytesCopied: number; maxBytesPerSecond: number; nice: number };
+  load: { cpuSeconds: number; elapsedSeconds: number; averageCores: number; bytesCopied: number; maxBytesPerSecond: number; nice: number; ioPriority: string };
   scratchDatabase: string;
   kept: boolean;
 }
@@ -76,7 +77,7 @@ export function renderRehearsalMarkdown(r: RehearsalReport): string {
     '## Load caused',
     '',
     `${l.cpuSeconds.toFixed(1)} CPU seconds in ${l.elapsedSeconds.toFixed(1)} s (${l.averageCores.toFixed(2)} cores on average), ${(l.bytesCopied / 1048576).toFixed(1)} MB copied, ` +
-      `rate limit ${l.maxBytesPerSecond ? `${(l.maxBytesPerSecond / 1048576).toFixed(1)} MB/s` : 'none'}, nice ${l.nice}.`,
+      `rate limit ${l.maxBytesPerSecond ? `${(l.maxBytesPerSecond / 1048576).toFixed(1)} MB/s` : 'none'}; worker threads at nice ${l.nice}, I/O ${l.ioPriority}.`,
     '',
     `Scratch database: ${r.scratchDatabase || 'none'}${r.kept ? ' (kept)' : r.scratchDatabase ? ' (dropped)' : ''}.`,
     '',
@@ -185,11 +186,11 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
             how:
               `The engine's steps as measured in this rehearsal (snapshot to verify; a real run does them while the app is stopped), ` +
               `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe ` +
-              `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal's workers ran at nice ${REHEARSAL_NICE}${throttled ? ' and under --max-rate' : ''} beside the live app, ` +
+              `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal's workers ran at nice ${REHEARSAL_NICE} and a low I/O priority${throttled ? ', under --max-rate,' : ''} beside the live app, ` +
               'so its copy is an upper bound for a real run.',
           }
         : null,
-      load: { cpuSeconds: (cpu.user + cpu.system) / 1e6, elapsedSeconds: elapsed, averageCores: (cpu.user + cpu.system) / 1e6 / elapsed, bytesCopied: summary?.bytes ?? 0, maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0, nice: REHEARSAL_NICE },
+      load: { cpuSeconds: (cpu.user + cpu.system) / 1e6, elapsedSeconds: elapsed, averageCores: (cpu.user + cpu.system) / 1e6 / elapsed, bytesCopied: summary?.bytes ?? 0, maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0, nice: REHEARSAL_NICE, ioPriority: `best-effort ${REHEARSAL_IO.level}` },
       scratchDatabase: scratch,
       kept: req.keep && scratch !== '',
     };

@@ -4,6 +4,7 @@
 // failing migration.
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
@@ -41,12 +42,15 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   const niceOf = (tid: string) => Number(readFileSync(`/proc/${agentPid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
   const workerNice = new Set<number>();
   const mainNice = new Set<number>();
+  const workerIo = new Set<string>();
   const load = (async () => {
     let n = 0;
     while (running) {
       for (const tid of readdirSync(`/proc/${agentPid}/task`)) {
         try {
-          (tid === String(agentPid) ? mainNice : workerNice).add(niceOf(tid));
+          const nice = niceOf(tid);
+          (tid === String(agentPid) ? mainNice : workerNice).add(nice);
+          if (nice === 10) workerIo.add(execFileSync('ionice', ['-p', tid], { encoding: 'utf8' }).trim());
         } catch {
           // the thread ended
         }
@@ -69,6 +73,7 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   t.deepEqual(health.bad, [], 'the app stayed healthy throughout');
   t.true(workerNice.has(10), `worker threads at nice 10 (seen: ${[...workerNice].join(', ')})`);
   t.deepEqual([...mainNice], [0], "the agent's own thread kept its priority");
+  t.true(workerIo.has('best-effort: prio 7'), `worker threads at I/O priority best-effort 7 (seen: ${[...workerIo].join(', ')})`);
   t.true(health.ok > 10 && writes > 3, `the app kept serving (${health.ok} health answers) and writing (${writes} writes)`);
   const rep = await report(stage, r.stdout);
   t.is(rep.verdict, 'would succeed', rep.reasons.join('; '));
