@@ -12,6 +12,7 @@ import { VsError } from '../shared/errors.js';
 import { backupStamp, editEnvFile } from '../shared/env-file.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 import type { ServiceManager } from './service-manager.js';
+import type { AgentAppConfig } from './config.js';
 
 /** Processes (other than this one) with the file, its -wal or its -journal open, from /proc/<pid>/fd. */
 export function holdersOf(path: string): Array<{ pid: number; name: string; file: string }> {
@@ -150,12 +151,8 @@ export function runHook(argv: string[], cwd: string, env: Record<string, string>
   });
 }
 
-export interface ProbeOptions {
-  url: string;
-  unit: string;
-  timeoutMs: number;
-  settleMs: number;
-}
+/** The settings a health probe reads. */
+export type ProbeSettings = Pick<AgentAppConfig, 'healthUrl' | 'backendUnit' | 'healthTimeoutMs' | 'healthSettleMs'>;
 
 async function healthy(url: string): Promise<{ ok: boolean; why: string }> {
   try {
@@ -175,10 +172,11 @@ async function healthy(url: string): Promise<{ ok: boolean; why: string }> {
 }
 
 /** The backend answers healthy within the timeout, and its unit stays active and healthy for the settle time. */
-export async function probeHealth(services: ServiceManager, o: ProbeOptions, shouldStop: () => boolean): Promise<string> {
+export async function probeHealth(services: ServiceManager, config: ProbeSettings): Promise<string> {
+  const o = { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs };
   const deadline = Date.now() + o.timeoutMs;
   let last = { ok: false, why: 'no answer yet' };
-  while (Date.now() < deadline && !shouldStop()) {
+  while (Date.now() < deadline) {
     last = await healthy(o.url);
     if (last.ok) break;
     if (!(await services.state(o.unit)).active) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} is not active (it exited); last health answer: ${last.why}`);

@@ -19,7 +19,7 @@ import { AgentAppConfigSchema } from './config.js';
 import type { AgentAppConfig } from './config.js';
 import { Paired } from './paired.js';
 import { pair } from './pair.js';
-import { preflight } from './preflight.js';
+import { preflightFor } from './preflight.js';
 import { buildAgentApp } from './server.js';
 import { Operations } from './operations.js';
 import { ServiceManager } from './service-manager.js';
@@ -135,15 +135,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       }
       return { ...response, connectorRestarted: restarted, connectorUnit: unit };
     },
-    preflight: (req) =>
-      preflight({
-        paired,
-        sqlitePath: req.sqlitePath || config.sqlitePath,
-        prismaSchema: config.prismaSchema,
-        stateDir: config.stateDir,
-        ...config.preflight,
-        callTimeoutMs: config.callTimeoutMs,
-      }),
+    preflight: (req) => preflightFor(config, paired, req.sqlitePath || config.sqlitePath),
   });
   paired.on('link', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
   if (stored) await paired.use(stored);

@@ -14,7 +14,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
-import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
+import { VsError, toVsError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { databaseUrl } from '../shared/database-url.js';
 import type { AgentAppConfig } from './config.js';
@@ -23,11 +23,12 @@ import type { ServiceManager } from './service-manager.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
 import { assertNoHolders, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, WriteLock } from './cutover.js';
 import type { EnvEdit } from './cutover.js';
-import { preflight } from './preflight.js';
+import { checkError, preflightFor, preflightSummary } from './preflight.js';
 import { migrate } from './engine/migrate.js';
 import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
 import { parseSchema } from './engine/prisma-schema.js';
-import { parsePolicies } from './engine/lint.js';
+import { parsePolicies, policySpecs } from './engine/lint.js';
+import type { Finding } from './engine/lint.js';
 import { renderMarkdown } from './engine/report.js';
 import * as target from './engine/target.js';
 import type { TargetConfig } from './engine/target.js';
@@ -86,10 +87,17 @@ async function connectorReady(url: string): Promise<string> {
   throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector at ${url} cannot serve new connections (status ${body.status ?? 'unknown'})`);
 }
 
-const engineEvent = (ctx: OpContext) => (e: EngineEvent) => {
+export type EmittedFinding = Pick<Finding, 'table' | 'key' | 'column' | 'rule' | 'excerpt' | 'action'>;
+
+/** The engine's events as the operation's events; `onFinding` sees each finding too. */
+export const engineEvent = (ctx: OpContext, onFinding?: (f: EmittedFinding) => void) => (e: EngineEvent) => {
   if (e.type === 'step') ctx.emit({ step: { name: e.name, state: e.state, seconds: e.seconds ?? 0, detail: e.detail ?? '' } });
   else if (e.type === 'table') ctx.emit({ table: { table: e.table, rowsDone: String(e.rowsDone), rowsTotal: String(e.rowsTotal), bytesDone: String(e.bytesDone), state: e.rowsDone >= e.rowsTotal ? 'done' : 'copying' } });
-  else ctx.emit({ finding: { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action } });
+  else {
+    const f: EmittedFinding = { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action };
+    onFinding?.(f);
+    ctx.emit({ finding: f });
+  }
 };
 
 export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpBody {
@@ -119,26 +127,10 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       if (phase === 'switching') throw new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted in the middle of the switch; its outcome is unknown');
       if (phase === 'new') {
         ctx.save('sqlitePath', sqlitePath);
-        const report = await ctx.step(
-          'preflight',
-          () =>
-            preflight({
-              paired,
-              sqlitePath,
-              prismaSchema: config.prismaSchema,
-              stateDir: config.stateDir,
-              ...config.preflight,
-              callTimeoutMs: config.callTimeoutMs,
-              policies: req.policies.map((p) => `${p.rule}=${p.action}`),
-            }),
-          (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
-        );
+        const report = await ctx.step('preflight', () => preflightFor(config, paired, sqlitePath, policySpecs(req.policies)), preflightSummary);
         for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail')) ctx.log(c.status === 'fail' ? 'error' : 'warn', `preflight ${c.name}: ${c.detail}`);
         const blocked = report.checks.find((c) => c.status === 'fail');
-        if (blocked) {
-          const code = blocked.error?.code ?? '';
-          throw new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${blocked.name}: ${blocked.detail}`);
-        }
+        if (blocked) throw checkError(blocked);
         await ctx.step('connector', () => connectorReady(config.connectorHealthUrl), (d) => d);
         await ctx.step('target', async () => {
           const c = await target.connect(targetThroughLink(paired));
@@ -174,7 +166,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           schemaText,
           target: targetThroughLink(paired),
           workDir: ctx.runDir,
-          policies: parsePolicies(req.policies.map((p) => `${p.rule}=${p.action}`), schema),
+          policies: parsePolicies(policySpecs(req.policies), schema),
           replace: req.replaceTarget,
           onEvent: engineEvent(ctx),
           shouldStop: () => ctx.stopRequested(),
@@ -207,7 +199,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           for (const unit of unitsToStart()) if ((await services.state(unit)).exists) await services.start(unit);
           return edits;
         }, (edits) => `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`);
-        await ctx.step('health', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false), (d) => d);
+        await ctx.step('health', () => probeHealth(services, config), (d) => d);
         setPhase('switched');
       }
 
@@ -266,5 +258,5 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
     done.push(`started ${units.join(', ')} on SQLite`);
     return done.join('; ');
   }, (d) => d);
-  await ctx.step('health on SQLite', () => probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false), (d) => d);
+  await ctx.step('health on SQLite', () => probeHealth(services, config), (d) => d);
 }

@@ -166,6 +166,11 @@ export class Operations {
     return this.journal.list(limit).map(toOperation);
   }
 
+  /** The newest migration that succeeded, the default run of rollback and verify. */
+  lastSucceededMigration(): string | undefined {
+    return this.list(200).find((o) => o.kind === 'migrate' && o.state === 'succeeded')?.id;
+  }
+
   /** The operation running in this process, if any. */
   get running(): Operation | null {
     return this.current ? this.get(this.current.id) : null;

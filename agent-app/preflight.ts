@@ -5,11 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import { VsError, toVsError } from '../shared/errors.js';
+import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
 import { integrityProblems, openSnapshot } from './engine/snapshot.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { lintSnapshot, parsePolicies } from './engine/lint.js';
 import type { Paired } from './paired.js';
+import type { AgentAppConfig } from './config.js';
 import { ownerLogin } from './paired.js';
 
 export interface Check {
@@ -35,6 +36,20 @@ export interface PreflightInput {
 
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : mib(n));
+
+/** The preflight of this agent's settings, for a SQLite file and a run's policies. */
+export function preflightFor(config: AgentAppConfig, paired: Paired, sqlitePath: string, policies: string[] = []): Promise<{ checks: Check[]; ok: boolean }> {
+  return preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs, policies });
+}
+
+/** One line for a preflight step's end. */
+export const preflightSummary = (r: { checks: Check[] }) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`;
+
+/** A failed check as the error it carries, to stop a run with. */
+export function checkError(c: Check): VsError {
+  const code = c.error?.code ?? '';
+  return new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${c.name}: ${c.detail}`);
+}
 
 export async function preflight(input: PreflightInput): Promise<{ checks: Check[]; ok: boolean }> {
   const checks: Check[] = [];

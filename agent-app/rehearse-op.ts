@@ -12,15 +12,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
-import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
+import { VsError, toVsError } from '../shared/errors.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
 import type { CutoverDeps } from './migrate-op.js';
-import { targetThroughLink } from './migrate-op.js';
-import { preflight } from './preflight.js';
+import { engineEvent, targetThroughLink } from './migrate-op.js';
+import type { EmittedFinding } from './migrate-op.js';
+import { checkError, preflightFor, preflightSummary } from './preflight.js';
 import { migrate } from './engine/migrate.js';
-import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
-import type { Finding } from './engine/lint.js';
-import { parsePolicies } from './engine/lint.js';
+import type { MigrateSummary } from './engine/migrate.js';
+import { parsePolicies, policySpecs } from './engine/lint.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { readFile } from 'node:fs/promises';
 import { REHEARSAL_IO } from './engine/thread-priority.js';
@@ -41,7 +41,7 @@ export interface RehearsalReport {
   verdict: 'would succeed' | 'would fail';
   reasons: string[];
   preflight: Array<{ name: string; status: string; detail: string }>;
-  findings: Array<Pick<Finding, 'table' | 'key' | 'column' | 'rule' | 'excerpt' | 'action'>>;
+  findings: EmittedFinding[];
   steps: Record<string, number>;
   tables: Array<{ name: string; rows: number; bytes: number; seconds: number }>;
   verification: { ok: boolean; tablesDiffering: string[] } | null;
@@ -97,41 +97,17 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     let failure: VsError | null = null;
     let checks: RehearsalReport['preflight'] = [];
 
-    const onEvent = (e: EngineEvent) => {
-      if (e.type === 'step') ctx.emit({ step: { name: e.name, state: e.state, seconds: e.seconds ?? 0, detail: e.detail ?? '' } });
-      else if (e.type === 'table') ctx.emit({ table: { table: e.table, rowsDone: String(e.rowsDone), rowsTotal: String(e.rowsTotal), bytesDone: String(e.bytesDone), state: e.rowsDone >= e.rowsTotal ? 'done' : 'copying' } });
-      else {
-        const f = { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action };
-        findings.push(f);
-        ctx.emit({ finding: f });
-      }
-    };
+    const onEvent = engineEvent(ctx, (f) => findings.push(f));
 
     try {
-      const report = await ctx.step(
-        'preflight',
-        () =>
-          preflight({
-            paired,
-            sqlitePath: config.sqlitePath,
-            prismaSchema: config.prismaSchema,
-            stateDir: config.stateDir,
-            ...config.preflight,
-            callTimeoutMs: config.callTimeoutMs,
-            policies: req.policies.map((p) => `${p.rule}=${p.action}`),
-          }),
-        (r) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`,
-      );
+      const report = await ctx.step('preflight', () => preflightFor(config, paired, config.sqlitePath, policySpecs(req.policies)), preflightSummary);
       checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail }));
       // The lint runs again on the snapshot below, with the policies; its verdict there is the one that counts.
       const blocking = report.checks.filter((c) => c.status === 'fail' && c.name !== 'data lint');
       for (const c of blocking) reasons.push(`preflight ${c.name}: ${c.detail}`);
       const needed = ['pairing', 'ssh link', 'agent-db', 'postgres login', 'sqlite file', 'sqlite integrity'];
       const fatal = blocking.find((c) => needed.includes(c.name));
-      if (fatal) {
-        const code = fatal.error?.code ?? '';
-        throw new VsError(isErrorCode(code) ? code : 'VS_ERR_INTERNAL', `preflight: ${fatal.name}: ${fatal.detail}`);
-      }
+      if (fatal) throw checkError(fatal);
 
       scratch = await ctx.step('scratch database', async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database, (d) => d);
       const schemaText = await readFile(config.prismaSchema, 'utf8');
@@ -142,7 +118,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
         schemaText,
         target: targetThroughLink(paired, scratch),
         workDir: ctx.runDir,
-        policies: parsePolicies(req.policies.map((p) => `${p.rule}=${p.action}`), schema),
+        policies: parsePolicies(policySpecs(req.policies), schema),
         replace: false,
         onEvent,
         shouldStop: () => ctx.stopRequested(),

@@ -31,9 +31,9 @@ export function runToRollBack(ops: Operations, runId: string): string {
     if (op.kind !== 'migrate' || op.state !== 'succeeded') throw new VsError('VS_ERR_NOT_FOUND', `${runId} is a ${op.kind} that ${op.state}; only a migration that succeeded can be rolled back`);
     return runId;
   }
-  const last = ops.list(200).find((o) => o.kind === 'migrate' && o.state === 'succeeded');
-  if (!last?.id) throw new VsError('VS_ERR_NOT_FOUND', 'no migration has succeeded here; there is nothing to roll back');
-  return last.id;
+  const last = ops.lastSucceededMigration();
+  if (!last) throw new VsError('VS_ERR_NOT_FOUND', 'no migration has succeeded here; there is nothing to roll back');
+  return last;
 }
 
 /** PostgreSQL sessions of the owner role, other than this agent's; the stopped app's end within seconds. */
@@ -81,7 +81,7 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
     } catch (err) {
       await ctx.step('restart on PostgreSQL', async () => {
         await restart();
-        return probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false);
+        return probeHealth(services, config);
       }, (d) => `${d}; nothing was changed`);
       throw err;
     }
@@ -94,7 +94,7 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
     }, (d) => d);
     await ctx.step('restart on SQLite', async () => {
       await restart();
-      return probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false);
+      return probeHealth(services, config);
     }, (d) => d);
     return { state: 'succeeded' };
   };
@@ -146,7 +146,7 @@ export function installBody(deps: CutoverDeps): OpBody {
         const st = await services.state(config.backendUnit);
         if (st.active) await services.restart(config.backendUnit);
         else await services.start(config.backendUnit);
-        return probeHealth(services, { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs }, () => false);
+        return probeHealth(services, config);
       }, (d) => d);
     } catch (err) {
       await ctx.step('roll back', async () => {

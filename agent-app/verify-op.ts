@@ -10,7 +10,7 @@ import { VsError } from '../shared/errors.js';
 import type { OpBody, OpOutcome, Operations } from './operations.js';
 import type { CutoverDeps } from './migrate-op.js';
 import { targetThroughLink } from './migrate-op.js';
-import { lintSnapshot, parsePolicies } from './engine/lint.js';
+import { lintSnapshot, parsePolicies, policySpecs } from './engine/lint.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { openSnapshot } from './engine/snapshot.js';
 import { verify } from './engine/verify.js';
@@ -18,7 +18,7 @@ import { renderVerification } from './engine/report.js';
 
 /** The run to verify: the one named, or the last migration that succeeded. */
 export function runToVerify(ops: Operations, runId: string): string {
-  const id = runId || ops.list(200).find((o) => o.kind === 'migrate' && o.state === 'succeeded')?.id;
+  const id = runId || ops.lastSucceededMigration();
   if (!id) throw new VsError('VS_ERR_NOT_FOUND', 'no migration has succeeded here; there is nothing to verify');
   const op = ops.get(id);
   if (op.kind !== 'migrate') throw new VsError('VS_ERR_NOT_FOUND', `${id} is a ${op.kind}; only a migration can be verified`);
@@ -33,7 +33,7 @@ export function verifyBody(deps: CutoverDeps, ops: Operations, runId: string): O
     const schema = parseSchema(await readFile(config.prismaSchema, 'utf8'), config.prismaSchema);
     const db = openSnapshot(join(ops.runDir(runId), 'snapshot.db'));
     try {
-      const lint = await ctx.step('lint', async () => lintSnapshot(db, schema, parsePolicies((request.policies ?? []).map((p) => `${p.rule}=${p.action}`), schema)), () => `the expected values of ${runId}'s snapshot`);
+      const lint = await ctx.step('lint', async () => lintSnapshot(db, schema, parsePolicies(policySpecs(request.policies ?? []), schema)), () => `the expected values of ${runId}'s snapshot`);
       const report = await ctx.step(
         'verify',
         () => verify({ db, schema, target: targetThroughLink(paired), plan: lint.plan }),

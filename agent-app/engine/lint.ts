@@ -65,6 +65,11 @@ export interface LintResult {
 
 const POLICY_FORM = /^(?:[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*(?::[a-z0-9-]+)?|[a-z0-9-]+)=(?:fail|quarantine|repair:[a-z0-9-]+)$/;
 
+/** A request's policies ({rule, action}, as vsctl sends them) as `RULE=ACTION` strings. */
+export function policySpecs(policies: ReadonlyArray<{ rule: string; action: string }>): string[] {
+  return policies.map((p) => `${p.rule}=${p.action}`);
+}
+
 /** Parse `RULE=ACTION` strings, refusing unknown rules and repairs by name. */
 export function parsePolicies(specs: readonly string[], schema: Schema): Policy[] {
   return specs.map((spec) => {
