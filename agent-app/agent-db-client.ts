@@ -41,40 +41,31 @@ export class AgentDbClient extends EventEmitter {
     return this.view;
   }
 
-  async getStatus(): Promise<DbStatus__Output> {
-    return call<DbStatus__Output>((md, opts, cb) => this.client.getStatus({}, md, opts, cb), {
-      metadata: tokenMetadata(this.token),
-      deadlineMs: this.callTimeoutMs,
-    });
+  /** One call with the token; `deadlineMs` defaults to callTimeoutMs. */
+  private rpc<Res>(invoke: (md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => void, deadlineMs = this.callTimeoutMs): Promise<Res> {
+    return call<Res>(invoke, { metadata: tokenMetadata(this.token), deadlineMs });
   }
 
-  async ensureDatabase(database: string, ownerRole: string): Promise<EnsureDatabaseResponse__Output> {
-    return call<EnsureDatabaseResponse__Output>((md, opts, cb) => this.client.ensureDatabase({ database, ownerRole }, md, opts, cb), {
-      metadata: tokenMetadata(this.token),
-      deadlineMs: this.callTimeoutMs,
-    });
+  getStatus(): Promise<DbStatus__Output> {
+    return this.rpc((md, opts, cb) => this.client.getStatus({}, md, opts, cb));
   }
 
-  async createScratchDatabase(label: string, ownerRole: string): Promise<ScratchDatabase__Output> {
-    return call<ScratchDatabase__Output>((md, opts, cb) => this.client.createScratchDatabase({ label, ownerRole }, md, opts, cb), {
-      metadata: tokenMetadata(this.token),
-      deadlineMs: this.callTimeoutMs,
-    });
+  ensureDatabase(database: string, ownerRole: string): Promise<EnsureDatabaseResponse__Output> {
+    return this.rpc((md, opts, cb) => this.client.ensureDatabase({ database, ownerRole }, md, opts, cb));
   }
 
-  async dropScratchDatabase(database: string): Promise<DropScratchDatabaseResponse__Output> {
-    return call<DropScratchDatabaseResponse__Output>((md, opts, cb) => this.client.dropScratchDatabase({ database }, md, opts, cb), {
-      metadata: tokenMetadata(this.token),
-      deadlineMs: 5 * 60_000,
-    });
+  createScratchDatabase(label: string, ownerRole: string): Promise<ScratchDatabase__Output> {
+    return this.rpc((md, opts, cb) => this.client.createScratchDatabase({ label, ownerRole }, md, opts, cb));
+  }
+
+  /** Dropping ends the database's connections first; give it minutes. */
+  dropScratchDatabase(database: string): Promise<DropScratchDatabaseResponse__Output> {
+    return this.rpc((md, opts, cb) => this.client.dropScratchDatabase({ database }, md, opts, cb), 5 * 60_000);
   }
 
   /** pg_dump on the PostgreSQL host; it can take as long as the database is big. */
-  async backupDatabase(database: string): Promise<Backup__Output> {
-    return call<Backup__Output>((md, opts, cb) => this.client.backupDatabase({ database }, md, opts, cb), {
-      metadata: tokenMetadata(this.token),
-      deadlineMs: 6 * 60 * 60_000,
-    });
+  backupDatabase(database: string): Promise<Backup__Output> {
+    return this.rpc((md, opts, cb) => this.client.backupDatabase({ database }, md, opts, cb), 6 * 60 * 60_000);
   }
 
   /** Ask agent-db's health service now and remember the answer. */

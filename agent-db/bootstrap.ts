@@ -332,6 +332,12 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
   return { changes, bundlePath: b.bundlePath, restartAgent: restartAgent.length > 0 };
 }
 
+/** Whether a database holds tables; one that cannot be opened (gone already) holds none. */
+async function holdsTables(config: AgentDbConfig, database: string): Promise<boolean> {
+  const inner = await connectSuperuser(config, database).catch(() => null);
+  return inner ? databaseHoldsData(inner).finally(() => inner.end()) : false;
+}
+
 export interface UnbootstrapResult {
   removed: string[];
   kept: string[];
@@ -359,8 +365,7 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
   try {
     let keepOwner = false;
     if (record.database) {
-      const inner = await connectSuperuser(config, record.database).catch(() => null);
-      const holdsData = inner ? await databaseHoldsData(inner).finally(() => inner.end()) : false;
+      const holdsData = await holdsTables(config, record.database);
       if (holdsData && !dropData) {
         keep(`database ${record.database}: it holds data (back it up, then run again with --drop-data)`);
         keepOwner = true;
@@ -383,8 +388,7 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
           [record.role, `${record.database ?? config.bootstrap.database}_shadow`],
         );
         for (const { datname } of owned.rows) {
-          const inner = datname.endsWith('_shadow') ? await connectSuperuser(config, datname).catch(() => null) : null;
-          const holds = inner ? await databaseHoldsData(inner).finally(() => inner.end()) : false;
+          const holds = datname.endsWith('_shadow') && (await holdsTables(config, datname));
           if (holds && !dropData) {
             keep(`database ${datname}: it holds data (run again with --drop-data)`);
             continue;
