@@ -8,3 +8,13 @@ export function connectAgentApp(socketPath: string): AgentAppClient {
   const { app } = loadContract();
   return new app.vsmigrate.app.v1.AgentApp(`unix:${socketPath}`, grpc.credentials.createInsecure());
 }
+
+/** Run `fn` with a client of agent-app's socket, closed afterwards. */
+export async function withAgentApp<T>(socketPath: string, fn: (client: AgentAppClient) => Promise<T>): Promise<T> {
+  const client = connectAgentApp(socketPath);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}

@@ -12,7 +12,7 @@ import type { Report__Output } from '../proto/gen/vsmigrate/app/v1/Report.js';
 import { call } from '../shared/grpc.js';
 import { VsError, fromServiceError } from '../shared/errors.js';
 import { EXIT } from '../shared/program.js';
-import { connectAgentApp } from './client.js';
+import { withAgentApp } from './client.js';
 import type { VsctlConfig } from './config.js';
 
 type Out = NodeJS.WriteStream | NodeJS.WritableStream;
@@ -160,8 +160,7 @@ export async function startAndFollow(
   out: Out,
   start: (client: AgentAppClient) => Promise<Operation__Output>,
 ): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const op = await start(client);
     if (!json) out.write(`${op.kind} ${op.id} started; follow it again any time with: vsctl watch ${op.id}\n`);
     if (detach) {
@@ -171,25 +170,19 @@ export async function startAndFollow(
     const end = await follow(client, op.id, json, out);
     if (!json) printOperationEnd(end, out);
     return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export async function watchCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const end = await follow(client, id, json, out);
     if (!json) printOperationEnd(end, out);
     return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export async function runsCommand(config: VsctlConfig, json: boolean, out: Out): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const r = await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 50 }, md, opts, cb), { deadlineMs: config.timeoutMs });
     if (json) out.write(JSON.stringify(r.runs, null, 2) + '\n');
     else if (r.runs.length === 0) out.write('no operations yet\n');
@@ -199,29 +192,21 @@ export async function runsCommand(config: VsctlConfig, json: boolean, out: Out):
       }
     }
     return EXIT.ok;
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export async function cancelCommand(config: VsctlConfig, id: string, out: Out): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const op = await call<Operation__Output>((md, opts, cb) => client.cancel({ operationId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
     out.write(op.state === 'running' ? `${id}: cancel requested; it stops at its next safe point (vsctl watch ${id})\n` : `${id} is not running (${op.state})\n`);
     return EXIT.ok;
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export async function reportCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const r = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
     out.write((json ? r.json : r.markdown) || `${id} has no report\n`);
     return EXIT.ok;
-  } finally {
-    client.close();
-  }
+  });
 }

@@ -5,16 +5,15 @@ import type { PairResponse__Output } from '../proto/gen/vsmigrate/app/v1/PairRes
 import type { PreflightReport__Output } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
 import { call } from '../shared/grpc.js';
 import { EXIT } from '../shared/program.js';
-import { connectAgentApp } from './client.js';
+import { withAgentApp } from './client.js';
 import type { VsctlConfig } from './config.js';
 
 // Pairing opens an SSH link and logs in through it; preflight reads the whole SQLite file.
 const SLOW_CALL_MS = 10 * 60_000;
 
 export async function pairCommand(config: VsctlConfig, bundle: string, json: boolean, out: NodeJS.WritableStream): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
   const bundlePath = resolve(bundle);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const r = await call<PairResponse__Output>((md, opts, cb) => client.pair({ bundlePath }, md, opts, cb), { deadlineMs: Math.max(config.timeoutMs, 60_000) });
     if (json) out.write(JSON.stringify(r, null, 2) + '\n');
     else {
@@ -32,9 +31,7 @@ export async function pairCommand(config: VsctlConfig, bundle: string, json: boo
       );
     }
     return EXIT.ok;
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export function renderPreflight(r: PreflightReport__Output): string {
@@ -50,14 +47,11 @@ export function renderPreflight(r: PreflightReport__Output): string {
 }
 
 export async function preflightCommand(config: VsctlConfig, sqlitePath: string | undefined, json: boolean, out: NodeJS.WritableStream): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const r = await call<PreflightReport__Output>((md, opts, cb) => client.preflight({ sqlitePath: sqlitePath ? resolve(sqlitePath) : '' }, md, opts, cb), {
       deadlineMs: Math.max(config.timeoutMs, SLOW_CALL_MS),
     });
     out.write(json ? JSON.stringify(r, null, 2) + '\n' : renderPreflight(r));
     return r.ok ? EXIT.ok : EXIT.unhealthy;
-  } finally {
-    client.close();
-  }
+  });
 }

@@ -3,7 +3,7 @@ import type { AppStatus__Output } from '../proto/gen/vsmigrate/app/v1/AppStatus.
 import type { ErrorInfo__Output } from '../proto/gen/vsmigrate/db/v1/ErrorInfo.js';
 import { call } from '../shared/grpc.js';
 import { EXIT } from '../shared/program.js';
-import { connectAgentApp } from './client.js';
+import { withAgentApp } from './client.js';
 import type { VsctlConfig } from './config.js';
 
 export interface Verdict {
@@ -83,13 +83,10 @@ export function renderStatus(s: AppStatus__Output, v: Verdict): string {
 }
 
 export async function statusCommand(config: VsctlConfig, json: boolean, out: NodeJS.WritableStream): Promise<number> {
-  const client = connectAgentApp(config.socketPath);
-  try {
+  return withAgentApp(config.socketPath, async (client) => {
     const s = await call<AppStatus__Output>((md, opts, cb) => client.getStatus({}, md, opts, cb), { deadlineMs: config.timeoutMs });
     const v = verdict(s);
     out.write(json ? JSON.stringify({ ...s, verdict: v }, null, 2) + '\n' : renderStatus(s, v));
     return v.healthy ? EXIT.ok : EXIT.unhealthy;
-  } finally {
-    client.close();
-  }
+  });
 }
