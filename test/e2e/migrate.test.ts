@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
-import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
+import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, startCutoverStage } from '../harness/cutover.js';
+import { backend, startCutoverStage, watchLive } from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 import { parseDatabaseUrl } from '../../shared/database-url.js';
 
@@ -33,28 +33,6 @@ async function vsctl(stage: CutoverStage, ...args: string[]) {
 
 const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
 
-/** Follow an operation with `vsctl watch --json` as a child, calling `onEvent` as lines arrive. */
-function watchLive(stage: CutoverStage, id: string, onEvent: (e: Event, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; events: Event[] }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
-    const events: Event[] = [];
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        const e = JSON.parse(line) as Event;
-        events.push(e);
-        onEvent(e, child);
-      }
-    });
-    child.on('exit', (code) => resolve({ code, events }));
-  });
-}
-
 function envSnapshot(stage: CutoverStage): Array<{ path: string; text: string; vars: Record<string, string>; mode: number }> {
   return stage.envFiles.map((path) => ({ path, text: readFileSync(path, 'utf8'), vars: dotenv.parse(readFileSync(path)), mode: statSync(path).mode & 0o777 }));
 }
@@ -73,7 +51,7 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
 
   // A rogue writer during the freeze: the write lock turns it away; the backend itself is stopped.
   const attempts: string[] = [];
-  const first = await watchLive(stage, id, (e, child) => {
+  const first = await watchLive<Event>(stage, id, (e, child) => {
     if (e.step?.name === 'freeze' && e.step.state === 'finished') {
       const rogue = new Database(stage.sqlitePath, { timeout: 200 });
       try {
@@ -178,7 +156,7 @@ test('a second migration while one runs is refused, naming it; vsctl cancel stop
   t.regex(second.stderr, new RegExp(`VS_ERR_OPERATION_RUNNING: operation ${id} \\(migrate\\) is running`));
   t.regex((await vsctl(stage, 'status')).stdout, new RegExp(`operation +migrate +${id}, at step \\S+.*vsctl watch ${id}`));
   let cancelled = false;
-  const watched = await watchLive(stage, id, (e) => {
+  const watched = await watchLive<Event>(stage, id, (e) => {
     if (e.table && !cancelled) {
       cancelled = true;
       void vsctl(stage, 'cancel', id);

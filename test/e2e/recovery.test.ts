@@ -4,10 +4,9 @@
 // (vsctl watch) rides through each restart by re-attaching.
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
+import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, restartAgentApp, startCutoverStage } from '../harness/cutover.js';
+import { backend, restartAgentApp, startCutoverStage, watchLive } from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 
 const tracker = trackWith(test);
@@ -30,34 +29,19 @@ async function interrupt(stage: CutoverStage, when: (e: Event) => boolean, signa
   let exit: { code: number | null } = { code: null };
   let fired = false;
   let restarted: Promise<unknown> = Promise.resolve();
-  const finished = await new Promise<Event['finished']>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
-    let buf = '';
-    let last: Event['finished'];
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const e = JSON.parse(buf.slice(0, nl)) as Event;
-        buf = buf.slice(nl + 1);
-        if (e.finished) last = e.finished;
-        if (!fired && when(e)) {
-          fired = true;
-          const proc = stage.agentApp.proc;
-          proc.signal(signal);
-          restarted = proc.waitForExit(30_000).then((x) => {
-            exit = x;
-            return restartAgentApp(stage, tracker);
-          });
-          restarted.catch(reject);
-        }
-      }
-    });
-    child.on('exit', (code) => {
-      if (code === null) reject(new Error('watcher died'));
-      else void restarted.then(() => resolve(last), reject);
+  const watched = await watchLive<Event>(stage, id, (e) => {
+    if (fired || !when(e)) return;
+    fired = true;
+    const proc = stage.agentApp.proc;
+    proc.signal(signal);
+    restarted = proc.waitForExit(30_000).then((x) => {
+      exit = x;
+      return restartAgentApp(stage, tracker);
     });
   });
+  if (watched.code === null) throw new Error('watcher died');
+  await restarted;
+  const finished = watched.events.filter((e) => e.finished).at(-1)?.finished;
   return { finished, exit };
 }
 

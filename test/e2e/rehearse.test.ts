@@ -50,7 +50,7 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
         try {
           const nice = niceOf(tid);
           (tid === String(agentPid) ? mainNice : workerNice).add(nice);
-          if (nice === 10) workerIo.add(execFileSync('ionice', ['-p', tid], { encoding: 'utf8' }).trim());
+          if (nice === 10) workerIo.add(execFileSync('ionice', ['-p', tid], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
         } catch {
           // the thread ended
         }

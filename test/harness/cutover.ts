@@ -6,7 +6,9 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { bundleFields, startAgentApp, startAgentDb, startConnector, writeBundle } from './agents.js';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { BIN, bundleFields, cleanEnv, startAgentApp, startAgentDb, startConnector, writeBundle } from './agents.js';
 import type { AgentAppHandle, AgentDbHandle, ConnectorHandle } from './agents.js';
 import type { PgCluster } from './postgres.js';
 import { Sshd } from './sshd.js';
@@ -151,6 +153,31 @@ export async function startCutoverStage(label: string, tracker: Tracker, options
   const stage: CutoverStage = { dir, pg: pgc, agentDb, sshd, bundlePath, connector, agentApp: null as never, agentAppConfig, ...hostParts };
   await restartAgentApp(stage, tracker);
   return stage;
+}
+
+/**
+ * Follow an operation with `vsctl watch --json` as a child process, calling
+ * `onEvent` with each event (one JSON object per line) as it arrives.
+ */
+export function watchLive<E>(stage: CutoverStage, id: string, onEvent: (e: E, child: ChildProcess) => void): Promise<{ code: number | null; events: E[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
+    const events: E[] = [];
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const e = JSON.parse(line) as E;
+        events.push(e);
+        onEvent(e, child);
+      }
+    });
+    child.on('exit', (code) => resolve({ code, events }));
+  });
 }
 
 /** The backend's answer at `path`, as JSON. */
