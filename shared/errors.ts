@@ -146,6 +146,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The copy does not equal the snapshot; the report names the rows and columns. The app stays on SQLite.',
   },
+  VS_ERR_VERIFY_UNSUPPORTED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: "The server's hashtextextended() differs from the verification's own (a big-endian server?): the rows cannot be compared by checksum there. Compare the databases another way before switching.",
+  },
   VS_ERR_INTERRUPTED: {
     grpc: GrpcStatus.ABORTED,
     hint: 'agent-app was restarted in the middle of a step that cannot be resumed; the run rolled back to SQLite. Run it again.',

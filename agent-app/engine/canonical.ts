@@ -3,7 +3,7 @@
 // and by SQL on the PostgreSQL server from what it stores, so that nothing is
 // read back through the tunnel. Equal canonical text means equal value.
 //
-//   DateTime  YYYY-MM-DD HH:MM:SS.mmm (UTC)       to_char(...)
+//   DateTime  YYYY-MM-DD HH:MM:SS[.fff] (UTC)     ::text (DateStyle ISO)
 //   Boolean   t | f                               CASE
 //   Int, BigInt  decimal                          ::text
 //   Float     the IEEE-754 bits as hex            encode(float8send(...), 'hex')
@@ -12,9 +12,11 @@
 //   enum, String  the text                        ::text
 //   Bytes     hex                                 encode(..., 'hex')
 //
-// A row is its fields as `<octets>:<text>` (NULL as `~`) joined by commas, and
-// its hash the first 64 bits of the md5 of that, as a signed integer.
-import { hash } from 'node:crypto';
+// A row is its fields as PostgreSQL prints a record of them, `ROW(...)::text`
+// (quoted where needed, NULL as nothing), and its hash is PostgreSQL's
+// `hashtextextended` of that text, seed 0 (Bob Jenkins' lookup3, the 64-bit
+// variant, implemented below). The server computes both in C: measured here,
+// about half the time of md5 over concatenated fields.
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import type { LosslessNumber } from 'lossless-json';
 import type { Column } from './prisma-schema.js';
@@ -138,13 +140,16 @@ export function canonicalDecimal(v: SqliteValue): string {
   return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
 }
 
+/** The session settings under which canonicalSql prints what canonicalValue does. */
+export const CANONICAL_SETTINGS = { DateStyle: 'ISO, YMD' };
+
 /** The canonical text of a source value, or null. Values are those the conversion accepted (or a repair set). */
 export function canonicalValue(c: Column, v: SqliteValue): string | null {
   if (v === null) return null;
   switch (c.type) {
     case 'DateTime': {
       const ms = typeof v === 'string' ? parseDateText(v)! : Number(v);
-      return msToTimestamp(ms);
+      return msToTimestamp(ms, true);
     }
     case 'Boolean':
       return v === 1n || v === 1 || v === 'true' ? 't' : 'f';
@@ -169,8 +174,6 @@ export function canonicalValue(c: Column, v: SqliteValue): string | null {
 export function canonicalSql(c: Column, alias = ''): string {
   const x = `${alias}${q(c.name)}`;
   switch (c.type) {
-    case 'DateTime':
-      return `to_char(${x}, 'YYYY-MM-DD HH24:MI:SS.MS')`;
     case 'Boolean':
       return `CASE WHEN ${x} THEN 't' WHEN NOT ${x} THEN 'f' END`;
     case 'Float':
@@ -184,25 +187,166 @@ export function canonicalSql(c: Column, alias = ''): string {
   }
 }
 
+// record_out quotes a field that is empty or holds any of these (isspace in C).
+const NEEDS_QUOTES = /["\\(),\t\n\v\f\r ]/;
+const HAS_QUOTED_CHARS = /["\\]/;
+const QUOTED_CHARS = /["\\]/g;
+
+/** A row's canonical text: its fields as PostgreSQL's record_out prints them. */
 export function rowText(fields: Array<string | null>): string {
-  let out = '';
+  let out = '(';
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    out += `${i ? ',' : ''}${f === null ? '~' : `${Buffer.byteLength(f)}:${f}`}`;
+    if (i) out += ',';
+    if (f === null) continue;
+    out += f === '' || NEEDS_QUOTES.test(f) ? `"${f.replace(QUOTED_CHARS, '$&$&')}"` : f;
   }
-  return out;
+  return out + ')';
 }
 
 /** The SQL expression of a row's canonical text. */
 export function rowTextSql(columns: Column[], alias = ''): string {
-  return `concat_ws(',', ${columns.map((c) => `coalesce(octet_length(${canonicalSql(c, alias)})::text || ':' || ${canonicalSql(c, alias)}, '~')`).join(', ')})`;
+  return `ROW(${columns.map((c) => canonicalSql(c, alias)).join(', ')})::text COLLATE "C"`;
 }
 
-/** First 64 bits of md5, signed: summed per table, order does not matter. */
-export function rowHash(text: string): bigint {
-  return BigInt.asIntN(64, BigInt(`0x${hash('md5', text, 'hex').slice(0, 16)}`));
-}
-
+/** The SQL expression of a row's hash: a bigint, summed per table (order does not matter). */
 export function rowHashSql(columns: Column[], alias = ''): string {
-  return `('x' || substr(md5(${rowTextSql(columns, alias)}), 1, 16))::bit(64)::bigint`;
+  return `hashtextextended(${rowTextSql(columns, alias)}, 0)`;
+}
+
+// ---------------------------------------------------------------- hashtextextended
+
+/**
+ * The sum of row hashes, kept exact in two doubles (high words signed, low
+ * words unsigned) instead of a BigInt per row.
+ */
+export class HashSum {
+  n = 0;
+  private hi = 0;
+  private lo = 0;
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+
+  /** Hash one row's canonical text and add it. */
+  add(text: string): void {
+    const len = this.room(0, text.length).write(text, 0);
+    this.addHash(len);
+  }
+
+  /** Hash the row of these fields (the text rowText makes, written straight as UTF-8) and add it. */
+  addRow(fields: Array<string | null>): void {
+    let pos = 0;
+    this.scratch[pos++] = 0x28; // (
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (i) this.room(pos, 1)[pos++] = 0x2c; // ,
+      if (f === null) continue;
+      // Room for every character doubled, three bytes each, and the quotes.
+      const buf = this.room(pos, f.length * 2 + 2);
+      if (f === '' || NEEDS_QUOTES.test(f)) {
+        buf[pos++] = 0x22; // "
+        pos += buf.write(HAS_QUOTED_CHARS.test(f) ? f.replace(QUOTED_CHARS, '$&$&') : f, pos);
+        buf[pos++] = 0x22;
+      } else {
+        pos += buf.write(f, pos);
+      }
+    }
+    this.room(pos, 1)[pos++] = 0x29; // )
+    this.addHash(pos);
+  }
+
+  /** The scratch buffer, grown (keeping its first `used` bytes) to hold `chars` more UTF-16 code units as UTF-8. */
+  private room(used: number, chars: number): Buffer {
+    const need = used + chars * 3 + 1;
+    if (need > this.scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.scratch.length * 2));
+      this.scratch.copy(bigger, 0, 0, used);
+      this.scratch = bigger;
+    }
+    return this.scratch;
+  }
+
+  private addHash(len: number): void {
+    lookup3(this.scratch, len);
+    this.hi += HASH[0]! | 0;
+    this.lo += HASH[1]!;
+    // Carry before the low sum could pass 2^53.
+    if (++this.n % 1_000_000 === 0) this.carry();
+  }
+
+  private carry(): void {
+    const c = Math.floor(this.lo / 0x1_0000_0000);
+    this.hi += c;
+    this.lo -= c * 0x1_0000_0000;
+  }
+
+  get sum(): bigint {
+    this.carry();
+    return (BigInt(this.hi) << 32n) + BigInt(this.lo);
+  }
+}
+
+/**
+ * Texts whose hashes the verification compares with the server's before it
+ * trusts any checksum: every tail length of lookup3, multi-byte characters.
+ */
+export const HASH_PROBES = ['', '(1,"x y",,t)', 'é中😀', ...Array.from({ length: 25 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz'.slice(0, i + 1))];
+
+/** PostgreSQL's hashtextextended(text, 0) of a row's canonical text, as a signed 64-bit integer. */
+export function rowHash(text: string): bigint {
+  const s = new HashSum();
+  s.add(text);
+  return s.sum;
+}
+
+// The result of lookup3: the high and the low 32 bits.
+const HASH = new Uint32Array(2);
+
+const rot = (x: number, k: number) => (x << k) | (x >>> (32 - k));
+
+/**
+ * PostgreSQL's hash_bytes_extended with seed 0 (src/common/hashfn.c), as it
+ * runs on little-endian servers: lookup3 over 12-byte blocks read as three
+ * little-endian words, the tail's bytes added into a, b and the upper three
+ * bytes of c, then the final mix; the result is b:c.
+ */
+function lookup3(k: Uint8Array, length: number): void {
+  let a = (0x9e3779b9 + length + 3923095) | 0;
+  let b = a;
+  let c = a;
+  let i = 0;
+  let len = length;
+  while (len >= 12) {
+    a = (a + (k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24))) | 0;
+    b = (b + (k[i + 4]! | (k[i + 5]! << 8) | (k[i + 6]! << 16) | (k[i + 7]! << 24))) | 0;
+    c = (c + (k[i + 8]! | (k[i + 9]! << 8) | (k[i + 10]! << 16) | (k[i + 11]! << 24))) | 0;
+    a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0;
+    b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0;
+    c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0;
+    a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0;
+    b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0;
+    c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0;
+    i += 12;
+    len -= 12;
+  }
+  // The tail: bytes 0-3 into a, 4-7 into b, 8-10 into c shifted by one byte.
+  if (len >= 11) c = (c + (k[i + 10]! << 24)) | 0;
+  if (len >= 10) c = (c + (k[i + 9]! << 16)) | 0;
+  if (len >= 9) c = (c + (k[i + 8]! << 8)) | 0;
+  if (len >= 8) b = (b + (k[i + 7]! << 24)) | 0;
+  if (len >= 7) b = (b + (k[i + 6]! << 16)) | 0;
+  if (len >= 6) b = (b + (k[i + 5]! << 8)) | 0;
+  if (len >= 5) b = (b + k[i + 4]!) | 0;
+  if (len >= 4) a = (a + (k[i + 3]! << 24)) | 0;
+  if (len >= 3) a = (a + (k[i + 2]! << 16)) | 0;
+  if (len >= 2) a = (a + (k[i + 1]! << 8)) | 0;
+  if (len >= 1) a = (a + k[i]!) | 0;
+  c ^= b; c = (c - rot(b, 14)) | 0;
+  a ^= c; a = (a - rot(c, 11)) | 0;
+  b ^= a; b = (b - rot(a, 25)) | 0;
+  c ^= b; c = (c - rot(b, 16)) | 0;
+  a ^= c; a = (a - rot(c, 4)) | 0;
+  b ^= a; b = (b - rot(a, 14)) | 0;
+  c ^= b; c = (c - rot(b, 24)) | 0;
+  HASH[0] = b;
+  HASH[1] = c;
 }

@@ -71,6 +71,10 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 const TWO = Array.from({ length: 100 }, (_, i) => pad(i));
 const THREE = Array.from({ length: 1000 }, (_, i) => pad(i, 3));
+// Fractions of a second: all three digits (how the copy writes them), or
+// trailing zeros dropped (how PostgreSQL prints them back).
+const FRACTION = THREE.map((t) => `.${t}`);
+const TRIMMED = THREE.map((t, i) => (i === 0 ? '' : `.${t.replace(/0+$/, '')}`));
 const DAY_MS = 86_400_000;
 // The date part by day number: a bulk copy formats millions of timestamps over
 // a few thousand days. Bounded so that odd data cannot grow it without end.
@@ -88,25 +92,26 @@ function dayText(day: number): string {
   return s;
 }
 
-/** Milliseconds since the epoch as PostgreSQL timestamp text, in UTC. */
-export function msToTimestamp(ms: number): string {
+/** Milliseconds since the epoch as PostgreSQL timestamp text, in UTC; `trimmed`: as timestamp_out prints it. */
+export function msToTimestamp(ms: number, trimmed = false): string {
+  const fraction = trimmed ? TRIMMED : FRACTION;
   const day = Math.floor(ms / DAY_MS);
-  if (day < -719_162 || day > 2_932_896) return msToTimestampWide(ms); // outside years 0001..9999
+  if (day < -719_162 || day > 2_932_896) return msToTimestampWide(ms, fraction); // outside years 0001..9999
   let r = ms - day * DAY_MS;
   const milli = r % 1000;
   r = (r - milli) / 1000;
   const sec = r % 60;
   r = (r - sec) / 60;
   const min = r % 60;
-  return `${dayText(day)}${TWO[(r - min) / 60]}:${TWO[min]}:${TWO[sec]}.${THREE[milli]}`;
+  return `${dayText(day)}${TWO[(r - min) / 60]}:${TWO[min]}:${TWO[sec]}${fraction[milli]}`;
 }
 
 /** Years outside 1..9999: PostgreSQL wants "YYYYY-MM-DD ..." and " BC" for year 0 and before. */
-function msToTimestampWide(ms: number): string {
+function msToTimestampWide(ms: number, fraction: string[]): string {
   const d = new Date(ms);
   const y = d.getUTCFullYear();
   const bc = y <= 0;
-  return `${pad(bc ? 1 - y : y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${bc ? ' BC' : ''}`;
+  return `${pad(bc ? 1 - y : y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction[d.getUTCMilliseconds()]}${bc ? ' BC' : ''}`;
 }
 
 const MAX_DATE_MS = 8_640_000_000_000_000;

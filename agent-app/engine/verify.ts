@@ -12,8 +12,8 @@
 // SQLite's high-water mark, enum types and every index present.
 import type Database from 'better-sqlite3';
 import type { Client } from 'pg';
-import { fromPgError } from '../../shared/errors.js';
-import { canonicalSql, rowHashSql, rowText } from './canonical.js';
+import { VsError, fromPgError } from '../../shared/errors.js';
+import { CANONICAL_SETTINGS, HASH_PROBES, canonicalSql, rowHash, rowHashSql, rowText } from './canonical.js';
 import type { LintPlan } from './lint.js';
 import { SnapshotTable, SumPool } from './source-sums.js';
 import type { Sum } from './source-sums.js';
@@ -81,6 +81,9 @@ const LEAF_ROWS = 256;
 const RANGE_ROWS = 100_000;
 const FANOUT = 8;
 const excerptOf = (s: string | null) => (s === null ? null : s.length > 80 ? `${s.slice(0, 77)}…(${s.length} chars)` : s);
+/** A differing value as the report shows it: timestamps with all three digits of their milliseconds. */
+const shown = (c: Column, s: string | null) =>
+  excerptOf(c.type === 'DateTime' && s !== null ? s.replace(/(:\d\d)(?:\.(\d{1,3}))?(?=$| BC$)/, (_, sec: string, frac = '') => `${sec}.${frac.padEnd(3, '0')}`) : s);
 
 class TableVerifier {
   private readonly pk: Column[];
@@ -129,7 +132,7 @@ class TableVerifier {
 
   async targetSum(lo: Key | null, hi: Key | null): Promise<{ n: number; sum: bigint }> {
     const r = this.range(lo, hi, true);
-    const res = await this.pg.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(this.t.columns)}::numeric), 0)::text AS s FROM ${q(this.t.name)} ${r.where}`, r.params);
+    const res = await this.pg.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(this.t.columns)}), 0)::text AS s FROM ${q(this.t.name)} ${r.where}`, r.params);
     return { n: Number(res.rows[0]!.n), sum: BigInt(res.rows[0]!.s) };
   }
 
@@ -171,7 +174,7 @@ class TableVerifier {
       if (!other) {
         if (!this.record({ key, kind: 'missing-in-target' })) return;
       } else if (rowText(f) !== rowText(other)) {
-        const columns = this.t.columns.flatMap((c, i) => (f[i] === other[i] ? [] : [{ column: c.name, source: excerptOf(f[i]!), target: excerptOf(other[i]!) }]));
+        const columns = this.t.columns.flatMap((c, i) => (f[i] === other[i] ? [] : [{ column: c.name, source: shown(c, f[i]!), target: shown(c, other[i]!) }]));
         if (!this.record({ key, kind: 'different', columns })) return;
       }
     }
@@ -240,14 +243,25 @@ async function catalogChecks(pg: Client, db: Database.Database, schema: Schema):
   return checks;
 }
 
+/** The server must hash a row's text as canonical.ts does, or no checksum means anything. */
+async function checkServerHash(pg: Client): Promise<void> {
+  const res = await pg.query<{ h: string }>(`SELECT hashtextextended(p COLLATE "C", 0)::text AS h FROM unnest($1::text[]) WITH ORDINALITY AS x(p, i) ORDER BY i`, [HASH_PROBES]);
+  const differ = HASH_PROBES.filter((p, i) => res.rows[i]?.h !== String(rowHash(p)));
+  if (differ.length > 0) {
+    throw new VsError('VS_ERR_VERIFY_UNSUPPORTED', `the server's hashtextextended() differs from the verification's for ${differ.length} of ${HASH_PROBES.length} probe texts`);
+  }
+}
+
 export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const lanes = Math.max(1, opts.parallel ?? 2);
   const tables = workerTables(opts.schema, opts.plan);
   // The snapshot's sums: rowid ranges on worker threads, biggest first, all
   // asked at once; the server sums a table on a connection per core meanwhile.
+  const control = await target.connect(opts.target, CANONICAL_SETTINGS);
   const pool = new SumPool(opts.db.name, tables, lanes, opts.workerNice ?? 0);
   try {
+    await checkServerHash(control);
     const planned = planRanges(opts.db, opts.schema, RANGE_ROWS);
     const sourceSums = new Map<string, Promise<Sum>>();
     for (const name of opts.schema.loadOrder) {
@@ -276,14 +290,14 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
       };
       verdicts.set(name, verdict);
       opts.onTable?.(verdict);
-    }, opts.target);
+    }, opts.target, CANONICAL_SETTINGS);
     const verdictList = opts.schema.loadOrder.map((name) => verdicts.get(name)!);
-    const pg = await target.connect(opts.target);
-    const checks = await catalogChecks(pg, opts.db, opts.schema).finally(() => pg.end().catch(() => {}));
+    const checks = await catalogChecks(control, opts.db, opts.schema);
     return { ok: verdictList.every((t) => t.equal) && checks.every((c) => c.ok), tables: verdictList, checks, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
     throw fromPgError(err, 'verify');
   } finally {
     await pool.close();
+    await control.end().catch(() => {});
   }
 }

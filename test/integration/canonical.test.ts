@@ -2,7 +2,7 @@
 // TypeScript from a source value, and by SQL on a real PostgreSQL server from
 // the stored value.
 import test from 'ava';
-import { canonicalSql, canonicalValue, rowHash, rowText, rowTextSql, rowHashSql } from '../../agent-app/engine/canonical.js';
+import { CANONICAL_SETTINGS, canonicalSql, canonicalValue, rowHash, rowText, rowTextSql, rowHashSql } from '../../agent-app/engine/canonical.js';
 import type { Column } from '../../agent-app/engine/prisma-schema.js';
 import type { SqliteValue } from '../../agent-app/engine/convert.js';
 import type { PgCluster } from '../harness/postgres.js';
@@ -14,6 +14,18 @@ let pg: PgCluster;
 test.before(async () => {
   pg = await startCluster('canonical', tracker);
 });
+
+/** A query in a session set up as the verification's. */
+async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  const c = pg.client();
+  await c.connect();
+  try {
+    for (const [name, value] of Object.entries(CANONICAL_SETTINGS)) await c.query(`SELECT set_config($1, $2, false)`, [name, value]);
+    return (await c.query<R>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
 
 const col = (type: Column['type']): Column => ({ name: 'v', type, required: false, updatedAt: false });
 const PG_TYPE: Record<string, string> = { Float: 'double precision', BigInt: 'bigint', Int: 'integer', Json: 'jsonb', String: 'text', DateTime: 'timestamp(3)', Boolean: 'boolean', Decimal: 'decimal(65,30)', Bytes: 'bytea' };
@@ -31,6 +43,10 @@ const CASES: Array<[Column['type'], SqliteValue, string]> = [
   ['BigInt', -9223372036854775808n, "'-9223372036854775808'"],
   ['Int', -2147483648n, "'-2147483648'"],
   ['DateTime', 1700000000123n, "'2023-11-14 22:13:20.123'"],
+  ['DateTime', 1700000000000n, "'2023-11-14 22:13:20'"],
+  ['DateTime', 1700000000120n, "'2023-11-14 22:13:20.12'"],
+  ['DateTime', -62198755199500n, "'0002-01-01 00:00:00.5 BC'"],
+  ['DateTime', 253402300800000n, "'10000-01-01 00:00:00'"],
   ['DateTime', '2024-01-02T05:04:05.678+02:00', "'2024-01-02 03:04:05.678'"],
   ['Boolean', 1n, 'true'],
   ['Boolean', 'false', 'false'],
@@ -51,7 +67,7 @@ const CASES: Array<[Column['type'], SqliteValue, string]> = [
 test('each edge value has the same canonical text on both sides', async (t) => {
   for (const [type, source, sql] of CASES) {
     const c = col(type);
-    const [row] = await pg.query<{ v: string | null }>(`SELECT ${canonicalSql(c, 'x.')} AS v FROM (SELECT ${sql}::${PG_TYPE[type]} AS v) x`);
+    const [row] = await query<{ v: string | null }>(`SELECT ${canonicalSql(c, 'x.')} AS v FROM (SELECT ${sql}::${PG_TYPE[type]} AS v) x`);
     const label = `${type} ${typeof source === 'string' ? source.slice(0, 60) : String(source)}`;
     t.is(canonicalValue(c, source), row!.v, label);
   }
@@ -59,10 +75,27 @@ test('each edge value has the same canonical text on both sides', async (t) => {
 
 test('empty string and NULL stay apart, and row hashes agree', async (t) => {
   const cols: Column[] = [{ ...col('String'), name: 'a' }, { ...col('String'), name: 'b' }];
-  const [row] = await pg.query<{ t: string; h: string }>(`SELECT ${rowTextSql(cols, 'x.')} AS t, ${rowHashSql(cols, 'x.')}::text AS h FROM (SELECT ''::text AS a, NULL::text AS b) x`);
+  const [row] = await query<{ t: string; h: string }>(`SELECT ${rowTextSql(cols, 'x.')} AS t, ${rowHashSql(cols, 'x.')}::text AS h FROM (SELECT ''::text AS a, NULL::text AS b) x`);
   const text = rowText([canonicalValue(cols[0]!, ''), canonicalValue(cols[1]!, null)]);
-  t.is(text, '0:,~');
+  t.is(text, '("",)');
   t.is(row!.t, text);
   t.is(row!.h, String(rowHash(text)));
   t.not(rowText(['', null]), rowText([null, '']));
+});
+
+test('rows of every edge value print and hash alike on both sides', async (t) => {
+  // Each edge value between a String holding what record_out must quote and a NULL.
+  const specials = ['', ' ', 'a,b', '(x)', 'say "hi"', 'back\\slash', 'tab\tnl\nvt\vff\fcr\r', 'plain', 'é中😀'];
+  for (const [i, [type, source, sql]] of CASES.entries()) {
+    const cols: Column[] = [{ ...col('String'), name: 's' }, col(type), { ...col('Int'), name: 'n' }];
+    const s = specials[i % specials.length]!;
+    const [row] = await query<{ t: string; h: string }>(
+      `SELECT ${rowTextSql(cols, 'x.')} AS t, ${rowHashSql(cols, 'x.')}::text AS h FROM (SELECT $1::text AS s, ${sql}::${PG_TYPE[type]} AS v, NULL::integer AS n) x`,
+      [s],
+    );
+    const text = rowText([s, canonicalValue(cols[1]!, source), null]);
+    const label = `${type} ${typeof source === 'string' ? source.slice(0, 60) : String(source)} after ${JSON.stringify(s)}`;
+    t.is(text, row!.t, label);
+    t.is(String(rowHash(text)), row!.h, label);
+  }
 });
