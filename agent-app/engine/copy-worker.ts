@@ -7,7 +7,8 @@ import { Rejection, converterFor } from './convert.js';
 import type { ColumnConverter, SqliteValue } from './convert.js';
 import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySupported } from './copy-binary.js';
 import type { BinaryConverter } from './copy-binary.js';
-import { exactReadExpr, openSnapshot, rowidRange } from './snapshot.js';
+import { q } from './pg-ddl.js';
+import { exactReadExpr, openSnapshot } from './snapshot.js';
 import { ChunkWriter, connect } from './target.js';
 import type { WorkerTable } from './worker-tables.js';
 import type { Range, TargetConfig } from './target.js';
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
     const { convs, binary, quarantine, repairs } = tableFor(range.table);
     const n = t.columns.length;
     const cols = t.columns.map((c) => exactReadExpr(c, t.widened.includes(c.name))).join(', ');
+    const stmt = db.prepare(`SELECT rowid, ${cols} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).raw(true);
+    stmt.safeIntegers(false); // see exactReadExpr
     const writer = new ChunkWriter(pg, t.name, t.columns.map((c) => c.name), range.lo, binary ? { header: BINARY_HEADER, trailer: BINARY_TRAILER } : null);
     const rows = new BinaryRows();
     let open = false;
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
       chunkBytes = 0;
     };
     const last = n - 1;
-    for (const row of rowidRange(db, t.name, cols, range.lastRowid, range.hi)) {
+    for (const row of stmt.iterate(range.lastRowid, range.hi) as Iterable<SqliteValue[]>) {
       const rowid = row[0] as number;
       if (!open) {
         await writer.begin();

@@ -9,7 +9,7 @@ import { VsError } from '../../shared/errors.js';
 import { HashSum, canonicalValue } from './canonical.js';
 import type { SqliteValue } from './convert.js';
 import { q } from './pg-ddl.js';
-import { exactReadExpr, rowidRange } from './snapshot.js';
+import { exactReadExpr } from './snapshot.js';
 import type { WorkerTable } from './worker-tables.js';
 
 export interface Sum {
@@ -52,20 +52,11 @@ export class SnapshotTable {
 
   /** Count and sum of row hashes of the rows matching `where`, in no particular order (a table scan). */
   sum(where: string, params: unknown[]): Sum {
-    return this.sumOf(this.select(where, '').raw(true).iterate(...bindable(params)) as Iterable<SqliteValue[]>);
-  }
-
-  /** Count and sum of row hashes of the rows with rowid in [lo, hi]. */
-  sumRowids(lo: number, hi: number): Sum {
-    return this.sumOf(rowidRange(this.db, this.t.name, this.readColumns, lo - 1, hi));
-  }
-
-  private sumOf(rows: Iterable<SqliteValue[]>): Sum {
     // Rows as arrays, one array of fields reused: the per-row cost is what a whole table's sum is made of.
     const columns = this.t.columns;
     const fields: Array<string | null> = new Array(columns.length);
     const s = new HashSum();
-    for (const row of rows) {
+    for (const row of this.select(where, '').raw(true).iterate(...bindable(params)) as Iterable<SqliteValue[]>) {
       const rowid = row[0] as number;
       if (this.quarantine.size > 0 && this.quarantine.has(rowid)) continue;
       const fix = this.repairs.size > 0 ? this.repairs.get(rowid) : undefined;

@@ -16,7 +16,7 @@ parentPort!.on('message', ({ id, task }: { id: number; task: SumTask }) => {
   try {
     let t = tables.get(task.table);
     if (!t) tables.set(task.table, (t = new SnapshotTable(db, init.tables[task.table]!)));
-    const s = t.sumRowids(task.lo, task.hi);
+    const s = t.sum('WHERE rowid >= ? AND rowid <= ?', [task.lo, task.hi]);
     reply = { id, n: s.n, sum: s.sum.toString() };
   } catch (err) {
     reply = { id, error: (err as Error).message };
