@@ -13,7 +13,8 @@
 // migration or connector runs one part.
 //
 // Prints the median of VSMIGRATE_BENCH_RUNS runs (default 3), rows/s, MB/s, the
-// peak RSS of our process, and the ratios a/b and c/a. The fixture and the
+// peak RSS of our process, the ratios a/b and c/a, and for each run of (a) the
+// CPU seconds of each step by process (bench/cpu.ts). The fixture and the
 // pre-converted files are cached in VSMIGRATE_BENCH_CACHE (default
 // /var/tmp/vsmigrate-bench), outside the repository.
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,8 @@ import { addForeignKey, addPrimaryKey, createEnum, createIndex, createTable, q }
 import { openSnapshot } from '../agent-app/engine/snapshot.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
 import { benchConnector } from './connector.js';
+import { CpuSampler, formatCpu } from './cpu.js';
+import type { CpuByStep } from './cpu.js';
 import { run } from './spawn.js';
 
 const CACHE = process.env['VSMIGRATE_BENCH_CACHE'] ?? '/var/tmp/vsmigrate-bench';
@@ -107,6 +110,7 @@ async function benchMigration(): Promise<Record<string, unknown>> {
   const b: number[] = [];
   const c: number[] = [];
   const aSteps: Array<Record<string, number>> = [];
+  const aCpu: CpuByStep[] = [];
   const verifySeconds: number[] = [];
   const copySeconds: number[] = [];
   let peakRss = 0;
@@ -126,6 +130,7 @@ async function benchMigration(): Promise<Record<string, unknown>> {
       peakRss = Math.max(peakRss, rss);
       stepRss.set(currentStep, Math.max(stepRss.get(currentStep) ?? 0, rss));
     }, 50);
+    const cpu = new CpuSampler();
     const summary = await migrate({
       sqlitePath: FIXTURE,
       schema,
@@ -134,11 +139,15 @@ async function benchMigration(): Promise<Record<string, unknown>> {
       workDir: join(dir, `work-a${i}`),
       policies: [],
       onEvent: (e) => {
-        if (e.type === 'step' && e.state === 'started') currentStep = e.name;
+        if (e.type === 'step' && e.state === 'started') {
+          currentStep = e.name;
+          cpu.mark(e.name);
+        }
       },
       replace: false,
     });
     clearInterval(sampler);
+    aCpu.push(cpu.stop());
     if (!summary.ok) throw new Error('run (a) did not complete');
     if (!summary.verification?.ok) throw new Error('run (a) did not verify equal');
     const load = Object.entries(summary.steps).filter(([k]) => !['snapshot', 'lint', 'verify'].includes(k)).reduce((s, [, v]) => s + v, 0);
@@ -148,6 +157,7 @@ async function benchMigration(): Promise<Record<string, unknown>> {
     aTotal.push(summary.seconds - summary.steps['verify']!);
     aSteps.push(summary.steps);
     say(`(a) run ${i}: ${load.toFixed(1)} s schema→analyze, ${summary.seconds.toFixed(1)} s with snapshot and lint (${Object.entries(summary.steps).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`);
+    say(`    CPU seconds by step (this process: engine, workers, SSH link): ${formatCpu(aCpu.at(-1)!)}`);
     await pg.query(`DROP DATABASE a${i}`);
 
     await pg.query(`CREATE DATABASE b${i}`);
@@ -195,7 +205,7 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
     rows,
     sqliteMB: fileBytes / 1048576,
     runs: RUNS,
-    a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, peakRssMBByStep: Object.fromEntries([...stepRss].map(([k, v]) => [k, Math.round(v / 1048576)])), steps: aSteps },
+    a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, peakRssMBByStep: Object.fromEntries([...stepRss].map(([k, v]) => [k, Math.round(v / 1048576)])), steps: aSteps, cpuSecondsByStep: aCpu },
     b: { medianSeconds: mb, rowsPerSecond: rows / mb },
     c: c.length ? { medianSeconds: median(c), runs: c.length, rowsPerSecond: rows / median(c), failures: pgloaderFailures } : null,
     verify: { medianSeconds: median(verifySeconds), overCopy: median(verifySeconds) / median(copySeconds) },
