@@ -77,6 +77,11 @@ export interface FrozenUnits {
   stopped: string[];
 }
 
+/** The units that bring the app back: those a freeze stopped, and the backend's in any case. */
+export function unitsToStart(stopped: string[], backendUnit: string): string[] {
+  return [...new Set([...stopped, backendUnit])];
+}
+
 /** Stop the writer units that exist and run; then nothing may hold the file. */
 export async function freeze(services: ServiceManager, units: string[], say: (line: string) => void): Promise<FrozenUnits> {
   const stopped: string[] = [];

@@ -12,7 +12,6 @@
 // run at a checkpoint; the next start resumes it.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { VsError, toVsError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -21,12 +20,12 @@ import type { AgentAppConfig } from './config.js';
 import type { Paired } from './paired.js';
 import type { ServiceManager } from './service-manager.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
-import { assertNoHolders, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, WriteLock } from './cutover.js';
+import { assertNoHolders, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, unitsToStart, WriteLock } from './cutover.js';
 import type { EnvEdit } from './cutover.js';
 import { checkError, preflightFor, preflightSummary } from './preflight.js';
 import { migrate } from './engine/migrate.js';
 import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
-import { parseSchema } from './engine/prisma-schema.js';
+import { readSchemaSource } from './engine/prisma-schema.js';
 import { parsePolicies, policySpecs } from './engine/lint.js';
 import type { Finding } from './engine/lint.js';
 import { renderMarkdown } from './engine/report.js';
@@ -45,7 +44,7 @@ type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed'
 /** The target as the engine reaches it: the owner role through the link's forward. */
 export function targetThroughLink(paired: Paired, database?: string): TargetConfig {
   const p = paired.pairing!;
-  const config: TargetConfig = {
+  return {
     host: '127.0.0.1',
     port: paired.upLink().localPort('postgres'),
     user: p.postgres.user,
@@ -53,7 +52,6 @@ export function targetThroughLink(paired: Paired, database?: string): TargetConf
     database: database ?? p.postgres.database,
     application_name: 'vsmigrate',
   };
-  return config;
 }
 
 /** The URLs the app gets: the external connector, never PostgreSQL directly. */
@@ -116,7 +114,6 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       lock = null;
     };
     const stopped = () => ctx.load<string[]>('stopped') ?? [];
-    const unitsToStart = () => [...new Set([...stopped(), config.backendUnit])];
 
     if (resumed) ctx.log('warn', `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`);
     if (resumed && phase === 'new') return { state: 'failed', error: new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again') };
@@ -158,8 +155,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       }
 
       if (phase === 'frozen') {
-        const schemaText = await readFile(config.prismaSchema, 'utf8');
-        const schema = parseSchema(schemaText, config.prismaSchema);
+        const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
         const summary: MigrateSummary = await migrate({
           sqlitePath,
           schema,
@@ -196,7 +192,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           ctx.save('envEdits', edits);
           ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
           await runHook(config.switchHook, config.backendDir, { DATABASE_URL: urls.DATABASE_URL }, config.switchHookTimeoutMs);
-          for (const unit of unitsToStart()) if ((await services.state(unit)).exists) await services.start(unit);
+          for (const unit of unitsToStart(stopped(), config.backendUnit)) if ((await services.state(unit)).exists) await services.start(unit);
           return edits;
         }, (edits) => `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`);
         await ctx.step('health', () => probeHealth(services, config), (d) => d);
@@ -248,7 +244,7 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
       const restored = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
       done.push(`restored ${restored.join(', ') || 'no env file (none had changed)'}`);
     }
-    const units = [...new Set([...(ctx.load<string[]>('stopped') ?? []), config.backendUnit])];
+    const units = unitsToStart(ctx.load<string[]>('stopped') ?? [], config.backendUnit);
     for (const unit of units) {
       const st = await services.state(unit);
       if (!st.exists) continue;

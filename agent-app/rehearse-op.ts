@@ -21,8 +21,7 @@ import { checkError, preflightFor, preflightSummary } from './preflight.js';
 import { migrate } from './engine/migrate.js';
 import type { MigrateSummary } from './engine/migrate.js';
 import { parsePolicies, policySpecs } from './engine/lint.js';
-import { parseSchema } from './engine/prisma-schema.js';
-import { readFile } from 'node:fs/promises';
+import { readSchemaSource } from './engine/prisma-schema.js';
 import { REHEARSAL_IO } from './engine/thread-priority.js';
 
 /** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
@@ -110,8 +109,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       if (fatal) throw checkError(fatal);
 
       scratch = await ctx.step('scratch database', async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database, (d) => d);
-      const schemaText = await readFile(config.prismaSchema, 'utf8');
-      const schema = parseSchema(schemaText, config.prismaSchema);
+      const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
       summary = await migrate({
         sqlitePath: config.sqlitePath,
         schema,

@@ -9,17 +9,17 @@
 // Install is the path for a new deployment with no SQLite: the database
 // through agent-db, Prisma's schema and baseline, the env files, the start.
 import { randomUUID, createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
 import { VsError, fromPgError } from '../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import type { Operations } from './operations.js';
-import { freeze, probeHealth, restoreEnvFiles, switchEnvFiles, unseal } from './cutover.js';
+import { freeze, probeHealth, restoreEnvFiles, switchEnvFiles, unitsToStart, unseal } from './cutover.js';
 import type { EnvEdit } from './cutover.js';
 import { connectorUrls, targetThroughLink, writeCounts } from './migrate-op.js';
 import type { CutoverDeps } from './migrate-op.js';
-import { parseSchema } from './engine/prisma-schema.js';
+import { readSchemaFile } from './engine/prisma-schema.js';
 import { MIGRATION_LOCK, migrationSql } from './engine/pg-ddl.js';
 import { BASELINE_NAME } from './engine/migrate.js';
 import * as target from './engine/target.js';
@@ -59,7 +59,7 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
     ctx.log('info', `rolling back ${runId}`);
     const stopped = await ctx.step('stop the app', async () => (await freeze(services, config.writerUnits, (l) => ctx.log('info', l))).stopped, (u) => `stopped ${u.join(', ') || 'nothing'}`);
     const restart = async () => {
-      for (const unit of [...new Set([...stopped, config.backendUnit])]) if ((await services.state(unit)).exists) await services.start(unit);
+      for (const unit of unitsToStart(stopped, config.backendUnit)) if ((await services.state(unit)).exists) await services.start(unit);
     };
     try {
       await ctx.step('writes since the switch', async () => {
@@ -110,8 +110,7 @@ export function installBody(deps: CutoverDeps): OpBody {
       const shadow = await paired.agentDb!.ensureDatabase(`${p.postgres.database}_shadow`, p.postgres.user);
       return [...main.changes, ...shadow.changes];
     }, (changes) => changes.join('; ') || 'database and role already as they should be');
-    const schemaText = await readFile(config.prismaSchema, 'utf8');
-    const schema = parseSchema(schemaText, config.prismaSchema);
+    const schema = await readSchemaFile(config.prismaSchema);
     await ctx.step('schema', async () => {
       const c = await target.connect(targetThroughLink(paired));
       try {

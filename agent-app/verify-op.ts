@@ -3,7 +3,7 @@
 // snapshot (in its directory) and policies give the expected values; the
 // target is reached through the link, as the migration reached it.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { VsError } from '../shared/errors.js';
@@ -11,7 +11,7 @@ import type { OpBody, OpOutcome, Operations } from './operations.js';
 import type { CutoverDeps } from './migrate-op.js';
 import { targetThroughLink } from './migrate-op.js';
 import { lintSnapshot, parsePolicies, policySpecs } from './engine/lint.js';
-import { parseSchema } from './engine/prisma-schema.js';
+import { readSchemaFile } from './engine/prisma-schema.js';
 import { openSnapshot } from './engine/snapshot.js';
 import { verify } from './engine/verify.js';
 import { renderVerification } from './engine/report.js';
@@ -30,7 +30,7 @@ export function verifyBody(deps: CutoverDeps, ops: Operations, runId: string): O
   const { config, paired } = deps;
   return async (ctx): Promise<OpOutcome> => {
     const request = (ops.journal.get(runId) ? JSON.parse(ops.journal.get(runId)!.request) : {}) as Partial<MigrateRequest__Output>;
-    const schema = parseSchema(await readFile(config.prismaSchema, 'utf8'), config.prismaSchema);
+    const schema = await readSchemaFile(config.prismaSchema);
     const db = openSnapshot(join(ops.runDir(runId), 'snapshot.db'));
     try {
       const lint = await ctx.step('lint', async () => lintSnapshot(db, schema, parsePolicies(policySpecs(request.policies ?? []), schema)), () => `the expected values of ${runId}'s snapshot`);

@@ -234,12 +234,17 @@ export function parseSchema(text: string, source = 'schema.prisma'): Schema {
   };
 }
 
-export async function readSchemaFile(path: string): Promise<Schema> {
+/** A schema.prisma file's text (the baseline's checksum is over it) and what it declares. */
+export async function readSchemaSource(path: string): Promise<{ text: string; schema: Schema }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
-  return parseSchema(text, path);
+  return { text, schema: parseSchema(text, path) };
+}
+
+export async function readSchemaFile(path: string): Promise<Schema> {
+  return (await readSchemaSource(path)).schema;
 }
