@@ -5,7 +5,7 @@
 // created (as opposed to found) is kept in a record in the secrets directory,
 // and unbootstrap removes exactly that.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,8 +72,7 @@ function have(command: string): boolean {
 
 function installedMajors(): number[] {
   try {
-    return execFileSync('ls', ['/usr/lib/postgresql'], { encoding: 'utf8' })
-      .split('\n')
+    return readdirSync('/usr/lib/postgresql')
       .filter((d) => /^\d+$/.test(d) && existsSync(`/usr/lib/postgresql/${d}/bin/postgres`))
       .map(Number);
   } catch {

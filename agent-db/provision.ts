@@ -62,6 +62,9 @@ export function scramVerifier(password: string, salt = randomBytes(16), iteratio
   return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${k.storedKey.toString('base64')}:${k.serverKey.toString('base64')}`;
 }
 
+/** `PASSWORD '<verifier>'` for CREATE/ALTER ROLE: the server never sees the plaintext. */
+const passwordClause = (password: string) => `PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`;
+
 /** Whether a stored verifier (pg_authid.rolpassword) belongs to `password`. */
 export function verifierMatches(verifier: string | null, password: string): boolean {
   const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier ?? '');
@@ -145,7 +148,7 @@ export async function ensureDatabase(db: Queryable, input: EnsureInput): Promise
   const existing = await role(db, owner);
   if (!existing) {
     const password = input.password || (generated = newPassword());
-    await q(db, 'create role', `CREATE ROLE ${ident(owner)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`);
+    await q(db, 'create role', `CREATE ROLE ${ident(owner)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${passwordClause(password)}`);
     changes.push(`created role ${owner}`);
     created.role = true;
   } else {
@@ -159,7 +162,7 @@ export async function ensureDatabase(db: Queryable, input: EnsureInput): Promise
       changes.push(`restored LOGIN of role ${owner}`);
     }
     if (input.password && !(await input.passwordCheck(owner, input.password))) {
-      await q(db, 'set password', `ALTER ROLE ${ident(owner)} PASSWORD ${pg.escapeLiteral(scramVerifier(input.password))}`);
+      await q(db, 'set password', `ALTER ROLE ${ident(owner)} ${passwordClause(input.password)}`);
       changes.push(`reset the password of role ${owner} (it had drifted)`);
     }
   }
@@ -209,7 +212,7 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
   );
   const r = existing[0];
   if (!r) {
-    await q(db, 'create role', `CREATE ROLE ${ident(agentRole)} LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`);
+    await q(db, 'create role', `CREATE ROLE ${ident(agentRole)} LOGIN CREATEDB CREATEROLE NOSUPERUSER ${passwordClause(password)}`);
     changes.push(`created role ${agentRole} (agent-db's own, CREATEDB CREATEROLE)`);
   } else {
     if (r.rolsuper) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${agentRole} is a superuser; agent-db's role must not be one`, { details: { role: agentRole } });
@@ -218,7 +221,7 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
       changes.push(`restored LOGIN CREATEDB CREATEROLE of role ${agentRole}`);
     }
     if (!(await check(agentRole, password))) {
-      await q(db, 'set password', `ALTER ROLE ${ident(agentRole)} PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`);
+      await q(db, 'set password', `ALTER ROLE ${ident(agentRole)} ${passwordClause(password)}`);
       changes.push(`reset the password of role ${agentRole} (it had drifted)`);
     }
   }
@@ -248,7 +251,7 @@ export async function rotatePassword(db: Queryable, roleName: string): Promise<s
   if (!r) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${roleName} does not exist`, { details: { role: roleName } });
   if (r.rolsuper || r.is_self) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${roleName} is ${r.rolsuper ? 'a superuser' : "agent-db's own"}; its password is not rotated here`, { details: { role: roleName } });
   const password = newPassword();
-  await q(db, 'set password', `ALTER ROLE ${ident(roleName)} PASSWORD ${pg.escapeLiteral(scramVerifier(password))}`);
+  await q(db, 'set password', `ALTER ROLE ${ident(roleName)} ${passwordClause(password)}`);
   return password;
 }
 
