@@ -106,7 +106,7 @@ export class LiveView {
   }
 }
 
-export function printOperationEnd(op: Operation__Output, out: Out): void {
+function printOperationEnd(op: Operation__Output, out: Out): void {
   const verdict = { succeeded: 'succeeded', failed: 'FAILED', cancelled: 'cancelled', rolled_back: 'ROLLED BACK' }[op.state] ?? op.state;
   out.write(`\n${op.kind} ${op.id}: ${verdict}${op.error?.code ? `\n  ${op.error.code}: ${op.error.message}\n  next: ${op.error.hint}` : ''}\n`);
 }
@@ -167,18 +167,19 @@ export async function startAndFollow(
       if (json) out.write(JSON.stringify(op) + '\n');
       return EXIT.ok;
     }
-    const end = await follow(client, op.id, json, out);
-    if (!json) printOperationEnd(end, out);
-    return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
+    return followToEnd(client, op.id, json, out);
   });
 }
 
+/** Follow an operation, print how it ended, and exit 0 only when it succeeded. */
+async function followToEnd(client: AgentAppClient, id: string, json: boolean, out: Out): Promise<number> {
+  const end = await follow(client, id, json, out);
+  if (!json) printOperationEnd(end, out);
+  return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
+}
+
 export async function watchCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
-  return withAgentApp(config.socketPath, async (client) => {
-    const end = await follow(client, id, json, out);
-    if (!json) printOperationEnd(end, out);
-    return end.state === 'succeeded' ? EXIT.ok : EXIT.failure;
-  });
+  return withAgentApp(config.socketPath, (client) => followToEnd(client, id, json, out));
 }
 
 export async function runsCommand(config: VsctlConfig, json: boolean, out: Out): Promise<number> {
