@@ -23,6 +23,8 @@ function readStat(pid: string): { comm: string; ticks: number } | null {
 
 export class CpuSampler {
   private readonly seen = new Map<string, number>();
+  /** What each process seen is: one of ours, or null. */
+  private readonly kinds = new Map<string, string | null>();
   private readonly steps: CpuByStep = {};
   private step = '';
   private readonly timer: NodeJS.Timeout;
@@ -50,9 +52,20 @@ export class CpuSampler {
     const self = String(process.pid);
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
+      // A process once found to be none of ours is not read again: reading
+      // every process's stat ten times a second cost this process about 1.5
+      // CPU seconds during a copy, which the measurement then counted.
+      if (this.kinds.get(pid) === null) continue;
       const st = readStat(pid);
-      if (!st) continue;
-      const kind = pid === self ? 'vsmigrate' : (Object.entries(KINDS).find(([, prefix]) => st.comm.startsWith(prefix))?.[0] ?? null);
+      if (!st) {
+        this.kinds.delete(pid);
+        continue;
+      }
+      let kind = this.kinds.get(pid);
+      if (kind === undefined) {
+        kind = pid === self ? 'vsmigrate' : (Object.entries(KINDS).find(([, prefix]) => st.comm.startsWith(prefix))?.[0] ?? null);
+        this.kinds.set(pid, kind);
+      }
       if (!kind) continue;
       const before = this.seen.get(pid);
       this.seen.set(pid, st.ticks);
