@@ -222,7 +222,9 @@ class BackgroundBuilder {
   }
 
   private async loop(config: TargetConfig): Promise<void> {
-    const c = await target.connect(config, target.BUILD_SETTINGS);
+    // No parallel workers: the copy keeps every core busy, and a parallel
+    // build's extra processes only add their own sorting and merging.
+    const c = await target.connect(config, { ...target.BUILD_SETTINGS, max_parallel_maintenance_workers: '0' });
     try {
       while (!this.closing) {
         const next = this.queue.shift();
