@@ -1,14 +1,13 @@
 // Arguments the engine's local commands (migrate-local, verify-local) share:
 // the SQLite file, schema.prisma, the target's URL (given, or read from a 0600
 // file) and lint policies, parsed and resolved in one place.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { VsError } from '../shared/errors.js';
 import { readSecretFile } from '../shared/secret-file.js';
 import { parsePolicies } from './engine/lint.js';
 import type { Policy } from './engine/lint.js';
-import { parseSchema } from './engine/prisma-schema.js';
+import { readSchemaSource } from './engine/prisma-schema.js';
 import type { Schema } from './engine/prisma-schema.js';
 
 const SHARED = {
@@ -51,10 +50,7 @@ export async function parseLocalArgs<O extends NonNullable<ParseArgsConfig['opti
     throw new VsError('VS_ERR_USAGE', `${command} needs --sqlite, --prisma-schema and --database-url or --database-url-file\n${usage}`);
   }
   const url = urlArg ?? (await readSecretFile(urlFile!, 'database URL file'));
-  const schemaText = await readFile(schemaPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${schemaPath}: ${err.code ?? err.message}`);
-  });
-  const schema = parseSchema(schemaText, schemaPath);
+  const { text: schemaText, schema } = await readSchemaSource(schemaPath);
   const policies = parsePolicies((v['policy'] as string[] | undefined) ?? [], schema);
   return { target: { sqlite, url, schemaText, schema, policies, json: v['json'] === true }, values: v };
 }

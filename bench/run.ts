@@ -18,14 +18,14 @@
 // pre-converted files are cached in VSMIGRATE_BENCH_CACHE (default
 // /var/tmp/vsmigrate-bench), outside the repository.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { generateFixture, FIXTURE_SCHEMA } from '../test/fixtures/generate.js';
 import { PgCluster } from '../test/harness/postgres.js';
 import { Sshd, openLink } from '../test/harness/sshd.js';
 import { tempDir } from '../test/harness/system.js';
-import { readSchemaFile } from '../agent-app/engine/prisma-schema.js';
+import { readSchemaSource } from '../agent-app/engine/prisma-schema.js';
 import type { Schema } from '../agent-app/engine/prisma-schema.js';
 import { migrate } from '../agent-app/engine/migrate.js';
 import { converterFor } from '../agent-app/engine/convert.js';
@@ -91,8 +91,7 @@ function psqlScript(schema: Schema, file: string): void {
 
 async function benchMigration(): Promise<Record<string, unknown>> {
   const fileBytes = await ensureFixture();
-  const schemaText = readFileSync(FIXTURE_SCHEMA, 'utf8');
-  const schema = await readSchemaFile(FIXTURE_SCHEMA);
+  const { text: schemaText, schema } = await readSchemaSource(FIXTURE_SCHEMA);
   await ensureExports(schema);
   const havePgloader = existsSync('/usr/bin/pgloader');
   const dir = tempDir('bench');
