@@ -3,6 +3,7 @@
 // the stored value.
 import test from 'ava';
 import { CANONICAL_SETTINGS, canonicalSql, canonicalValue, rowHash, rowText, rowTextSql, rowHashSql } from '../../agent-app/engine/canonical.js';
+import { connect, targetFromUrl } from '../../agent-app/engine/target.js';
 import type { Column } from '../../agent-app/engine/prisma-schema.js';
 import type { SqliteValue } from '../../agent-app/engine/convert.js';
 import type { PgCluster } from '../harness/postgres.js';
@@ -15,12 +16,10 @@ test.before(async () => {
   pg = await startCluster('canonical', tracker);
 });
 
-/** A query in a session set up as the verification's. */
+/** A query in a session set up as the verification's (the engine's connect, with its settings). */
 async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-  const c = pg.client();
-  await c.connect();
+  const c = await connect(targetFromUrl(pg.url('postgres')), CANONICAL_SETTINGS);
   try {
-    for (const [name, value] of Object.entries(CANONICAL_SETTINGS)) await c.query(`SELECT set_config($1, $2, false)`, [name, value]);
     return (await c.query<R>(sql, params)).rows;
   } finally {
     await c.end();
