@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { VsError } from '../shared/errors.js';
 import { backupStamp, editEnvFile } from '../shared/env-file.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
+import { httpGet } from '../shared/http-get.js';
 import type { ServiceManager } from './service-manager.js';
 import type { AgentAppConfig } from './config.js';
 
@@ -161,16 +162,15 @@ export type ProbeSettings = Pick<AgentAppConfig, 'healthUrl' | 'backendUnit' | '
 
 async function healthy(url: string): Promise<{ ok: boolean; why: string }> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    const text = await res.text();
+    const { status: code, text } = await httpGet(url, 3_000);
     let status = '';
     try {
       status = String((JSON.parse(text) as { status?: unknown }).status ?? '');
     } catch {
       status = '';
     }
-    if (res.status === 200 && status.toLowerCase() === 'ok') return { ok: true, why: '' };
-    return { ok: false, why: `HTTP ${res.status}: ${text.slice(0, 200)}` };
+    if (code === 200 && status.toLowerCase() === 'ok') return { ok: true, why: '' };
+    return { ok: false, why: `HTTP ${code}: ${text.slice(0, 200)}` };
   } catch (err) {
     return { ok: false, why: (err as Error).message };
   }

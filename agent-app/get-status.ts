@@ -4,6 +4,7 @@ import type { AgentDbView } from '../proto/gen/vsmigrate/app/v1/AgentDbView.js';
 import type { ConnectorStatus } from '../proto/gen/vsmigrate/app/v1/ConnectorStatus.js';
 import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 import { VsError, toVsError } from '../shared/errors.js';
+import { httpGet } from '../shared/http-get.js';
 import type { Pairing } from '../shared/bundle.js';
 import type { SshLink } from '../shared/ssh-link.js';
 import type { AgentDbClient } from './agent-db-client.js';
@@ -62,7 +63,7 @@ async function connectorStatus(url: string): Promise<ConnectorStatus> {
   let h: ConnectorHealth;
   try {
     // 503 is an answer too: the body says why.
-    h = (await (await fetch(url, { signal: AbortSignal.timeout(1_000) })).json()) as ConnectorHealth;
+    h = JSON.parse((await httpGet(url, 1_000)).text) as ConnectorHealth;
   } catch {
     return { configured: false };
   }

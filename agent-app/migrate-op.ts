@@ -16,6 +16,7 @@ import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/Migra
 import { VsError, toVsError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { databaseUrl } from '../shared/database-url.js';
+import { httpGet } from '../shared/http-get.js';
 import type { AgentAppConfig } from './config.js';
 import type { Paired } from './paired.js';
 import type { ServiceManager } from './service-manager.js';
@@ -76,8 +77,8 @@ export async function writeCounts(config: TargetConfig): Promise<Record<string, 
 async function connectorReady(url: string): Promise<string> {
   let body: { status?: string; route?: string } = {};
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    body = (await res.json()) as typeof body;
+    const res = await httpGet(url, 3_000);
+    body = JSON.parse(res.text) as typeof body;
     if (res.status === 200) return `${body.status} on route ${body.route}`;
   } catch (err) {
     throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector does not answer at ${url} (${(err as Error).message}); after the switch the app would reach PostgreSQL through it`);

@@ -105,6 +105,9 @@ export function healthOf(connector: Connector, link: SshLink | null, agentDb: Ag
 /** HTTP health on 127.0.0.1. */
 export async function serveHealthHttp(port: number, report: () => HealthReport, log: Logger): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
+    // One answer per connection: a monitor reusing an idle keep-alive
+    // connection just as it times out would see a failed check.
+    res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/healthz' && path !== '/primary') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: 'not found; try /healthz' }));
