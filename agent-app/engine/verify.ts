@@ -258,9 +258,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
   const tables = workerTables(opts.schema, opts.plan);
   // The snapshot's sums: rowid ranges on worker threads, biggest first, all
   // asked at once; the server sums a table on a connection per core meanwhile.
-  const control = await target.connect(opts.target, CANONICAL_SETTINGS);
   const pool = new SumPool(opts.db.name, tables, lanes, opts.workerNice ?? 0);
+  let control: Client | null = null;
   try {
+    control = await target.connect(opts.target, CANONICAL_SETTINGS);
     await checkServerHash(control);
     const planned = planRanges(opts.db, opts.schema, RANGE_ROWS);
     const sourceSums = new Map<string, Promise<Sum>>();
@@ -298,6 +299,6 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
     throw fromPgError(err, 'verify');
   } finally {
     await pool.close();
-    await control.end().catch(() => {});
+    await control?.end().catch(() => {});
   }
 }
