@@ -2,8 +2,8 @@
 // idle connections in a pool and reuses them; a request sent on one just as the
 // server closes it for idleness (Node's default: after 5 s) fails with "fetch
 // failed" (other side closed), a known race of keep-alive
-// (https://github.com/nodejs/undici/issues/3141). Our checks are seconds apart
-// and local, so a fresh connection costs nothing and cannot meet a closed one.
+// (https://github.com/nodejs/undici/issues/3141). Health checks are seconds apart,
+// so a fresh connection costs nothing, and it cannot meet a closed one.
 import http from 'node:http';
 import https from 'node:https';
 
