@@ -95,9 +95,9 @@ else {
 }
 
 const send = (res: http.ServerResponse, status: number, body: unknown) => {
-  // Every answer closes its connection, so no test depends on its HTTP
-  // client's keep-alive pooling ("fetch failed" on the first request after a
-  // stage started was seen once in CI; the cause was not found).
+  // Every answer closes its connection, so no client reuses an idle one just
+  // as it times out: the keep-alive race that shared/http-get.ts describes,
+  // seen in CI as "fetch failed".
   res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
   res.end(JSON.stringify(body));
 };
