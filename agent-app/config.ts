@@ -1,7 +1,7 @@
 // agent-app's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-import { LinkTimingsSchema, ms } from '../shared/config.js';
+import { LinkTimingsSchema, ms, timeoutMs } from '../shared/config.js';
 
 export const AgentAppConfigSchema = z.strictObject({
   socketPath: z.string().default('/run/visionsuit-agent-app/vsctl.sock').describe('unix socket vsctl talks to (mode 0660, its directory 0750)'),
@@ -9,9 +9,9 @@ export const AgentAppConfigSchema = z.strictObject({
   stateDir: z.string().default('/var/lib/visionsuit-agent-app').describe('run journal, run directories, stored pairing'),
   pairingFile: z.string().default('/var/lib/visionsuit-agent-app/pairing.conf').describe('the stored pairing (vs-conf.txt format, 0600)'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
-  drainTimeoutMs: ms(10_000, 'how long SIGTERM may take to drain in-flight work'),
+  drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight work'),
   agentDbPollMs: ms(2_000, 'how often agent-db health is checked through the link'),
-  callTimeoutMs: ms(10_000, 'deadline of calls to agent-db'),
+  callTimeoutMs: timeoutMs(10_000, 'deadline of calls to agent-db'),
   connectorHealthUrl: z.string().default('http://127.0.0.1:6433/healthz').describe("the external connector's HTTP health, shown by vsctl status"),
   sqlitePath: z.string().default('/opt/visionsuit/backend/prisma/dev.db').describe("VisionSuit's SQLite database (only read; the migration snapshots it)"),
   prismaSchema: z.string().default('/opt/visionsuit/backend/prisma/schema.prisma').describe("the app's schema.prisma, parsed with Prisma's own parser"),
@@ -33,11 +33,11 @@ export const AgentAppConfigSchema = z.strictObject({
   backendUnit: z.string().default('vs-backend.service').describe('the unit whose health decides a switch'),
   systemctl: z.string().default('/usr/bin/systemctl').describe('the service manager binary'),
   healthUrl: z.string().default('http://127.0.0.1:4000/api/meta/status/backend').describe("the backend's health endpoint; it must answer 200 with status ok"),
-  healthTimeoutMs: ms(60_000, 'how long the backend may take to answer healthy after a restart'),
+  healthTimeoutMs: timeoutMs(60_000, 'how long the backend may take to answer healthy after a restart'),
   healthSettleMs: ms(5_000, 'after a healthy answer, how long the backend unit must stay active and healthy'),
   connectorListen: z.string().default('127.0.0.1:6432').describe("the external connector's listen address: the host and port of the new DATABASE_URL"),
   switchHook: z.array(z.string()).default([]).describe('a command (argv) run after the env files change, before the restart, e.g. ["npx","prisma","generate"]; empty: none'),
-  switchHookTimeoutMs: ms(300_000, 'how long the switch hook may run'),
+  switchHookTimeoutMs: timeoutMs(300_000, 'how long the switch hook may run'),
   link: LinkTimingsSchema,
 });
 

@@ -1,14 +1,14 @@
 // agent-db's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-import { ms } from '../shared/config.js';
+import { ms, timeoutMs } from '../shared/config.js';
 
 export const AgentDbConfigSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(7431).describe('gRPC port; agent-db binds 127.0.0.1 only'),
   tokenFile: z.string().default('/etc/visionsuit-agent-db/agent-token').describe('file (0600) holding the deployment token every call must carry'),
   stateDir: z.string().default('/var/lib/visionsuit-agent-db').describe('backups and state'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
-  drainTimeoutMs: ms(10_000, 'how long SIGTERM may take to drain in-flight calls'),
+  drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight calls'),
   healthPollMs: ms(2_000, 'how often PostgreSQL reachability is checked for the health service'),
   postgres: z
     .strictObject({
@@ -17,7 +17,7 @@ export const AgentDbConfigSchema = z.strictObject({
       user: z.string().default('vs_agent_db').describe("admin connection: agent-db's own role (CREATEDB CREATEROLE, never superuser; bootstrap creates it)"),
       database: z.string().default('postgres').describe('admin connection: database'),
       passwordFile: z.string().default('/etc/visionsuit-agent-db/pg-admin-password').describe('admin connection: file (0600) with the password; bootstrap creates it'),
-      connectTimeoutMs: ms(5_000, 'admin connection: connect timeout'),
+      connectTimeoutMs: timeoutMs(5_000, 'admin connection: connect timeout'),
     })
     .prefault({}),
   bootstrap: z
@@ -32,6 +32,10 @@ export const AgentDbConfigSchema = z.strictObject({
       secretsDir: z.string().default('/etc/visionsuit-agent-db/bootstrap').describe("bootstrap: root-only directory with the migrator's key pair, the owner password and the record unbootstrap reads"),
       bundlePath: z.string().default('/etc/visionsuit-agent-db/vs-conf.txt').describe('bootstrap: where the pairing bundle is written (0600)'),
       serviceUser: z.string().default('visionsuit-agent-db').describe("bootstrap: the agent's service user, owner of the token and password files (root when absent)"),
+      sshdConfig: z.string().default('/etc/ssh/sshd_config').describe("bootstrap: sshd's main config, read back with `sshd -T` to prove the drop-in applies"),
+      sshdDropInDir: z.string().default('/etc/ssh/sshd_config.d').describe("bootstrap: the directory sshd_config includes; the migrator's Match User drop-in goes there"),
+      sshd: z.string().default('/usr/sbin/sshd').describe('bootstrap: the sshd binary (for `sshd -t` and `sshd -T`)'),
+      sshdReload: z.array(z.string()).default(['systemctl', 'reload', 'ssh.service']).describe('bootstrap: the command (argv) that makes sshd read its config again'),
       installPackages: z.boolean().default(true).describe("bootstrap: install PostgreSQL with the distribution's package manager when it is absent"),
       superuser: z
         .strictObject({

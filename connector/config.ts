@@ -1,7 +1,7 @@
 // The external connector's configuration schema. Every key has a default; see
 // shared/config.ts for how file, environment and flags are layered over it.
 import { z } from 'zod';
-import { LinkTimingsSchema, ms } from '../shared/config.js';
+import { LinkTimingsSchema, MIN_TIMEOUT_MS, ms, timeoutMs } from '../shared/config.js';
 
 export const ConnectorConfigSchema = z.strictObject({
   listenHost: z.string().default('127.0.0.1').describe("address the app's DATABASE_URL points at"),
@@ -10,11 +10,14 @@ export const ConnectorConfigSchema = z.strictObject({
   grpcPort: z.number().int().min(0).max(65535).default(6434).describe('gRPC health service (grpc.health.v1) on 127.0.0.1'),
   pairingFile: z.string().default('/var/lib/visionsuit-agent-app/pairing.conf').describe("the pairing stored by agent-app (vs-conf.txt format, 0600)"),
   maxConnections: z.number().int().min(1).default(200).describe('client connections carried at once; more are refused with SQLSTATE 53300'),
-  idleTimeoutMs: ms(3_600_000, 'a client connection with no traffic either way for this long is closed (0: never)'),
-  startupTimeoutMs: ms(10_000, "how long a new client may take to send its startup packet"),
-  drainTimeoutMs: ms(30_000, 'after SIGTERM, how long open connections may take to finish before they are cut'),
+  idleTimeoutMs: ms(3_600_000, `a client connection with no traffic either way for this long is closed (0: never; otherwise at least ${MIN_TIMEOUT_MS} ms)`).refine(
+    (v) => v === 0 || v >= MIN_TIMEOUT_MS,
+    `idleTimeoutMs is 0 (never) or at least ${MIN_TIMEOUT_MS} ms`,
+  ),
+  startupTimeoutMs: timeoutMs(10_000, "how long a new client may take to send its startup packet"),
+  drainTimeoutMs: timeoutMs(30_000, 'after SIGTERM, how long open connections may take to finish before they are cut'),
   agentDbPollMs: ms(2_000, "how soon agent-db's health Watch is re-opened after it breaks, and how often the TLS route is probed while the link is down"),
-  callTimeoutMs: ms(5_000, 'deadline of calls to agent-db and of connecting a route'),
+  callTimeoutMs: timeoutMs(5_000, 'deadline of calls to agent-db and of connecting a route'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   link: LinkTimingsSchema,
   tlsFallback: z

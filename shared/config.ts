@@ -207,15 +207,21 @@ export function splitConfigArgs(argv: readonly string[]): {
   return { configFile, checkConfig, flags, rest };
 }
 
-/** A duration setting in milliseconds with its default. */
+/** An interval or a settle time in milliseconds, with its default; 0 is allowed. */
 export const ms = (def: number, description: string) => z.number().int().min(0).default(def).describe(description);
+
+/** The shortest bound on a wait: below it every wait fails before the thing waited for can answer. */
+export const MIN_TIMEOUT_MS = 1_000;
+
+/** A timeout (a bound on a wait) in milliseconds, with its default: at least 1 s. */
+export const timeoutMs = (def: number, description: string) => z.number().int().min(MIN_TIMEOUT_MS).default(def).describe(`${description} (at least ${MIN_TIMEOUT_MS} ms)`);
 
 /** The SSH link's timings, the same key (`link`) in every program that opens one. */
 export const LinkTimingsSchema = z
   .strictObject({
     keepaliveIntervalMs: ms(5_000, 'SSH keepalive interval'),
     keepaliveCountMax: z.number().int().min(1).default(3).describe('unanswered keepalives before the link is declared down'),
-    connectTimeoutMs: ms(10_000, 'SSH connect and handshake timeout'),
+    connectTimeoutMs: timeoutMs(10_000, 'SSH connect and handshake timeout'),
     reconnectInitialMs: ms(500, 'first reconnect delay; doubles after each failure'),
     reconnectMaxMs: ms(30_000, 'longest reconnect delay'),
   })

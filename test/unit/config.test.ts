@@ -6,6 +6,7 @@ import { configLeaves, loadConfig, splitConfigArgs } from '../../shared/config.j
 import { VsError } from '../../shared/errors.js';
 import { AgentAppConfigSchema } from '../../agent-app/config.js';
 import { AgentDbConfigSchema } from '../../agent-db/config.js';
+import { ConnectorConfigSchema } from '../../connector/config.js';
 import { tempDir } from '../harness/system.js';
 import { trackWith } from '../harness/stage.js';
 
@@ -77,4 +78,29 @@ test('every agent config key has a unit-bearing name when it is a duration, and 
       if (/(timeout|interval|poll|delay)/i.test(leaf.path.join('.'))) t.regex(leaf.path.at(-1)!, /Ms$/, `${leaf.path.join('.')} names its unit`);
     }
   }
+});
+
+// Data safety, item 13: healthTimeoutMs=0 was accepted, so every switch failed its probe and rolled back.
+test('zero timeouts are refused: every bound on a wait is at least 1 s, intervals and settle times may be 0', (t) => {
+  const load = (schema: z.ZodType, env: Record<string, string>) => loadConfig(schema, { program: 'p', env, flags: {} });
+  for (const [schema, key] of [
+    [AgentAppConfigSchema, 'VS_HEALTH_TIMEOUT_MS'],
+    [AgentAppConfigSchema, 'VS_SWITCH_HOOK_TIMEOUT_MS'],
+    [AgentAppConfigSchema, 'VS_CALL_TIMEOUT_MS'],
+    [AgentAppConfigSchema, 'VS_DRAIN_TIMEOUT_MS'],
+    [AgentAppConfigSchema, 'VS_LINK_CONNECT_TIMEOUT_MS'],
+    [AgentDbConfigSchema, 'VS_DRAIN_TIMEOUT_MS'],
+    [ConnectorConfigSchema, 'VS_STARTUP_TIMEOUT_MS'],
+    [ConnectorConfigSchema, 'VS_IDLE_TIMEOUT_MS'],
+  ] as const) {
+    for (const value of ['0', '999']) {
+      if (key === 'VS_IDLE_TIMEOUT_MS' && value === '0') continue; // 0 means "never" there
+      const e = t.throws(() => load(schema, { [key]: value }), undefined, `${key}=${value}`);
+      t.is((e as VsError).code, 'VS_ERR_CONFIG_INVALID', `${key}=${value}`);
+    }
+    t.notThrows(() => load(schema, { [key]: '1000' }), `${key}=1000`);
+  }
+  const c = load(AgentAppConfigSchema, { VS_HEALTH_SETTLE_MS: '0', VS_AGENT_DB_POLL_MS: '0' }) as { healthSettleMs: number };
+  t.is(c.healthSettleMs, 0);
+  t.is((load(ConnectorConfigSchema, { VS_IDLE_TIMEOUT_MS: '0' }) as { idleTimeoutMs: number }).idleTimeoutMs, 0);
 });
