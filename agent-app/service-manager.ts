@@ -28,7 +28,7 @@ export class ServiceManager {
   }
 
   async state(unit: string): Promise<UnitState> {
-    const r = await this.run(['show', unit, '--property=LoadState,ActiveState,MainPID']);
+    const r = await this.run(['show', '--property=LoadState,ActiveState,MainPID', '--', unit]);
     const props = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     if (r.code !== 0 && !props['LoadState']) {
       throw new VsError('VS_ERR_SERVICE', `systemctl show ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}`, { details: { unit } });
@@ -42,7 +42,7 @@ export class ServiceManager {
   }
 
   private async act(verb: 'start' | 'stop' | 'restart', unit: string): Promise<void> {
-    const r = await this.run([verb, unit]);
+    const r = await this.run([verb, '--', unit]);
     if (r.code !== 0) {
       throw new VsError('VS_ERR_SERVICE', `systemctl ${verb} ${unit} failed: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, { details: { unit, verb } });
     }

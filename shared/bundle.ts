@@ -14,6 +14,9 @@ import type { PinnedHostKey } from './ssh-host-key.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** A systemd service unit name: no option, no other unit type, no path. */
+export const SERVICE_UNIT = /^[A-Za-z0-9@._-]+\.service$/;
+
 const BundleSchema = z.strictObject({
   SSH_HOST: z.string().min(1),
   SSH_PORT: port.default(22),
@@ -26,7 +29,8 @@ const BundleSchema = z.strictObject({
   POSTGRES_DB: z.string().min(1),
   POSTGRES_USER: z.string().min(1),
   POSTGRES_PASSWORD: z.string().min(1),
-  POSTGRES_EXTERNAL_CONNECTOR_SERVICE: z.string().optional(),
+  // It reaches `systemctl restart` as root: a plain service unit name, never an option or a target.
+  POSTGRES_EXTERNAL_CONNECTOR_SERVICE: z.string().regex(SERVICE_UNIT).optional(),
   AGENT_DB_PORT: port,
   AGENT_DB_TOKEN: z.string().min(32),
 });
@@ -42,6 +46,14 @@ export interface Pairing {
 
 /** Parse and check bundle text; secrets never appear in the messages. */
 export function parseBundle(text: string | Buffer, source: string): Pairing {
+  // dotenv keeps one of two assignments silently; a bundle says each key once.
+  const seen = new Set<string>();
+  for (const line of text.toString().split('\n')) {
+    for (const key of Object.keys(dotenv.parse(line))) {
+      if (seen.has(key)) throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: key ${key} is given twice`, { details: { key } });
+      seen.add(key);
+    }
+  }
   const raw = dotenv.parse(text);
   const result = BundleSchema.safeParse(raw);
   if (!result.success) {

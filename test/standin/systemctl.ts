@@ -3,8 +3,11 @@
 // Type=simple unit with an EnvironmentFile. Units are JSON files in
 // <state>/units/<unit>.json: { argv, environmentFile?, cwd?, log }.
 //
-//   node systemctl.js <state> show <unit> --property=LoadState,ActiveState,MainPID
-//   node systemctl.js <state> start|stop|restart <unit>
+//   node systemctl.js <state> show --property=LoadState,ActiveState,MainPID -- <unit>
+//   node systemctl.js <state> start|stop|restart -- <unit>
+//
+// As systemctl does, it reads every word before `--` that starts with a dash
+// as an option, and refuses one it does not know.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +20,16 @@ interface Unit {
   log: string;
 }
 
-const [stateDir, verb, unitName] = process.argv.slice(2);
+const [stateDir, ...words] = process.argv.slice(2);
+const end = words.indexOf('--');
+const before = end < 0 ? words : words.slice(0, end);
+const unknown = before.find((w) => w.startsWith('-') && !w.startsWith('--property='));
+if (unknown) {
+  process.stderr.write(`systemctl: unrecognized option '${unknown}'\n`);
+  process.exit(1);
+}
+const plain = before.filter((w) => !w.startsWith('-'));
+const [verb, unitName] = [plain[0], plain[1] ?? (end < 0 ? undefined : words[end + 1])];
 if (!stateDir || !verb || !unitName) {
   process.stderr.write('usage: systemctl.js <state> show|start|stop|restart <unit>\n');
   process.exit(2);

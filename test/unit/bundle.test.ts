@@ -65,3 +65,24 @@ test('a host key line whose blob holds another key type is refused', (t) => {
   const k = keys().pub.split(' ');
   t.throws(() => parseHostKey(`ecdsa-sha2-nistp256 ${k[1]}`), { message: /says ecdsa-sha2-nistp256 but holds a ssh-ed25519 key/ });
 });
+
+// Data safety, item 6: POSTGRES_EXTERNAL_CONNECTOR_SERVICE=reboot.target made agent-app, as root, run
+// `systemctl restart reboot.target`, and a value starting with `--` became a systemctl option.
+test('a connector unit that is not a plain service name is refused', (t) => {
+  for (const bad of ['reboot.target', '--force', '-H', 'x.service --now', '../x.service', 'a/b.service', '.service']) {
+    const e = t.throws(() => parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: bad })), 'vs-conf.txt'), undefined, bad);
+    t.is((e as VsError).code, 'VS_ERR_BUNDLE_INVALID', bad);
+    t.regex(e!.message, /POSTGRES_EXTERNAL_CONNECTOR_SERVICE/);
+  }
+  for (const good of ['visionsuit-external-connector.service', 'conn@db1.service', 'a_b.c-d.service']) {
+    t.is(parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: good })), 'vs-conf.txt').connectorService, good);
+  }
+});
+
+// Data safety, item 6: dotenv keeps one of two assignments of a key without a word.
+test('a bundle that gives a key twice is refused, naming the key', (t) => {
+  const text = formatBundle(fields()) + 'POSTGRES_DB=other\n';
+  const e = t.throws(() => parseBundle(text, 'vs-conf.txt'));
+  t.is((e as VsError).code, 'VS_ERR_BUNDLE_INVALID');
+  t.regex(e!.message, /POSTGRES_DB is given twice/);
+});
