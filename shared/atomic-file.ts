@@ -54,7 +54,13 @@ export async function writeFileAtomic(path: string, data: Buffer | string, optio
     throw err;
   }
   await handle.close();
-  if (options.beforeRename) await options.beforeRename();
-  await rename(tmp, path);
+  try {
+    if (options.beforeRename) await options.beforeRename();
+    await rename(tmp, path);
+  } catch (err) {
+    // The temporary file may hold a secret (a new URL with its password): it never stays.
+    await rm(tmp, { force: true });
+    throw err;
+  }
   await fsyncDir(dir);
 }

@@ -114,6 +114,26 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'Free space on the named file system, or lower the requirement (preflight.diskFactor, preflight.minFreeBytes) if you know the copy fits.',
   },
+  VS_ERR_DISK_FULL: {
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+    hint: 'The named file system filled up while writing: free at least the space named (or point the work directory at a larger file system), then run the same command again; it resumes.',
+  },
+  VS_ERR_REPORT_WRITE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The database itself is complete; only the report could not be written. Fix the cause named (often a full disk) and run the same command again: it writes the report and changes nothing else.',
+  },
+  VS_ERR_WORK_DIR_UNSAFE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The work directory holds a copy of the data: it must be a real directory (not a link) owned by you with mode 0700. Remove or fix it, or name another with --work-dir.',
+  },
+  VS_ERR_ENVFILE_LINKED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'An env file with a second hard link or a bind mount cannot be replaced atomically without breaking the other name. Make it a plain file (or a symlink to one) and run again.',
+  },
+  VS_ERR_ENVFILE_WRITE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The named env file could not be written (read-only, immutable, a bind mount, or a full disk). Fix the file, then run `vsctl rollback` or the migration again; nothing else was left half-done.',
+  },
   VS_ERR_SERVICE: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'systemctl could not start or stop the named unit: `systemctl status <unit>` and `journalctl -u <unit>` say why.',

@@ -2,9 +2,9 @@
 // password passed in the child's environment (never in argv), checked readable
 // with `pg_restore --list`, with the file's size and sha256. Used by agent-db's
 // BackupDatabase and by the engine's --replace in migrate-local.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { VsError } from './errors.js';
 
@@ -48,6 +48,8 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 export async function pgDump(source: DumpSource, dest: string): Promise<BackupFile> {
+  // Created 0600 before pg_dump opens it: the dump holds every row.
+  await (await open(dest, 'wx', 0o600)).close();
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PGAPPNAME: 'vsmigrate-backup', PGCONNECT_TIMEOUT: '10' };
   if (source.password !== undefined) env['PGPASSWORD'] = source.password;
   await runTool(
@@ -57,4 +59,27 @@ export async function pgDump(source: DumpSource, dest: string): Promise<BackupFi
   );
   await runTool(pgTool('pg_restore', source.serverMajor), ['--list', dest], env);
   return { path: dest, bytes: (await stat(dest)).size, sha256: await sha256File(dest) };
+}
+
+/**
+ * Put a pg_dump backup back into its (already emptied) database: the undo of a
+ * replace. One transaction; objects are owned by `role` (SET ROLE), or else by
+ * the connecting role.
+ */
+export async function pgRestore(source: DumpSource, dump: string, role?: string): Promise<void> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PGAPPNAME: 'vsmigrate-restore', PGCONNECT_TIMEOUT: '10' };
+  if (source.password !== undefined) env['PGPASSWORD'] = source.password;
+  await runTool(
+    pgTool('pg_restore', source.serverMajor),
+    ['--no-password', '--no-owner', ...(role ? [`--role=${role}`] : []), '--exit-on-error', '--single-transaction', `--host=${source.host}`, `--port=${source.port}`, `--username=${source.user}`, `--dbname=${source.database}`, dump],
+    env,
+  );
+}
+
+/** The database a custom-format dump was taken from, as its table of contents names it. */
+export function dumpDatabase(dump: string, major?: number): string {
+  const list = execFileSync(pgTool('pg_restore', major), ['--list', dump], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const name = /^;\s+dbname: (.+)$/m.exec(list)?.[1]?.trim();
+  if (!name) throw new VsError('VS_ERR_BACKUP_FAILED', `${dump} names no database in its table of contents; is it a pg_dump --format=custom file?`);
+  return name;
 }
