@@ -197,6 +197,49 @@ export function restrictedKeyLine(publicKey: string, ports: number[]): string {
   return `restrict,port-forwarding,${opens},command="${NOLOGIN}" ${publicKey.trim()}\n`;
 }
 
+/** The drop-in's name for an SSH user. */
+export const sshdDropInPath = (dir: string, user: string) => join(dir, `vsmigrate-${user}.conf`);
+
+/**
+ * What makes the key's restriction true on a stock sshd: the authorized_keys
+ * options cannot forbid a remote forward (`ssh -R`) where sshd allows them,
+ * so sshd itself is told, for this user only: local forwards, no listening,
+ * no X11, no agent, no tty, no tunnel.
+ */
+export const SSHD_RESTRICTIONS: Array<[string, string]> = [
+  ['AllowTcpForwarding', 'local'],
+  ['PermitListen', 'none'],
+  ['AllowStreamLocalForwarding', 'no'],
+  ['GatewayPorts', 'no'],
+  ['X11Forwarding', 'no'],
+  ['AllowAgentForwarding', 'no'],
+  ['PermitTTY', 'no'],
+  ['PermitTunnel', 'no'],
+];
+
+export function sshdDropIn(user: string): string {
+  return [
+    '# Written by vs-agent-db bootstrap, removed by unbootstrap: the migrator key may only',
+    '# open forwards to the two loopback ports its authorized_keys line names.',
+    `Match User ${user}`,
+    ...SSHD_RESTRICTIONS.map(([k, v]) => `    ${k} ${v}`),
+    '',
+  ].join('\n');
+}
+
+/** sshd's effective settings for the user (`sshd -T -C`), checked against the restrictions; the mismatches. */
+function sshdMismatches(config: AgentDbConfig, user: string): string[] {
+  const b = config.bootstrap;
+  const out = run(b.sshd, ['-T', '-f', b.sshdConfig, '-C', `user=${user},host=localhost,addr=127.0.0.1`], 'read the effective sshd config');
+  const effective = new Map(out.split('\n').map((l) => [l.slice(0, l.indexOf(' ')).toLowerCase(), l.slice(l.indexOf(' ') + 1).trim()]));
+  return SSHD_RESTRICTIONS.filter(([k, v]) => effective.get(k.toLowerCase())?.toLowerCase() !== v.toLowerCase()).map(([k, v]) => `${k} is ${effective.get(k.toLowerCase()) ?? 'unset'}, not ${v}`);
+}
+
+function reloadSshd(config: AgentDbConfig): void {
+  const [command, ...args] = config.bootstrap.sshdReload;
+  if (command) run(command, args, 'reload sshd');
+}
+
 export interface BootstrapResult {
   changes: string[];
   bundlePath: string;
@@ -296,6 +339,26 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
       note(`installed the key in ${authorized}, restricted to forwarding to 127.0.0.1:${config.postgres.port} and 127.0.0.1:${config.port}`);
     } else say(`  ok   ${authorized} holds the restricted key`);
 
+    say('sshd');
+    const dropIn = sshdDropInPath(b.sshdDropInDir, b.sshUser);
+    const dropInNew = !existsSync(dropIn);
+    if (await ensureFile(dropIn, sshdDropIn(b.sshUser), 0o644, 0, 0)) {
+      created(dropIn);
+      try {
+        run(b.sshd, ['-t', '-f', b.sshdConfig], 'check the sshd config');
+      } catch (err) {
+        if (dropInNew) await rm(dropIn, { force: true });
+        throw err;
+      }
+      reloadSshd(config);
+      note(`installed ${dropIn} (Match User ${b.sshUser}: local forwards only, no listening, no tty) and reloaded sshd`);
+    } else say(`  ok   ${dropIn} restricts ${b.sshUser}`);
+    const mismatches = sshdMismatches(config, b.sshUser);
+    if (mismatches.length > 0) {
+      throw new VsError('VS_ERR_BOOTSTRAP', `sshd does not apply ${dropIn} to ${b.sshUser}: ${mismatches.join('; ')}; check that ${b.sshdConfig} includes ${b.sshdDropInDir}/*.conf before its own settings`);
+    }
+    say(`  ok   sshd applies it: ${SSHD_RESTRICTIONS.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
     say('pairing bundle');
     let hostKey: string;
     try {
@@ -332,9 +395,26 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
 }
 
 /** Whether a database holds tables; one that cannot be opened (gone already) holds none. */
-async function holdsTables(config: AgentDbConfig, database: string): Promise<boolean> {
-  const inner = await connectSuperuser(config, database).catch(() => null);
-  return inner ? databaseHoldsData(inner).finally(() => inner.end()) : false;
+/**
+ * Whether a database holds any relation: true, false, or why it cannot be told
+ * (connections refused, a timeout, too many connections). Cannot tell is not empty.
+ */
+async function holdsTables(config: AgentDbConfig, su: pg.Client, database: string): Promise<boolean | { unknown: string }> {
+  const exists = await su.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount === 0) return false;
+  let inner: pg.Client;
+  try {
+    inner = await connectSuperuser(config, database);
+  } catch (err) {
+    return { unknown: (err as Error).message };
+  }
+  try {
+    return await databaseHoldsData(inner);
+  } catch (err) {
+    return { unknown: (err as Error).message };
+  } finally {
+    await inner.end().catch(() => {});
+  }
 }
 
 export interface UnbootstrapResult {
@@ -364,13 +444,16 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
   try {
     let keepOwner = false;
     if (record.database) {
-      const holdsData = await holdsTables(config, record.database);
-      if (holdsData && !dropData) {
+      const holdsData = await holdsTables(config, su, record.database);
+      if (typeof holdsData === 'object' && !dropData) {
+        keep(`database ${record.database}: cannot tell whether it holds data (${holdsData.unknown}); let the superuser connect to it, or back it up and run again with --drop-data`);
+        keepOwner = true;
+      } else if (holdsData === true && !dropData) {
         keep(`database ${record.database}: it holds data (back it up, then run again with --drop-data)`);
         keepOwner = true;
       } else {
         await su.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(record.database)} WITH (FORCE)`);
-        gone(`database ${record.database}${holdsData ? ' (with its data, --drop-data)' : ''}`);
+        gone(`database ${record.database}${holdsData === false ? '' : ' (with its data, --drop-data)'}`);
       }
     }
     if (record.agentRole) {
@@ -387,9 +470,9 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
           [record.role, `${record.database ?? config.bootstrap.database}_shadow`],
         );
         for (const { datname } of owned.rows) {
-          const holds = datname.endsWith('_shadow') && (await holdsTables(config, datname));
-          if (holds && !dropData) {
-            keep(`database ${datname}: it holds data (run again with --drop-data)`);
+          const holds = datname.endsWith('_shadow') && (await holdsTables(config, su, datname));
+          if (holds !== false && !dropData) {
+            keep(`database ${datname}: ${typeof holds === 'object' ? `cannot tell whether it holds data (${holds.unknown})` : 'it holds data'} (run again with --drop-data)`);
             continue;
           }
           await su.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
@@ -414,11 +497,17 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
     await su.end().catch(() => {});
   }
 
+  let sshdChanged = false;
   for (const file of [...record.files].reverse()) {
     if (existsSync(file) && !keepFiles.has(file)) {
       await rm(file, { force: true });
       gone(file);
+      if (file === sshdDropInPath(config.bootstrap.sshdDropInDir, record.user ?? config.bootstrap.sshUser)) sshdChanged = true;
     }
+  }
+  if (sshdChanged) {
+    reloadSshd(config);
+    gone('the sshd restrictions of the removed user (sshd reloaded)');
   }
   if (record.user && lookupUser(record.user)) {
     run('userdel', [record.user], 'remove the SSH user');

@@ -13,11 +13,13 @@ import { AgentDbConfigSchema } from './config.js';
 import { Postgres } from './postgres.js';
 import { buildAgentDb } from './server.js';
 import { bootstrap, unbootstrap } from './bootstrap.js';
+import { restoreBackup } from './restore-backup.js';
 
 const PROGRAM = 'vs-agent-db';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
        ${PROGRAM} bootstrap [--config FILE] [--KEY=VALUE ...]
        ${PROGRAM} unbootstrap --force [--drop-data] [--config FILE] [--KEY=VALUE ...]
+       ${PROGRAM} restore-backup FILE --force [--config FILE] [--KEY=VALUE ...]
 
 serve        run the agent on the PostgreSQL host (127.0.0.1 only)
 bootstrap    as root, once and again at will: install PostgreSQL when absent,
@@ -26,6 +28,10 @@ bootstrap    as root, once and again at will: install PostgreSQL when absent,
              agent token and write the pairing bundle. Prints what it changed.
 unbootstrap  as root: remove exactly what bootstrap created. A database that
              holds data is kept unless --drop-data is given.
+restore-backup  put a backup taken before a replace (vsctl migrate
+             --replace-target; the path is in the run's log) back as the
+             database it was taken from. What that database holds now is
+             backed up first, beside it.
 
 Configuration keys, their VS_* environment names and defaults:
 `;
@@ -56,6 +62,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const result = await unbootstrap(config, flags.has('--drop-data'), say);
     say(`\nunbootstrap: removed ${result.removed.length}, kept ${result.kept.length}`);
     if (result.kept.length > 0) process.exitCode = 1;
+    return;
+  }
+  if (command === 'restore-backup') {
+    const args = rest.slice(1);
+    const file = args.find((a) => !a.startsWith('--'));
+    if (!file || !args.includes('--force') || args.some((a) => a !== file && a !== '--force')) {
+      throw new VsError('VS_ERR_USAGE', 'restore-backup FILE --force: it replaces the database the backup was taken from (what it holds now is backed up first)');
+    }
+    await restoreBackup(config, file, say);
     return;
   }
   if (command !== 'serve' || rest.length > 1) throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);

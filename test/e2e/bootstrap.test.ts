@@ -11,14 +11,15 @@ import pg from 'pg';
 import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import * as grpc from '@grpc/grpc-js';
-import { BIN, appStatus, runProgram, startAgentApp } from '../harness/agents.js';
+import { BIN, appStatus, cleanEnv, runProgram, startAgentApp } from '../harness/agents.js';
+import { execFile } from 'node:child_process';
 import type { AgentAppHandle } from '../harness/agents.js';
 import { ManagedProcess, pollUntil } from '../harness/proc.js';
 import { Sshd } from '../harness/sshd.js';
 import { trackWith } from '../harness/stage.js';
 import { prepareBootstrapStage, runAgentDb, serveAgentDb } from '../harness/bootstrap-stage.js';
 import type { BootstrapStage } from '../harness/bootstrap-stage.js';
-import { isRoot } from '../harness/system.js';
+import { canConnect, freePort, isRoot, tempDir } from '../harness/system.js';
 import { call, loadContract, tokenMetadata } from '../../shared/grpc.js';
 import { toVsError } from '../../shared/errors.js';
 import { parseBundle } from '../../shared/bundle.js';
@@ -89,7 +90,7 @@ test.serial('bootstrap provisions role, database, user and restricted key; a sec
   if (!isRoot) return t.pass('needs root (it creates a Linux user)');
   const first = await bootstrapRun('bootstrap');
   t.is(first.code, 0, first.stdout + first.stderr);
-  for (const line of [/created role visionsuit/, /created database visionsuit owned by visionsuit/, /created role vs_agent_db/, new RegExp(`created Linux user ${s.user}`), /installed the key/, /wrote the pairing bundle/, /generated the agent token/]) {
+  for (const line of [/installed .*vsmigrate-vsm-bt-[0-9a-f]+\.conf \(Match User .*\) and reloaded sshd/, /ok +sshd applies it: AllowTcpForwarding local, PermitListen none/, /created role visionsuit/, /created database visionsuit owned by visionsuit/, /created role vs_agent_db/, new RegExp(`created Linux user ${s.user}`), /installed the key/, /wrote the pairing bundle/, /generated the agent token/]) {
     t.regex(first.stdout, line);
   }
   const [role] = await superQuery<{ rolcanlogin: boolean; rolsuper: boolean; scram: boolean }>(
@@ -141,6 +142,15 @@ test.serial('bootstrap provisions role, database, user and restricted key; a sec
   });
 });
 
+/** A command that is not ours (OpenSSH's client), its exit code and output; bounded to 30 s. */
+function runCommand(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env: cleanEnv(), timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
 function sshConnect(pairing: Pairing): Promise<Client> {
   const c = new Client();
   return new Promise((resolve, reject) => {
@@ -172,6 +182,20 @@ test.serial('the issued key: a shell is refused, other forwards are refused, the
   t.false(out.includes('SHELL-OK'));
   t.regex(out, /not available/);
   await t.throwsAsync(forward(c, (other.address() as net.AddressInfo).port), { message: /open failed|prohibited/i });
+  // Data safety, item 5: on a stock sshd the key line alone let `ssh -R` listen, as the migrator, on the
+  // PostgreSQL host's loopback (it could squat agent-db's or PostgreSQL's port). OpenSSH's own client tries.
+  const dir = tempDir('ssh-remote-forward');
+  const key = join(dir, 'key');
+  writeFileSync(key, bundle().ssh.privateKey, { mode: 0o600 });
+  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${s.sshd.port} ${s.sshd.hostKeyPublic}\n`);
+  const squat = await freePort();
+  const remote = await runCommand('ssh', [
+    '-N', '-F', '/dev/null', '-i', key, '-p', String(s.sshd.port), '-o', 'BatchMode=yes', '-o', 'ExitOnForwardFailure=yes', '-o', 'IdentitiesOnly=yes',
+    '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'StrictHostKeyChecking=yes', '-R', `127.0.0.1:${squat}:127.0.0.1:${s.pg.port}`, `${s.user}@127.0.0.1`,
+  ]);
+  t.is(remote.code, 255, remote.stderr);
+  t.regex(remote.stderr, /remote port forwarding failed/);
+  t.false(await canConnect(squat), 'nothing listens on the port the forward asked for');
   // PostgreSQL answers an SSLRequest through its forward; agent-db's port accepts a channel.
   const pgChannel = await forward(c, s.pg.port);
   const answer = await new Promise<string>((resolve) => {
@@ -277,13 +301,23 @@ test.serial('pair refuses a bundle whose host key does not match, and a bundle o
   t.is((await appStatus(s.agentApp!.socketPath)).link?.state, 'up');
 });
 
-test.serial('unbootstrap --force keeps a database with data unless --drop-data, then leaves no trace', async (t) => {
+test.serial('unbootstrap --force keeps a database with data, and one it cannot look inside, unless --drop-data; then leaves no trace', async (t) => {
   if (!isRoot) return t.pass('needs root');
   await s.agentApp?.proc.stop();
   await s.agentDb?.stop();
   const noForce = await bootstrapRun('unbootstrap');
   t.is(noForce.code, 2);
   t.regex(noForce.stderr, /--force/);
+
+  // Data safety, item 3: a database the superuser cannot connect to was taken for empty and dropped.
+  await superQuery('CREATE TABLE public.precious AS SELECT g AS id FROM generate_series(1, 1000) g', [], 'visionsuit');
+  await superQuery('ALTER DATABASE visionsuit ALLOW_CONNECTIONS false');
+  const blind = await bootstrapRun('unbootstrap', '--force');
+  t.is(blind.code, 1, blind.stdout + blind.stderr);
+  t.regex(blind.stdout, /kept database visionsuit: cannot tell whether it holds data \(.+\)/);
+  t.notRegex(blind.stdout, /- +database visionsuit/);
+  await superQuery('ALTER DATABASE visionsuit ALLOW_CONNECTIONS true');
+  t.is((await superQuery<{ n: number }>('SELECT count(*)::int AS n FROM public.precious', [], 'visionsuit'))[0]!.n, 1000);
 
   const kept = await bootstrapRun('unbootstrap', '--force');
   t.is(kept.code, 1, kept.stdout + kept.stderr);
@@ -300,4 +334,5 @@ test.serial('unbootstrap --force keeps a database with data unless --drop-data, 
     t.false(existsSync(path), path);
   }
   t.true(existsSync(join(s.dir, 'agent-db-state', 'backups')), 'backups are not bootstrap\'s to remove');
+  t.false(existsSync(join(s.config.bootstrap.sshdDropInDir, `vsmigrate-${s.user}.conf`)), 'the sshd drop-in is gone');
 });

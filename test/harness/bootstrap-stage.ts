@@ -13,7 +13,7 @@ import type { PgCluster } from './postgres.js';
 import { Sshd } from './sshd.js';
 import { startCluster } from './stage.js';
 import type { Tracker } from './stage.js';
-import { freePort, tempDir } from './system.js';
+import { binary, freePort, tempDir } from './system.js';
 import { checkHealth, tokenMetadata } from '../../shared/grpc.js';
 import { readFileSync } from 'node:fs';
 
@@ -24,7 +24,7 @@ export interface BootstrapStage {
   user: string;
   agentDbPort: number;
   configPath: string;
-  config: { tokenFile: string; postgres: { passwordFile: string }; bootstrap: { secretsDir: string; bundlePath: string; sshHome: string } };
+  config: { tokenFile: string; postgres: { passwordFile: string }; bootstrap: { secretsDir: string; bundlePath: string; sshHome: string; sshdDropInDir: string } };
 }
 
 export async function prepareBootstrapStage(label: string, tracker: Tracker): Promise<BootstrapStage> {
@@ -33,7 +33,9 @@ export async function prepareBootstrapStage(label: string, tracker: Tracker): Pr
     writeFileSync(join(c.dataDir, 'pg_hba.conf'), 'local all postgres peer\nlocal all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n'),
   );
   const user = `vsm-bt-${randomBytes(3).toString('hex')}`;
-  const sshd = await Sshd.create(label, [], { user, authorizedKeysFile: '%h/.ssh/authorized_keys' });
+  // A stock sshd: what keeps the migrator to local forwards is bootstrap's drop-in, not the test's settings.
+  const sshdDropInDir = join(dir, 'sshd_config.d');
+  const sshd = await Sshd.create(label, [], { user, authorizedKeysFile: '%h/.ssh/authorized_keys', stockIncludeDir: sshdDropInDir });
   tracker.add('sshd', () => sshd.proc, () => sshd.stop());
   const agentDbPort = await freePort();
   const config = {
@@ -51,6 +53,10 @@ export async function prepareBootstrapStage(label: string, tracker: Tracker): Pr
       secretsDir: join(dir, 'secrets'),
       bundlePath: join(dir, 'vs-conf.txt'),
       serviceUser: 'root',
+      sshdConfig: join(sshd.dir, 'sshd_config'),
+      sshdDropInDir,
+      sshd: binary('sshd')!,
+      sshdReload: ['kill', '-HUP', String(sshd.proc!.pid)],
       superuser: { host: pg.socketDir },
     },
   };

@@ -32,7 +32,16 @@ export interface SshdOptions {
   streamLocal?: boolean;
   /** sshd's AuthorizedKeysFile pattern (%h is the home directory). */
   authorizedKeysFile?: string;
+  /**
+   * Run from a copy of Debian's stock sshd_config (it allows every kind of
+   * forwarding) whose Include points at this directory instead of
+   * /etc/ssh/sshd_config.d; only what a test server needs is added after it.
+   */
+  stockIncludeDir?: string;
 }
+
+/** Debian's sshd_config as the openssh-server package ships it. */
+export const STOCK_SSHD_CONFIG = '/usr/share/openssh/sshd_config';
 
 export class Sshd {
   proc: ManagedProcess | null = null;
@@ -56,15 +65,18 @@ export class Sshd {
       const line = options.streamLocal ? `restrict,port-forwarding,command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n` : restrictedKeyLine(this.clientKey.publicKey, permitOpen);
       writeFileSync(authorized, line, { mode: 0o644 });
     }
+    const own = [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_ed25519')}`, `AuthorizedKeysFile ${authorized}`, `AllowUsers ${this.user}`, 'PidFile none'];
+    if (options.stockIncludeDir) {
+      const stock = readFileSync(STOCK_SSHD_CONFIG, 'utf8');
+      if (!/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m.test(stock)) throw new Error(`${STOCK_SSHD_CONFIG} has no Include line to point elsewhere`);
+      mkdirSync(options.stockIncludeDir, { recursive: true });
+      writeFileSync(join(dir, 'sshd_config'), stock.replace(/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m, `Include ${options.stockIncludeDir}/*.conf`) + ['', '# Added for the test server', ...own, 'LogLevel VERBOSE', ''].join('\n'));
+      return;
+    }
     writeFileSync(
       join(dir, 'sshd_config'),
       [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(dir, 'host_ed25519')}`,
-        `AuthorizedKeysFile ${authorized}`,
-        `AllowUsers ${this.user}`,
-        'PidFile none',
+        ...own,
         'UsePAM no',
         'StrictModes no',
         'PasswordAuthentication no',
