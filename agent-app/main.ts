@@ -32,11 +32,13 @@ import { hostname } from 'node:os';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { migrateLocal } from './migrate-local.js';
 import { verifyLocal } from './verify-local.js';
+import { restoreLocal } from './restore-local.js';
 
 const PROGRAM = 'vs-agent-app';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
        ${PROGRAM} migrate-local --help
        ${PROGRAM} verify-local --help
+       ${PROGRAM} restore-local --help
 
 Runs the agent on the VisionSuit host; vsctl talks to it over a unix socket.
 Configuration keys, their VS_* environment names and defaults:
@@ -64,6 +66,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
   if (argv[0] === 'verify-local') {
     process.exitCode = await verifyLocal(argv.slice(1));
+    return;
+  }
+  if (argv[0] === 'restore-local') {
+    process.exitCode = await restoreLocal(argv.slice(1));
     return;
   }
   if (argv.includes('--help')) {

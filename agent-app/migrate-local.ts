@@ -3,7 +3,7 @@
 // --json one summary goes to stdout. Exit 0 only when the database is complete.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { VsError } from '../shared/errors.js';
 import { EXIT } from '../shared/program.js';
@@ -13,7 +13,8 @@ import type { Finding } from './engine/lint.js';
 import { targetFromUrl } from './engine/target.js';
 import { ProgressPrinter } from './engine/progress-text.js';
 import { parseLocalArgs } from './local-args.js';
-import { renderMarkdown } from './engine/report.js';
+import { writeReports } from './engine/report.js';
+import { ensurePrivateDir } from '../shared/secret-file.js';
 import { pgDump } from '../shared/pg-dump.js';
 import { parseDatabaseUrl } from '../shared/database-url.js';
 import { backupStamp } from '../shared/env-file.js';
@@ -28,10 +29,16 @@ checkpoint. --database-url puts the password in the process list; prefer
 --database-url-file (a 0600 file holding the URL).
 `;
 
-function workDirFor(url: string): string {
+/**
+ * The default work directory of a target: private to this user, under
+ * $XDG_STATE_HOME (or ~/.local/state), never in a shared directory such as
+ * /tmp where another user can guess the name and read the snapshot.
+ */
+export function workDirFor(url: string, env: NodeJS.ProcessEnv = process.env): string {
   const u = new URL(url);
   const id = createHash('sha256').update(`${u.hostname}:${u.port}${u.pathname}`).digest('hex').slice(0, 12);
-  return join(tmpdir(), `vsmigrate-local-${id}`);
+  const state = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
+  return join(state, 'vsmigrate', `local-${id}`);
 }
 
 export async function migrateLocal(argv: string[]): Promise<number> {
@@ -45,6 +52,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
   const { target: t, values } = parsed;
   const { url, schema, schemaText, policies } = t;
   const workDir = (values['work-dir'] as string | undefined) ?? workDirFor(url);
+  await ensurePrivateDir(workDir);
   const printer = new ProgressPrinter(process.stderr);
   const findings: Finding[] = [];
   const onEvent = (e: EngineEvent) => {
@@ -65,12 +73,13 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       jobs: values['jobs'] ? Number(values['jobs']) : undefined,
       chunkBytes: values['chunk-mb'] ? Number(values['chunk-mb']) * 1024 * 1024 : undefined,
       onEvent,
+      beforeComplete: (done) => writeReports(workDir, done),
       backupTarget: async () => (await pgDump(parseDatabaseUrl(url), join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
     });
   } catch (err) {
     printer.done();
     if (err instanceof VsError && err.code === 'VS_ERR_LINT_FINDINGS') {
-      await writeFile(join(workDir, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
+      await writeFile(join(workDir, 'findings.json'), JSON.stringify(findings, null, 2) + '\n', { mode: 0o600 });
       printer.findings(findings);
       process.stderr.write(`all findings: ${join(workDir, 'findings.json')}\n`);
       if (t.json) process.stdout.write(JSON.stringify({ ok: false, error: err.toInfo(), findings }) + '\n');
@@ -78,8 +87,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
     throw err;
   }
   printer.done();
-  await writeFile(join(workDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-  await writeFile(join(workDir, 'report.md'), renderMarkdown(summary));
+  if (!summary.ok) await writeReports(workDir, summary);
   printer.summary(summary, workDir);
   if (t.json) {
     const { quarantined, ...rest } = summary;

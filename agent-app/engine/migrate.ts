@@ -3,8 +3,7 @@
 // `onEvent`. The run's state lives in the target (see target.ts), so the same
 // call after a crash resumes where the last committed checkpoint left off.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,8 +15,7 @@ import { lintSnapshot } from './lint.js';
 import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
 import type { NamedStatement } from './pg-ddl.js';
 import type { Schema } from './prisma-schema.js';
-import { openSnapshot, planRanges, sequenceMarks, takeSnapshot } from './snapshot.js';
-import { sha256File } from '../../shared/pg-dump.js';
+import { openSnapshot, planRanges, readSnapshotRecord, sequenceMarks, snapshotRecordPath, staleSnapshot, takeSnapshot, writeSnapshotRecord } from './snapshot.js';
 import type { SnapshotInfo } from './snapshot.js';
 import * as target from './target.js';
 import { verify } from './verify.js';
@@ -50,6 +48,12 @@ export interface MigrateOptions {
   onEvent?: (e: EngineEvent) => void;
   /** Back up a target with data before --replace drops it; returns the backup's path. */
   backupTarget?: () => Promise<string>;
+  /**
+   * Called with the summary of a complete, verified run before its state is
+   * dropped from the target (write the report here): a failure leaves the run
+   * resumable instead of finished without a report.
+   */
+  beforeComplete?: (summary: MigrateSummary) => Promise<void>;
   /** Checked between chunks and steps; true stops at the next safe point. */
   shouldStop?: () => boolean;
   /** A limit on the copy's rate, shared by the workers (rehearsals on a live host); 0 or absent: none. */
@@ -259,20 +263,29 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     // Where does the target stand? A run of ours continues; someone's data is refused unless --replace.
     let state = await target.inspectTarget(control);
     let backup: string | undefined;
-    if (state.kind === 'foreign' && !opts.replace) {
-      throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `the target database already holds ${state.tables.length} table(s) (${state.tables.slice(0, 5).join(', ')}${state.tables.length > 5 ? ', …' : ''}); refusing to touch it`, {
-        details: { tables: state.tables.length },
+    const foreign = state.kind === 'foreign' ? state.tables : state.kind === 'resumable' ? state.others : [];
+    if (foreign.length > 0 && !opts.replace) {
+      throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `the target database already holds ${foreign.length} table(s) (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); refusing to touch it`, {
+        details: { tables: foreign.length },
       });
     }
 
-    // Snapshot: reuse ours when it is the one the target's run copies.
-    let snap: SnapshotInfo;
-    const reuse = state.kind === 'resumable' && existsSync(snapshotPath) && (await sha256File(snapshotPath)) === state.run.sourceSha256;
-    if (reuse) {
-      snap = { path: snapshotPath, sha256: (state as { run: target.RunIdentity }).run.sourceSha256, bytes: (await stat(snapshotPath)).size, seconds: 0 };
-      emit({ type: 'step', name: 'snapshot', state: 'skipped', detail: 'resuming: the snapshot of the interrupted run is reused' });
-    } else {
+    // Snapshot: reuse ours only when it is the one the target's run copies, of
+    // the file named now, and that file has not changed since.
+    let snap: SnapshotInfo | undefined;
+    if (state.kind === 'resumable') {
+      const stale = await staleSnapshot(opts.workDir, opts.sqlitePath, state.run.sourceSha256);
+      if (!stale) {
+        snap = await readSnapshotRecord(opts.workDir);
+        emit({ type: 'step', name: 'snapshot', state: 'skipped', detail: 'resuming: the snapshot of the interrupted run is reused (the live file has not changed since)' });
+      } else {
+        emit({ type: 'step', name: 'resume', state: 'finished', seconds: 0, detail: `the interrupted run's snapshot cannot be reused: ${stale}; copying again from a new snapshot` });
+      }
+    }
+    if (!snap) {
+      await rm(snapshotRecordPath(opts.workDir), { force: true });
       snap = await step('snapshot', () => takeSnapshot(opts.sqlitePath, snapshotPath), (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`);
+      await writeSnapshotRecord(opts.workDir, snap);
     }
 
     const db = openSnapshot(snap.path);
@@ -292,8 +305,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     const checksum = sha256(migration);
     const migrationDir = join(opts.workDir, 'prisma', 'migrations', BASELINE_NAME);
     await mkdir(migrationDir, { recursive: true });
-    await writeFile(join(migrationDir, 'migration.sql'), migration);
-    await writeFile(join(opts.workDir, 'prisma', 'migrations', 'migration_lock.toml'), MIGRATION_LOCK);
+    await writeFile(join(migrationDir, 'migration.sql'), migration, { mode: 0o600 });
+    await writeFile(join(opts.workDir, 'prisma', 'migrations', 'migration_lock.toml'), MIGRATION_LOCK, { mode: 0o600 });
     const summaryBase = {
       snapshot: { sha256: snap.sha256, bytes: snap.bytes },
       findings: lint.findings,
@@ -318,22 +331,27 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     };
     if (state.kind === 'resumable') {
       const same = state.run.sourceSha256 === run.sourceSha256 && state.run.schemaSha256 === run.schemaSha256 && state.run.planSha256 === run.planSha256;
-      if (!same && !opts.replace) {
-        throw new VsError('VS_ERR_SOURCE_CHANGED', 'the target holds an interrupted run of a different snapshot, schema or policy set; refusing to mix them', {
-          details: { sourceChanged: state.run.sourceSha256 !== run.sourceSha256 },
-        });
+      // Another snapshot, schema or policy set: the partial run is ours alone
+      // (checked above: no table in "public" it did not create), so it is
+      // cleared without a backup and the copy starts again.
+      if (!same) {
+        emit({ type: 'step', name: 'resume', state: 'finished', seconds: 0, detail: `the interrupted run copied ${state.run.sourceSha256 !== run.sourceSha256 ? 'another snapshot' : 'with another schema or policy set'}: its partial copy is cleared` });
+        state = state.others.length > 0 ? { kind: 'foreign', tables: state.tables } : { kind: 'foreign', tables: [] };
       }
-      if (!same) state = { kind: 'foreign', tables: [] };
     }
     const resumed = state.kind === 'resumable';
     if (state.kind === 'foreign') {
-      if (state.tables.length > 0 && opts.backupTarget) backup = await step('backup', () => opts.backupTarget!(), (path) => path);
+      // A replace never happens without a backup, except of our own partial run.
+      if (state.tables.length > 0) {
+        if (!opts.backupTarget) throw new VsError('VS_ERR_BACKUP_FAILED', 'the target holds data and no backup is configured; refusing to replace it');
+        backup = await step('backup', () => opts.backupTarget!(), (path) => path);
+      }
       await step('clear', () => target.clearTarget(control));
     }
 
     const plan = loadPlan(schema, widened);
     if (!resumed) {
-      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], planned.ranges), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
+      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], planned.ranges, schema.tables.map((t) => t.name)), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
     } else {
       emit({ type: 'step', name: 'schema', state: 'skipped', detail: 'resuming an interrupted run' });
     }
@@ -439,8 +457,20 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     // The run's state goes only with a verified database: killed during the
     // verification, a rerun resumes straight into it; a database that differs
     // stays marked as an unfinished run of ours.
-    if (verification.ok) await target.dropState(control);
-    return summary(verification.ok, { sequences, verification, stopped: false });
+    const result = summary(verification.ok, { sequences, verification, stopped: false });
+    if (verification.ok) {
+      // The report is written while the run's state still stands: if it
+      // fails (a full disk), the same command resumes into the verification
+      // and writes it, instead of finding a target that is no longer empty.
+      try {
+        await opts.beforeComplete?.(result);
+      } catch (err) {
+        const why = err instanceof VsError && err.code === 'VS_ERR_DISK_FULL' ? err.message : (err as Error).message;
+        throw new VsError('VS_ERR_REPORT_WRITE', `the database is complete and verified, but its report could not be written: ${why}; run the same command again: it verifies again and writes the report`, { cause: err });
+      }
+      await target.dropState(control);
+    }
+    return result;
   } finally {
     await control.end().catch(() => {});
   }

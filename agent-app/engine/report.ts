@@ -1,4 +1,7 @@
 // The run's report as Markdown (the JSON form is the summary itself).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diskFullError, isDiskFull } from '../../shared/disk.js';
 import type { MigrateSummary } from './migrate.js';
 import type { VerifyReport } from './verify.js';
 
@@ -46,4 +49,22 @@ export function renderMarkdown(s: MigrateSummary): string {
   out.push('', `## Quarantined rows (${s.quarantined.length})`, '', 'Kept out of PostgreSQL; their full original values:', '');
   for (const q of s.quarantined) out.push(`- ${q.table} rowid ${q.rowid}: \`${cell(JSON.stringify(q.row)).slice(0, 2000)}\``);
   return out.join('\n') + '\n';
+}
+
+/**
+ * report.json and report.md in `dir`, 0600 (they hold quarantined rows' full
+ * values); a full disk is named as such.
+ */
+export async function writeReports(dir: string, summary: MigrateSummary): Promise<void> {
+  const files: Array<[string, string]> = [
+    [join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n'],
+    [join(dir, 'report.md'), renderMarkdown(summary)],
+  ];
+  for (const [path, text] of files) {
+    try {
+      await writeFile(path, text, { mode: 0o600 });
+    } catch (err) {
+      throw isDiskFull(err) ? await diskFullError(path, 'the run\'s report', Buffer.byteLength(text), err) : err;
+    }
+  }
 }

@@ -1,20 +1,30 @@
-// The only module that opens VisionSuit's SQLite file. The live file is opened
+// The engine's one reader of VisionSuit's SQLite file. The live file is opened
 // read-only and copied with SQLite's online backup API; everything after reads
-// the snapshot. The snapshot is checked (integrity_check), hashed and made
-// read-only.
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// the snapshot. The snapshot is created 0600, checked (integrity_check), hashed
+// and made read-only, and it carries the live file's mark (source-mark.ts) as
+// it was when copied, so a resume can tell whether the file moved on since.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import Database from 'better-sqlite3';
 import { VsError } from '../../shared/errors.js';
 import { sha256File } from '../../shared/pg-dump.js';
+import { diskFullError, isDiskFull } from '../../shared/disk.js';
+import { markDifferences, readSourceMark } from './source-mark.js';
+import type { SourceMark } from './source-mark.js';
 
 export interface SnapshotInfo {
   path: string;
   sha256: string;
   bytes: number;
   seconds: number;
+  /** The live file's mark when the copy was taken. */
+  source: SourceMark;
 }
+
+/** How often a copy is tried again when the file changed while it was copied. */
+const SNAPSHOT_TRIES = 3;
 
 function openReadOnly(path: string): Database.Database {
   try {
@@ -32,24 +42,22 @@ export function integrityProblems(db: Database.Database): string[] {
 
 /**
  * Copy the live file with the online backup API into `dest`, check and hash the
- * copy, and make it read-only. The live file is only ever read.
+ * copy, and make it read-only. The live file is only ever read. The live
+ * file's mark is read before and after the copy; equal marks prove the copy is
+ * the file as the mark describes it.
  */
 export async function takeSnapshot(livePath: string, dest: string, onProgress?: (fraction: number) => void): Promise<SnapshotInfo> {
   const started = Date.now();
   await mkdir(dirname(dest), { recursive: true });
-  await rm(dest, { force: true });
-  const live = openReadOnly(livePath);
-  try {
-    await live.backup(dest, {
-      progress: ({ totalPages, remainingPages }) => {
-        onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
-        return 4096; // pages per step: small steps let a live writer in between
-      },
-    });
-  } catch (err) {
-    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, { cause: err });
-  } finally {
-    live.close();
+  let source: SourceMark | undefined;
+  for (let attempt = 1; !source; attempt++) {
+    const before = readSourceMark(livePath);
+    await copyOnce(livePath, dest, before, onProgress);
+    const moved = markDifferences(before, readSourceMark(livePath));
+    if (moved.length === 0) source = before;
+    else if (attempt >= SNAPSHOT_TRIES) {
+      throw new VsError('VS_ERR_SOURCE_CHANGED', `${livePath} changed while it was copied, ${attempt} times (${moved.join('; ')}); stop the processes that write it and run again`);
+    }
   }
   // The copy is ours: take it out of WAL mode so it is one self-contained file.
   const copy = new Database(dest);
@@ -61,12 +69,69 @@ export async function takeSnapshot(livePath: string, dest: string, onProgress?: 
         details: { problems: problems.length },
       });
     }
+  } catch (err) {
+    throw isDiskFull(err) ? await diskFullError(dest, 'the snapshot', source.size, err) : err;
   } finally {
     copy.close();
   }
   await chmod(dest, 0o400);
   const bytes = (await stat(dest)).size;
-  return { path: dest, sha256: await sha256File(dest), bytes, seconds: (Date.now() - started) / 1000 };
+  return { path: dest, sha256: await sha256File(dest), bytes, seconds: (Date.now() - started) / 1000, source };
+}
+
+/** One online backup of the live file into a new 0600 file at `dest`. */
+async function copyOnce(livePath: string, dest: string, mark: SourceMark, onProgress?: (fraction: number) => void): Promise<void> {
+  await rm(dest, { force: true });
+  await rm(`${dest}-journal`, { force: true });
+  // SQLite would create the file 0644: it holds every row, password hashes included.
+  await (await open(dest, 'wx', 0o600)).close();
+  const live = openReadOnly(livePath);
+  try {
+    await live.backup(dest, {
+      progress: ({ totalPages, remainingPages }) => {
+        onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
+        return 4096; // pages per step: small steps let a live writer in between
+      },
+    });
+  } catch (err) {
+    if (isDiskFull(err)) throw await diskFullError(dest, 'the snapshot', mark.size + (mark.wal ? mark.wal.frames * 4096 : 0), err);
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    live.close();
+  }
+}
+
+/** Where a work directory keeps the record of its snapshot: the snapshot's hash and the live file's mark. */
+export const snapshotRecordPath = (workDir: string) => join(workDir, 'snapshot.json');
+
+export async function writeSnapshotRecord(workDir: string, snap: SnapshotInfo): Promise<void> {
+  await writeFile(snapshotRecordPath(workDir), JSON.stringify(snap, null, 2) + '\n', { mode: 0o600 });
+}
+
+export async function readSnapshotRecord(workDir: string): Promise<SnapshotInfo> {
+  return JSON.parse(await readFile(snapshotRecordPath(workDir), 'utf8')) as SnapshotInfo;
+}
+
+/**
+ * Why the work directory's snapshot cannot serve a resume of the run that
+ * copied `runSha256` from `livePath`; undefined when it can: it is that run's
+ * snapshot, intact, of the file named now, and that file has not changed since.
+ */
+export async function staleSnapshot(workDir: string, livePath: string, runSha256: string): Promise<string | undefined> {
+  let record: SnapshotInfo;
+  try {
+    record = await readSnapshotRecord(workDir);
+  } catch {
+    return `${workDir} holds no record of the file its snapshot was taken from`;
+  }
+  if (record.sha256 !== runSha256) return 'the work directory\'s snapshot is not the one the target\'s run copied';
+  if (!existsSync(record.path) || (await sha256File(record.path)) !== record.sha256) return `the snapshot ${record.path} is gone or changed`;
+  const now = readSourceMark(livePath);
+  if (now.path !== record.source.path || now.ino !== record.source.ino || now.dev !== record.source.dev) {
+    return `the interrupted run copied ${record.source.path}, not ${now.path}`;
+  }
+  const moved = markDifferences(record.source, now);
+  return moved.length > 0 ? `${livePath} changed since it was copied (${moved.join('; ')})` : undefined;
 }
 
 /**

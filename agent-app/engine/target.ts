@@ -50,7 +50,8 @@ export interface RunIdentity {
 
 export type TargetState =
   | { kind: 'empty' }
-  | { kind: 'resumable'; run: RunIdentity }
+  /** A partial run of ours; `others` are the tables in "public" that run did not create. */
+  | { kind: 'resumable'; run: RunIdentity; tables: string[]; others: string[] }
   | { kind: 'foreign'; tables: string[] };
 
 /** What the target holds: nothing, a run of ours, or someone's data. */
@@ -63,8 +64,18 @@ export async function inspectTarget(c: pg.Client): Promise<TargetState> {
     .rowCount;
   const hasState = (await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [STATE])).rowCount === 1;
   if (hasState) {
-    const r = await c.query<{ source_sha256: string; schema_sha256: string; plan_sha256: string }>(`SELECT * FROM ${q(STATE)}.run`);
-    if (r.rows[0]) return { kind: 'resumable', run: { sourceSha256: r.rows[0].source_sha256, schemaSha256: r.rows[0].schema_sha256, planSha256: r.rows[0].plan_sha256 } };
+    const r = await c.query<{ source_sha256: string; schema_sha256: string; plan_sha256: string; tables?: string[] }>(`SELECT * FROM ${q(STATE)}.run`);
+    const row = r.rows[0];
+    if (row) {
+      // A state from before the run recorded its tables owns none of them: clearing it then needs a backup.
+      const ours = new Set(row.tables ?? []);
+      return {
+        kind: 'resumable',
+        run: { sourceSha256: row.source_sha256, schemaSha256: row.schema_sha256, planSha256: row.plan_sha256 },
+        tables,
+        others: tables.filter((t) => !ours.has(t)),
+      };
+    }
   }
   if (tables.length === 0 && !types) return { kind: 'empty' };
   return { kind: 'foreign', tables };
@@ -99,13 +110,30 @@ export interface Range {
   bytes: number;
 }
 
-/** Create the state schema, the enums and bare tables, and the ranges: one transaction. */
-export async function createRun(c: pg.Client, run: RunIdentity, ddl: NamedStatement[], ranges: Array<{ table: string; lo: number; hi: number }>): Promise<void> {
+/**
+ * Create the state schema, the enums and bare tables, and the ranges: one
+ * transaction. The run records the tables it creates (and Prisma's
+ * `_prisma_migrations`, which its baseline adds), so that clearing a partial
+ * run later can tell its own tables from anyone else's.
+ */
+export async function createRun(
+  c: pg.Client,
+  run: RunIdentity,
+  ddl: NamedStatement[],
+  ranges: Array<{ table: string; lo: number; hi: number }>,
+  tables: string[],
+): Promise<void> {
   await c.query('BEGIN');
   try {
     await c.query(`CREATE SCHEMA ${q(STATE)}`);
-    await c.query(`CREATE TABLE ${q(STATE)}.run (source_sha256 text NOT NULL, schema_sha256 text NOT NULL, plan_sha256 text NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`);
-    await c.query(`INSERT INTO ${q(STATE)}.run (source_sha256, schema_sha256, plan_sha256) VALUES ($1, $2, $3)`, [run.sourceSha256, run.schemaSha256, run.planSha256]);
+    await c.query(`CREATE TABLE ${q(STATE)}.run (source_sha256 text NOT NULL, schema_sha256 text NOT NULL, plan_sha256 text NOT NULL,
+      tables text[] NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`);
+    await c.query(`INSERT INTO ${q(STATE)}.run (source_sha256, schema_sha256, plan_sha256, tables) VALUES ($1, $2, $3, $4)`, [
+      run.sourceSha256,
+      run.schemaSha256,
+      run.planSha256,
+      [...tables, '_prisma_migrations'],
+    ]);
     await c.query(`CREATE TABLE ${q(STATE)}.range (tbl text NOT NULL, lo bigint NOT NULL, hi bigint NOT NULL, last_rowid bigint NOT NULL,
       rows bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL DEFAULT 0, PRIMARY KEY (tbl, lo))`);
     await c.query(`CREATE TABLE ${q(STATE)}.done (step text PRIMARY KEY, finished_at timestamptz NOT NULL DEFAULT now())`);
