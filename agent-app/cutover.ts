@@ -4,13 +4,13 @@
 // small and journaled by the operation that calls it, so a restart after a
 // crash knows what was done.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import dotenv from 'dotenv';
 import { chmod } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import { VsError } from '../shared/errors.js';
 import { backupStamp, editEnvFile } from '../shared/env-file.js';
-import { writeFileAtomic } from '../shared/atomic-file.js';
 import { httpGet } from '../shared/http-get.js';
 import type { ServiceManager } from './service-manager.js';
 import type { AgentAppConfig } from './config.js';
@@ -106,44 +106,84 @@ export function assertNoHolders(sqlitePath: string): void {
 }
 
 export interface EnvEdit {
+  /** The file as configured. */
   path: string;
   /** The copy of the file before the switch; null when the switch created the file. */
   backupPath: string | null;
   changed: string[];
+  /** Each changed key's value before the switch; null where the key was absent. */
+  old?: Record<string, string | null>;
 }
+
+/** The keys a switch sets. */
+export const SWITCHED_KEYS = ['DATABASE_URL', 'SHADOW_DATABASE_URL'];
 
 /** The backup name editEnvFile gives a file for a switch made at `stamp`. */
 function backupName(path: string, stamp: Date): string {
-  return `${path}.vsmigrate-${backupStamp(stamp)}.bak`;
+  return `${existsSync(path) ? realpathSync(path) : path}.vsmigrate-${backupStamp(stamp)}.bak`;
 }
 
-/** Set DATABASE_URL and SHADOW_DATABASE_URL in each existing env file; only those keys change. */
-export async function switchEnvFiles(files: string[], values: Record<string, string>, stamp: Date): Promise<EnvEdit[]> {
+/**
+ * Set DATABASE_URL and SHADOW_DATABASE_URL in each existing env file; only
+ * those keys change. `onEdit` journals each file as soon as it is written.
+ */
+export async function switchEnvFiles(files: string[], values: Record<string, string>, stamp: Date, onEdit?: (edits: EnvEdit[]) => void): Promise<EnvEdit[]> {
   const edits: EnvEdit[] = [];
   for (const path of files) {
     if (!existsSync(path)) continue;
     const r = await editEnvFile(path, values, { now: stamp });
-    edits.push({ path, backupPath: r.backupPath, changed: r.changed });
+    edits.push({ path, backupPath: r.backupPath, changed: r.changed, old: r.old });
+    onEdit?.(edits);
   }
   return edits;
 }
 
+export interface RestoreOutcome {
+  /** Files written back. */
+  restored: string[];
+  /** Files that could not be, each with its own error. */
+  failed: VsError[];
+}
+
 /**
- * Put every file back as it was before a switch made at `stamp`: from the
- * journaled edits, and from backups of that stamp the journal may not have
- * recorded (a crash between the write and the journal entry).
+ * Put back the values of the keys a switch made at `stamp` changed, in the
+ * files it changed; every other byte stays as it is now, so edits made since
+ * survive. The old values come from the journaled edits, or from backups of
+ * that stamp the journal may not have recorded (a crash between the write and
+ * the journal entry). A file that cannot be written does not stop the others.
  */
-export async function restoreEnvFiles(files: string[], edits: EnvEdit[], stamp: Date): Promise<string[]> {
-  const restored: string[] = [];
+export async function restoreEnvFiles(files: string[], edits: EnvEdit[], stamp: Date): Promise<RestoreOutcome> {
+  const outcome: RestoreOutcome = { restored: [], failed: [] };
   for (const path of files) {
-    const recorded = edits.find((e) => e.path === path);
-    const backup = recorded?.backupPath ?? (existsSync(backupName(path, stamp)) ? backupName(path, stamp) : null);
-    if (!backup || !existsSync(backup)) continue;
-    const st = statSync(backup);
-    await writeFileAtomic(path, readFileSync(backup), { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
-    restored.push(path);
+    try {
+      const recorded = edits.find((e) => e.path === path);
+      let old: Record<string, string | null> | null = recorded?.old ?? null;
+      if (!old) {
+        const backup = recorded?.backupPath ?? backupName(path, stamp);
+        if (!existsSync(backup)) continue;
+        const was = dotenv.parse(readFileSync(backup).toString('latin1'));
+        const keys = recorded?.changed ?? SWITCHED_KEYS;
+        old = Object.fromEntries(keys.map((k) => [k, k in was ? Buffer.from(was[k]!, 'latin1').toString('utf8') : null]));
+      }
+      const set = Object.fromEntries(Object.entries(old).filter((e): e is [string, string] => e[1] !== null));
+      const remove = Object.keys(old).filter((k) => old![k] === null);
+      if (Object.keys(set).length === 0 && remove.length === 0) continue;
+      const r = await editEnvFile(path, set, { now: new Date(), remove });
+      if (r.changed.length > 0) outcome.restored.push(path);
+    } catch (err) {
+      outcome.failed.push(err instanceof VsError ? err : new VsError('VS_ERR_ENVFILE_WRITE', `cannot restore ${path}: ${(err as Error).message}`, { cause: err, details: { path } }));
+    }
   }
-  return restored;
+  return outcome;
+}
+
+/** The env files whose DATABASE_URL does not point at a SQLite file (`file:`); empty when the app would start on SQLite. */
+export function filesNotOnSqlite(files: string[]): string[] {
+  return files.filter((path) => {
+    if (!existsSync(path)) return false;
+    const url = dotenv.parse(readFileSync(path))['DATABASE_URL'];
+    return url !== undefined && !url.startsWith('file:');
+  });
 }
 
 /** Run the operator's hook with a clean, explicit environment. */

@@ -10,7 +10,7 @@
 // Any failure after the freeze rolls back by itself: env files restored, the
 // app restarted on SQLite and probed. A shutdown during the engine pauses the
 // run at a checkpoint; the next start resumes it.
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
 import { VsError, toVsError } from '../shared/errors.js';
@@ -21,15 +21,16 @@ import type { AgentAppConfig } from './config.js';
 import type { Paired } from './paired.js';
 import type { ServiceManager } from './service-manager.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
-import { assertNoHolders, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, unitsToStart, WriteLock } from './cutover.js';
+import { assertNoHolders, filesNotOnSqlite, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, unitsToStart, WriteLock } from './cutover.js';
 import type { EnvEdit } from './cutover.js';
 import { checkError, preflightFor, preflightSummary } from './preflight.js';
 import { migrate } from './engine/migrate.js';
 import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
+import { contentSumsOf } from './engine/verify.js';
 import { readSchemaSource } from './engine/prisma-schema.js';
 import { parsePolicies, policySpecs } from './engine/lint.js';
 import type { Finding } from './engine/lint.js';
-import { renderMarkdown } from './engine/report.js';
+import { writeReports } from './engine/report.js';
 import * as target from './engine/target.js';
 import type { TargetConfig } from './engine/target.js';
 
@@ -63,12 +64,25 @@ export function connectorUrls(config: AgentAppConfig, paired: Paired): { DATABAS
   return { DATABASE_URL: url(p.database), SHADOW_DATABASE_URL: url(`${p.database}_shadow`) };
 }
 
-/** Rows written per table since statistics began: what a rollback would lose is the growth of these. */
-export async function writeCounts(config: TargetConfig): Promise<Record<string, number>> {
+/**
+ * Rows written per table since statistics began, and what shows the counters
+ * were not reset since: the server's start time (a crash or restart discards
+ * them) and the database's stats_reset (pg_stat_reset()).
+ */
+export interface WriteStats {
+  counts: Record<string, number>;
+  postmasterStart: string;
+  statsReset: string | null;
+}
+
+export async function writeStats(config: TargetConfig): Promise<WriteStats> {
   const c = await target.connect(config);
   try {
     const r = await c.query<{ relname: string; n: string }>('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables');
-    return Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)]));
+    const s = await c.query<{ start: string; reset: string | null }>(
+      'SELECT pg_postmaster_start_time()::text AS start, (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()) AS reset',
+    );
+    return { counts: Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)])), postmasterStart: s.rows[0]!.start, statsReset: s.rows[0]!.reset };
   } finally {
     await c.end();
   }
@@ -134,10 +148,11 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           const c = await target.connect(targetThroughLink(paired));
           try {
             const state = await target.inspectTarget(c);
-            if (state.kind === 'foreign' && !req.replaceTarget) {
-              throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `database ${paired.pairing!.postgres.database} already holds ${state.tables.length} table(s); refusing before anything stops (--replace-target backs it up and replaces it)`);
+            const foreign = state.kind === 'foreign' ? state.tables : state.kind === 'resumable' ? state.others : [];
+            if (foreign.length > 0 && !req.replaceTarget) {
+              throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `database ${paired.pairing!.postgres.database} already holds ${foreign.length} table(s); refusing before anything stops (--replace-target backs it up and replaces it)`);
             }
-            return state.kind;
+            return foreign.length > 0 ? 'foreign' : state.kind;
           } finally {
             await c.end();
           }
@@ -167,16 +182,18 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           replace: req.replaceTarget,
           onEvent: engineEvent(ctx),
           shouldStop: () => ctx.stopRequested(),
+          beforeComplete: (done) => writeReports(ctx.runDir, done),
           backupTarget: async () => {
             const b = await paired.agentDb!.backupDatabase(paired.pairing!.postgres.database);
             ctx.log('info', `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`);
             return b.path;
           },
         });
-        await writeFile(join(ctx.runDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-        await writeFile(join(ctx.runDir, 'report.md'), renderMarkdown(summary));
+        if (!summary.ok) await writeReports(ctx.runDir, summary);
         if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped at a checkpoint');
         if (!summary.ok) throw new VsError('VS_ERR_VERIFY_DIFFERENT', `verification found differences (report: ${join(ctx.runDir, 'report.md')}); SQLite was not changed`);
+        // What the target holds at the switch: a rollback compares it with what it holds then.
+        ctx.save('switchSums', contentSumsOf(summary.verification!));
         setPhase('migrated');
       }
 
@@ -185,12 +202,11 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         const urls = connectorUrls(config, paired);
         await ctx.step('switch', async () => {
           await paired.agentDb!.ensureDatabase(`${paired.pairing!.postgres.database}_shadow`, paired.pairing!.postgres.user);
-          ctx.save('pgWrites', await writeCounts(targetThroughLink(paired)));
+          ctx.save('pgWrites', await writeStats(targetThroughLink(paired)));
           const stamp = new Date();
           ctx.save('switchStamp', stamp.toISOString());
           setPhase('switching');
-          const edits = await switchEnvFiles(config.envFiles, urls, stamp);
-          ctx.save('envEdits', edits);
+          const edits = await switchEnvFiles(config.envFiles, urls, stamp, (e) => ctx.save('envEdits', e));
           ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
           await runHook(config.switchHook, config.backendDir, { DATABASE_URL: urls.DATABASE_URL }, config.switchHookTimeoutMs);
           for (const unit of unitsToStart(stopped(), config.backendUnit)) if ((await services.state(unit)).exists) await services.start(unit);
@@ -235,25 +251,57 @@ async function appendOutcome(ctx: OpContext, text: string): Promise<void> {
   await appendFile(join(ctx.runDir, 'report.md'), `\n## Outcome of ${ctx.id}\n\n${text}\n`);
 }
 
-/** Undo a cutover that had not finished: env files back, the app restarted on SQLite, proven healthy. */
+/**
+ * Undo a cutover that had not finished: env files back, the app restarted on
+ * SQLite and probed. Every step runs even when one before it failed; the
+ * units start whenever the env files say SQLite. The failures are reported
+ * together, each with its own code.
+ */
 async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase): Promise<void> {
   const { config, services } = deps;
+  const failures: VsError[] = [];
+  const failed = (err: unknown) => {
+    const vs = toVsError(err);
+    failures.push(vs);
+    ctx.log('error', `roll back: ${vs.code}: ${vs.message}`);
+  };
+  let started = false;
   await ctx.step('roll back', async () => {
     const done: string[] = [];
     if (phase === 'switching' || phase === 'switched') {
       const stamp = new Date(ctx.load<string>('switchStamp') ?? Date.now());
-      const restored = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
-      done.push(`restored ${restored.join(', ') || 'no env file (none had changed)'}`);
+      const r = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
+      r.failed.forEach(failed);
+      done.push(`restored ${r.restored.join(', ') || 'no env file (none had changed)'}`);
+    }
+    const split = filesNotOnSqlite(config.envFiles);
+    if (split.length > 0) {
+      failed(new VsError('VS_ERR_ENVFILE_WRITE', `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`));
+      return done.join('; ');
     }
     const units = unitsToStart(ctx.load<string[]>('stopped') ?? [], config.backendUnit);
     for (const unit of units) {
-      const st = await services.state(unit);
-      if (!st.exists) continue;
-      if (st.active) await services.restart(unit);
-      else await services.start(unit);
+      try {
+        const st = await services.state(unit);
+        if (!st.exists) continue;
+        if (st.active) await services.restart(unit);
+        else await services.start(unit);
+        started = true;
+      } catch (err) {
+        failed(err);
+      }
     }
     done.push(`started ${units.join(', ')} on SQLite`);
     return done.join('; ');
   }, (d) => d);
-  await ctx.step('health on SQLite', () => probeHealth(services, config), (d) => d);
+  if (started) {
+    try {
+      await ctx.step('health on SQLite', () => probeHealth(services, config), (d) => d);
+    } catch (err) {
+      failed(err);
+    }
+  }
+  if (failures.length > 0) {
+    throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), { cause: failures[0] });
+  }
 }

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
+import { envFileLinkProblem } from '../shared/env-file.js';
 import { integrityProblems, openSnapshot } from './engine/snapshot.js';
 import { parseSchema } from './engine/prisma-schema.js';
 import { lintSnapshot, parsePolicies } from './engine/lint.js';
@@ -32,6 +33,8 @@ export interface PreflightInput {
   callTimeoutMs: number;
   /** The run's policies, as `RULE=ACTION`: a finding a policy handles does not block. */
   policies?: string[];
+  /** The env files the switch edits: each must be replaceable by a rename. */
+  envFiles?: string[];
 }
 
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -39,7 +42,7 @@ const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} Gi
 
 /** The preflight of this agent's settings, for a SQLite file and a run's policies. */
 export function preflightFor(config: AgentAppConfig, paired: Paired, sqlitePath: string, policies: string[] = []): Promise<{ checks: Check[]; ok: boolean }> {
-  return preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs, policies });
+  return preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs, policies, envFiles: config.envFiles });
 }
 
 /** One line for a preflight step's end. */
@@ -114,7 +117,11 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
     }
   }
 
-  // This host: the SQLite file, disk, integrity and the data lint.
+  // This host: the env files, the SQLite file, disk, integrity and the data lint.
+  const present = (input.envFiles ?? []).filter((f) => existsSync(f));
+  const linked = present.map(envFileLinkProblem).filter((p): p is string => p !== null);
+  if (linked.length > 0) fail('env files', new VsError('VS_ERR_ENVFILE_LINKED', linked.join('; ')));
+  else if (input.envFiles) ok('env files', present.length > 0 ? `${present.join(', ')}: each can be replaced atomically` : 'none of envFiles exists yet');
   if (!existsSync(input.sqlitePath)) {
     fail('sqlite file', new VsError('VS_ERR_SQLITE_UNREADABLE', `${input.sqlitePath} does not exist (set sqlitePath)`));
     for (const name of ['disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint']) skip(name, 'needs the SQLite file');

@@ -2,9 +2,11 @@
 //
 // Rollback undoes a finished migration: it stops the writers (their
 // PostgreSQL sessions end and flush their statistics), refuses when PostgreSQL
-// received writes since the switch unless the operator accepts losing them,
+// may hold writes since the switch unless the operator accepts losing them,
 // restores the run's env files, unseals SQLite, restarts the app and proves it
-// healthy on SQLite.
+// healthy on SQLite. The loss guard fails closed: write counters count only
+// while they provably were not reset, and each table's content is compared
+// with its sums recorded at the switch.
 //
 // Install is the path for a new deployment with no SQLite: the database
 // through agent-db, Prisma's schema and baseline, the env files, the start.
@@ -15,9 +17,12 @@ import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/Roll
 import { VsError, fromPgError } from '../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import type { Operations } from './operations.js';
-import { freeze, probeHealth, restoreEnvFiles, switchEnvFiles, unitsToStart, unseal } from './cutover.js';
+import { filesNotOnSqlite, freeze, probeHealth, restoreEnvFiles, switchEnvFiles, unitsToStart, unseal } from './cutover.js';
 import type { EnvEdit } from './cutover.js';
-import { connectorUrls, targetThroughLink, writeCounts } from './migrate-op.js';
+import { connectorUrls, targetThroughLink, writeStats } from './migrate-op.js';
+import type { WriteStats } from './migrate-op.js';
+import { targetContentSums } from './engine/verify.js';
+import type { ContentSums } from './engine/verify.js';
 import type { CutoverDeps } from './migrate-op.js';
 import { readSchemaFile } from './engine/prisma-schema.js';
 import { MIGRATION_LOCK, migrationSql } from './engine/pg-ddl.js';
@@ -64,19 +69,40 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
     try {
       await ctx.step('writes since the switch', async () => {
         await waitForAppSessions(deps, 10_000);
-        const before = fact<Record<string, number>>('pgWrites') ?? {};
-        const now = await writeCounts(targetThroughLink(deps.paired));
-        const grown = Object.entries(now)
-          .map(([table, n]) => [table, n - (before[table] ?? 0)] as const)
+        const atSwitch = fact<WriteStats>('pgWrites');
+        const now = await writeStats(targetThroughLink(deps.paired));
+        // Counters prove nothing once reset: a restart or crash of PostgreSQL, or pg_stat_reset().
+        const unproven: string[] = [];
+        if (!atSwitch?.counts) unproven.push('no write counters were recorded at the switch');
+        else {
+          if (now.postmasterStart !== atSwitch.postmasterStart) unproven.push(`PostgreSQL restarted since the switch (up since ${now.postmasterStart})`);
+          if (now.statsReset !== atSwitch.statsReset) unproven.push(`its statistics were reset since the switch (${now.statsReset ?? 'discarded'})`);
+          const lower = Object.keys(atSwitch.counts).filter((t) => (now.counts[t] ?? 0) < atSwitch.counts[t]!);
+          if (lower.length > 0) unproven.push(`write counters went down (${lower.join(', ')})`);
+        }
+        const grown = unproven.length > 0 ? [] : Object.entries(now.counts)
+          .map(([table, n]) => [table, n - (atSwitch!.counts[table] ?? 0)] as const)
           .filter(([, d]) => d > 0)
           .sort((a, b) => b[1] - a[1]);
-        const list = grown.map(([t, d]) => `${t} (${d} row${d === 1 ? '' : 's'} written)`).join(', ');
-        if (grown.length > 0 && !req.acceptLoss) {
-          throw new VsError('VS_ERR_ROLLBACK_LOSS', `PostgreSQL received writes since the switch that SQLite does not have: ${list}; refusing (--accept-loss to roll back anyway)`, {
-            details: { tables: grown.length },
+        const lost = grown.map(([t, d]) => `${t} (${d} row${d === 1 ? '' : 's'} written)`);
+        // The content decides whenever the counters cannot, and catches what they do not count (TRUNCATE).
+        const sums = fact<ContentSums>('switchSums');
+        let content = '';
+        if (sums && lost.length === 0) {
+          const current = await targetContentSums(targetThroughLink(deps.paired), await readSchemaFile(config.prismaSchema));
+          const differ = Object.keys(sums).filter((t) => current[t]?.rows !== sums[t]!.rows || current[t]?.sum !== sums[t]!.sum);
+          for (const t of differ) lost.push(`${t} (${sums[t]!.rows} rows at the switch, ${current[t]?.rows ?? 'none'} now, content differs)`);
+          content = differ.length === 0 ? `; every table's content equals the switch's (${Object.keys(sums).length} tables compared)` : '';
+        } else if (!sums && unproven.length > 0) {
+          lost.push(`cannot prove there were none: ${unproven.join('; ')}, and no content sums were recorded at the switch`);
+        }
+        if (lost.length > 0 && !req.acceptLoss) {
+          throw new VsError('VS_ERR_ROLLBACK_LOSS', `PostgreSQL may hold writes since the switch that SQLite does not have: ${lost.join(', ')}; refusing (--accept-loss to roll back anyway)`, {
+            details: { tables: lost.length },
           });
         }
-        return grown.length > 0 ? `accepted loss: ${list}` : 'none';
+        if (lost.length > 0) return `accepted loss: ${lost.join(', ')}`;
+        return `none${unproven.length > 0 ? ` (counters unusable: ${unproven.join('; ')})` : ''}${content}`;
       }, (d) => d);
     } catch (err) {
       await ctx.step('restart on PostgreSQL', async () => {
@@ -85,17 +111,27 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
       }, (d) => `${d}; nothing was changed`);
       throw err;
     }
+    // Every step runs even when one fails; the app starts whenever the env files say SQLite.
+    const failures: VsError[] = [];
     await ctx.step('restore', async () => {
       const stamp = new Date(fact<string>('switchStamp') ?? Date.now());
-      const restored = await restoreEnvFiles(config.envFiles, fact<EnvEdit[]>('envEdits') ?? [], stamp);
+      const r = await restoreEnvFiles(config.envFiles, fact<EnvEdit[]>('envEdits') ?? [], stamp);
+      failures.push(...r.failed);
+      for (const f of r.failed) ctx.log('error', `restore: ${f.code}: ${f.message}`);
       const mode = fact<number>('sealedMode');
       if (mode !== undefined) await unseal(sqlitePath, mode);
-      return `restored ${restored.join(', ')}; ${sqlitePath} writable again`;
+      return `restored ${r.restored.join(', ') || 'no env file (none differed)'}; ${sqlitePath} writable again`;
     }, (d) => d);
-    await ctx.step('restart on SQLite', async () => {
-      await restart();
-      return probeHealth(services, config);
-    }, (d) => d);
+    const split = filesNotOnSqlite(config.envFiles);
+    if (split.length > 0) {
+      failures.push(new VsError('VS_ERR_ENVFILE_WRITE', `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`));
+    } else {
+      await ctx.step('restart on SQLite', async () => {
+        await restart();
+        return probeHealth(services, config);
+      }, (d) => d);
+    }
+    if (failures.length > 0) throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), { cause: failures[0] });
     return { state: 'succeeded' };
   };
 }
@@ -149,9 +185,10 @@ export function installBody(deps: CutoverDeps): OpBody {
       }, (d) => d);
     } catch (err) {
       await ctx.step('roll back', async () => {
-        const restored = await restoreEnvFiles(config.envFiles, edits, stamp);
+        const r = await restoreEnvFiles(config.envFiles, edits, stamp);
         await services.stop(config.backendUnit).catch(() => {});
-        return `restored ${restored.join(', ') || 'nothing'}; ${config.backendUnit} stopped; the database keeps its empty schema`;
+        const failed = r.failed.map((f) => `; ${f.code}: ${f.message}`).join('');
+        return `restored ${r.restored.join(', ') || 'nothing'}; ${config.backendUnit} stopped; the database keeps its empty schema${failed}`;
       }, (d) => d);
       throw err;
     }

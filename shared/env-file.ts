@@ -6,8 +6,12 @@
 // or nothing is written.
 //
 // Each change writes a timestamped backup of the old file first and replaces the
-// file atomically (see atomic-file.ts).
+// file atomically (see atomic-file.ts). The file is edited as bytes, whatever
+// its encoding; a symlink stays a symlink (the file it points at is written,
+// in that file's directory); a hard-linked or bind-mounted file is refused.
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, chmod, chown, readFile, stat } from 'node:fs/promises';
+import { mountPointOf } from './disk.js';
 import { open } from 'node:fs/promises';
 import dotenv from 'dotenv';
 import { VsError } from './errors.js';
@@ -74,9 +78,12 @@ function sameEntries(a: Record<string, string>, b: Record<string, string>, excep
 }
 
 export interface EditResult {
+  /** The file written: the configured path with its symlinks resolved. */
   path: string;
-  /** Keys whose value changed or that were added. */
+  /** Keys whose value changed, were added or were removed. */
   changed: string[];
+  /** Each changed key's value before the edit; null where the key was absent. */
+  old: Record<string, string | null>;
   /** The copy of the old file, or null when nothing had to change. */
   backupPath: string | null;
 }
@@ -85,6 +92,8 @@ export interface EditOptions {
   now?: Date;
   /** Create the file (mode 0600) when it does not exist. */
   createIfMissing?: boolean;
+  /** Keys to remove (each line dotenv reads them from). */
+  remove?: string[];
   /** Passed to the atomic write; tests crash the process here. */
   beforeRename?: () => void | Promise<void>;
 }
@@ -93,70 +102,113 @@ export function backupStamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** Set `changes` in the env file at `path`, touching nothing else. */
+// The file is edited as bytes: each byte is one character of a latin1 string,
+// so a comment in Latin-1 (or any other encoding) is written back as it was.
+// A value we write is UTF-8, turned into its bytes the same way.
+const asBytes = (value: string) => Buffer.from(value, 'utf8').toString('latin1');
+const fromBytes = (value: string) => Buffer.from(value, 'latin1').toString('utf8');
+
+/**
+ * Why an env file cannot be replaced atomically without breaking another name
+ * for it: a second hard link (the other name keeps the old content) or a bind
+ * mount (a rename over it fails). Null when it can; symlinks are fine (the
+ * file they point at is written).
+ */
+export function envFileLinkProblem(path: string): string | null {
+  let real: string;
+  let nlink: number;
+  try {
+    real = realpathSync(path);
+    nlink = statSync(real).nlink;
+  } catch {
+    return null; // missing: nothing to break
+  }
+  if (nlink > 1) return `${path} has ${nlink} hard links: replacing it would leave the other names with the old content`;
+  if (mountPointOf(real) === real) return `${path} is a bind mount: it cannot be replaced by a rename`;
+  return null;
+}
+
+const writeError = (path: string, err: unknown) =>
+  new VsError('VS_ERR_ENVFILE_WRITE', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim(), { cause: err, details: { path } });
+
+/** Set `changes` (and remove `options.remove`) in the env file at `path`, touching nothing else. */
 export async function editEnvFile(path: string, changes: Record<string, string>, options: EditOptions = {}): Promise<EditResult> {
+  const linked = envFileLinkProblem(path);
+  if (linked) throw new VsError('VS_ERR_ENVFILE_LINKED', `${linked}; nothing was written`, { details: { path } });
+  const real = existsSync(path) ? realpathSync(path) : path;
   let original: Buffer;
   let mode = 0o600;
   let owner: { uid: number; gid: number } | undefined;
   try {
-    original = await readFile(path);
-    const st = await stat(path);
+    original = await readFile(real);
+    const st = await stat(real);
     mode = st.mode & 0o7777;
     owner = { uid: st.uid, gid: st.gid };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !options.createIfMissing) throw err;
     original = Buffer.alloc(0);
   }
-  const text = original.toString('utf8');
-  const before = dotenv.parse(original);
+  const wanted = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, asBytes(v)]));
+  const remove = new Set((options.remove ?? []).filter((k) => !(k in wanted)));
+  const text = original.toString('latin1');
+  const before = dotenv.parse(text);
   const lines = text.length === 0 ? [] : text.split(/(?<=\n)/);
-  // A line is rewritten only when dotenv agrees it is that key's assignment:
-  // after the rewrite no other key's value has moved (a "KEY=" line inside
-  // another key's multi-line quoted value fails this and is left alone).
-  const out = [...lines];
+  // A line is rewritten (or removed) only when dotenv agrees it is that key's
+  // assignment: after the edit no other key's value has moved (a "KEY=" line
+  // inside another key's multi-line quoted value fails this and is left alone).
+  let out = [...lines];
   let current = before;
   const seen = new Set<string>();
-  out.forEach((line, i) => {
-    const m = ASSIGNMENT.exec(line.replace(/\r?\n$/, ''));
-    const key = m?.[2];
-    if (!key || !(key in changes) || !(key in dotenv.parse(line))) return;
+  for (let i = 0; i < out.length; i++) {
+    const line = out[i]!;
+    const key = ASSIGNMENT.exec(line.replace(/\r?\n$/, ''))?.[2];
+    if (!key || !(key in wanted || remove.has(key)) || !(key in dotenv.parse(line))) continue;
     const candidate = [...out];
-    candidate[i] = rewriteLine(line, key, changes[key]!);
+    if (remove.has(key)) candidate.splice(i, 1);
+    else candidate[i] = rewriteLine(line, key, wanted[key]!);
     const parsed = dotenv.parse(candidate.join(''));
-    const othersKept = sameEntries(parsed, current, key);
-    if (othersKept && (parsed[key] === current[key] || parsed[key] === changes[key])) {
-      out[i] = candidate[i]!;
+    if (!sameEntries(parsed, current, key)) continue;
+    if (remove.has(key) ? !(key in parsed) || parsed[key] === current[key] : parsed[key] === current[key] || parsed[key] === wanted[key]) {
+      out = candidate;
       current = parsed;
       seen.add(key);
+      if (remove.has(key)) i--;
     }
-  });
-  const missing = Object.keys(changes).filter((k) => !seen.has(k));
+  }
+  const missing = Object.keys(wanted).filter((k) => !seen.has(k));
   if (missing.length > 0) {
     if (out.length > 0 && !out[out.length - 1]!.endsWith('\n')) out[out.length - 1] += '\n';
-    for (const key of missing) out.push(`${key}=${formatEnvValue(changes[key]!)}\n`);
+    for (const key of missing) out.push(`${key}=${formatEnvValue(wanted[key]!)}\n`);
   }
   const next = out.join('');
 
-  if (!sameEntries(dotenv.parse(next), { ...before, ...changes })) {
+  const expected: Record<string, string> = { ...before, ...wanted };
+  for (const k of remove) delete expected[k];
+  if (!sameEntries(dotenv.parse(next), expected)) {
     throw new VsError('VS_ERR_ENVFILE_ROUNDTRIP', `${path}: the edited file would not read back as intended; nothing was written`, {
       details: { path },
     });
   }
 
-  const changed = Object.keys(changes).filter((k) => before[k] !== changes[k]);
-  if (next === text) return { path, changed: [], backupPath: null };
+  const changed = [...Object.keys(wanted).filter((k) => before[k] !== wanted[k]), ...[...remove].filter((k) => k in before)];
+  const old = Object.fromEntries(changed.map((k) => [k, k in before ? fromBytes(before[k]!) : null]));
+  if (next === text) return { path: real, changed: [], old: {}, backupPath: null };
 
-  await removeStaleTemps(path);
   let backupPath: string | null = null;
-  if (owner) {
-    backupPath = `${path}.vsmigrate-${backupStamp(options.now ?? new Date())}.bak`;
-    await copyFile(path, backupPath);
-    await chmod(backupPath, mode);
-    await chown(backupPath, owner.uid, owner.gid).catch(() => {});
-    const handle = await open(backupPath, 'r');
-    await handle.sync();
-    await handle.close();
+  try {
+    await removeStaleTemps(real);
+    if (owner) {
+      backupPath = `${real}.vsmigrate-${backupStamp(options.now ?? new Date())}.bak`;
+      await copyFile(real, backupPath);
+      await chmod(backupPath, mode);
+      await chown(backupPath, owner.uid, owner.gid).catch(() => {});
+      const handle = await open(backupPath, 'r');
+      await handle.sync();
+      await handle.close();
+    }
+    await writeFileAtomic(real, Buffer.from(next, 'latin1'), { mode, ...(owner ?? {}), beforeRename: options.beforeRename });
+  } catch (err) {
+    throw writeError(real, err);
   }
-  await writeFileAtomic(path, next, { mode, ...(owner ?? {}), beforeRename: options.beforeRename });
-  return { path, changed, backupPath };
+  return { path: real, changed, old, backupPath };
 }

@@ -302,3 +302,27 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
     await control?.end().catch(() => {});
   }
 }
+
+export type ContentSums = Record<string, { rows: number; sum: string }>;
+
+/** Each table's row count and sum of row hashes on the target, computed as the verification does. */
+export function contentSumsOf(report: VerifyReport): ContentSums {
+  return Object.fromEntries(report.tables.map((t) => [t.table, { rows: t.rows.target, sum: t.checksum.target }]));
+}
+
+/** The target's content sums now, one table after another (the server's side of a verification). */
+export async function targetContentSums(config: TargetConfig, schema: Schema): Promise<ContentSums> {
+  const c = await target.connect(config, CANONICAL_SETTINGS);
+  try {
+    const out: ContentSums = {};
+    for (const t of schema.tables) {
+      const r = await c.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(t.columns)}), 0)::text AS s FROM ${q(t.name)}`);
+      out[t.name] = { rows: Number(r.rows[0]!.n), sum: BigInt(r.rows[0]!.s).toString(16) };
+    }
+    return out;
+  } catch (err) {
+    throw fromPgError(err, 'sum the target');
+  } finally {
+    await c.end().catch(() => {});
+  }
+}

@@ -3,9 +3,10 @@
 // SSH link, switching the env files to the external connector and proving the
 // app healthy on PostgreSQL; and rolling back by itself when it is not.
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { BIN, runProgram } from '../harness/agents.js';
@@ -166,4 +167,39 @@ test('a second migration while one runs is refused, naming it; vsctl cancel stop
   t.is(end.state, 'cancelled', JSON.stringify(end));
   t.is(watched.code, 1);
   t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite');
+});
+
+// Data safety, item 4: restoring rewrote every file with a backup of that stamp, and its first failing
+// write aborted the roll back before any unit started; the app stayed down, temporary files with the new URL stayed.
+test.serial('a failed switch leaves the app down: backend/.env bind-mounted after preflight; the run rolls back, the app serves from SQLite', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('needs root (it bind-mounts a file)');
+  const stage = await startCutoverStage('switch-fails', tracker, { fixture: 'medium' });
+  const before = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+  const envBytes = stage.envFiles.map((p) => readFileSync(p));
+  const dotEnv = stage.envFiles.find((p) => p.endsWith('/.env'))!;
+  const started = await vsctl(stage, 'migrate', '--detach', '--json');
+  const id = (JSON.parse(started.stdout) as { id: string }).id;
+  let mounted = false;
+  try {
+    const watched = await watchLive<Event>(stage, id, (e) => {
+      // After preflight (which refuses a bind-mounted env file): the host changes under the run.
+      if (e.table && !mounted) {
+        mounted = true;
+        execFileSync('mount', ['--bind', dotEnv, dotEnv]);
+      }
+    });
+    const finished = watched.events.filter((e) => e.finished).at(-1)!.finished!;
+    t.is(finished.state, 'rolled_back', JSON.stringify(finished));
+    t.is(finished.error?.code, 'VS_ERR_ENVFILE_LINKED');
+    t.notRegex(JSON.stringify(watched.events), /VS_ERR_INTERNAL/);
+  } finally {
+    if (mounted) execFileSync('umount', [dotEnv]);
+  }
+  const after = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+  t.deepEqual(after, before, 'the app serves every row from SQLite');
+  t.true((await stage.services.state('vs-backend.service')).active);
+  t.deepEqual(stage.envFiles.map((p) => readFileSync(p)), envBytes, 'every env file byte-identical to before');
+  for (const dir of new Set(stage.envFiles.map((p) => dirname(p)))) {
+    t.deepEqual(readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')), [], `no temporary file left in ${dir}`);
+  }
 });

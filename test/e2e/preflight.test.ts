@@ -2,7 +2,7 @@
 // each problem named, with a non-zero exit, when the disk is too small, the
 // SQLite file is corrupt, or PostgreSQL is stopped.
 import test from 'ava';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BIN, appStatus, runProgram, startAgentApp } from '../harness/agents.js';
@@ -50,11 +50,29 @@ test.serial('on a healthy pair every check is green and the verdict is ready', a
   const r = await preflight(pair.agentApp.socketPath);
   t.is(r.code, 0, r.stdout);
   t.regex(r.stdout, /verdict: ready to migrate/);
-  const names = ['pairing', 'ssh link', 'agent-db', 'postgres settings', 'postgres login', 'target database', 'sqlite file', 'disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint'];
+  const names = ['pairing', 'ssh link', 'agent-db', 'postgres settings', 'postgres login', 'target database', 'env files', 'sqlite file', 'disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint'];
   t.deepEqual([...r.checks.keys()], names);
   for (const c of r.checks.values()) t.is(c.status, 'ok', `${c.name}: ${c.detail}`);
   t.regex(r.checks.get('ssh link')!.detail, /host key SHA256:\S+ \(pinned, matched\)/);
   t.regex(r.checks.get('postgres login')!.detail, /as visionsuit to visionsuit through the link/);
+});
+
+// Data safety, item 9: a hard-linked env file kept the old URL under its other name after the switch.
+test.serial('a hard-linked env file is named and blocks, before anything stops', async (t) => {
+  const dir = join(pair.dir, 'linked');
+  mkdirSync(dir);
+  const env = join(dir, 'vs-backend.env');
+  writeFileSync(env, 'DATABASE_URL="file:./dev.db"\n');
+  linkSync(env, join(dir, 'backup-copy.env'));
+  const linked = await startAgentApp(dir, pair.bundlePath, { config: { sqlitePath, prismaSchema: FIXTURE_SCHEMA, envFiles: [env] } });
+  tracker.addProcess(linked.proc);
+  await pollUntil('the third agent-app to be linked', async () => (await appStatus(linked.socketPath)).agentDb?.health === 'SERVING');
+  const r = await preflight(linked.socketPath);
+  t.not(r.code, 0);
+  t.is(r.checks.get('env files')!.status, 'fail');
+  t.is(r.checks.get('env files')!.error!.code, 'VS_ERR_ENVFILE_LINKED');
+  t.regex(r.checks.get('env files')!.detail, /vs-backend\.env has 2 hard links/);
+  await linked.proc.stop();
 });
 
 test.serial('a disk requirement above the free space is named and blocks', async (t) => {

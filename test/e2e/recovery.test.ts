@@ -20,9 +20,15 @@ interface Event {
 
 /**
  * Start a migration, follow it with `vsctl watch --json`, and when `when`
- * matches an event, send agent-app `signal` and start it again.
+ * matches an event, send agent-app `signal`, run `meanwhile` (what the host
+ * does while agent-app is down), and start agent-app again.
  */
-async function interrupt(stage: CutoverStage, when: (e: Event) => boolean, signal: NodeJS.Signals): Promise<{ finished: Event['finished']; exit: { code: number | null } }> {
+async function interrupt(
+  stage: CutoverStage,
+  when: (e: Event) => boolean,
+  signal: NodeJS.Signals,
+  meanwhile: () => Promise<void> = async () => {},
+): Promise<{ finished: Event['finished']; exit: { code: number | null } }> {
   const started = await runProgram(BIN.vsctl, ['migrate', '--detach', '--json', `--socket-path=${stage.agentApp.socketPath}`]);
   if (started.code !== 0) throw new Error(started.stderr);
   const id = (JSON.parse(started.stdout) as { id: string }).id;
@@ -34,8 +40,9 @@ async function interrupt(stage: CutoverStage, when: (e: Event) => boolean, signa
     fired = true;
     const proc = stage.agentApp.proc;
     proc.signal(signal);
-    restarted = proc.waitForExit(30_000).then((x) => {
+    restarted = proc.waitForExit(30_000).then(async (x) => {
       exit = x;
+      await meanwhile();
       return restartAgentApp(stage, tracker);
     });
   });
@@ -85,4 +92,26 @@ test.serial('SIGTERM during the copy: agent-app pauses at a checkpoint and exits
   t.is(exit.code, 0);
   t.is(finished?.state, 'succeeded', JSON.stringify(finished));
   t.deepEqual((await servesFrom(stage)).counts, before.counts);
+});
+
+// Data safety, item 1: the resumed run reused its snapshot without comparing it with the live file,
+// so rows the app wrote while agent-app was down were never migrated, and SQLite was sealed without them.
+test.serial('a resumed run migrates a stale snapshot: SIGKILL at the first copy event, the app started and written to as after a reboot, then agent-app restarted', async (t) => {
+  const stage = await startCutoverStage('kill-reboot', tracker, { fixture: 'medium' });
+  const before = await servesFrom(stage);
+  const { finished } = await interrupt(stage, (e) => e.table !== undefined, 'SIGKILL', async () => {
+    // The backend's unit is enabled: a reboot starts it, on SQLite, and users write.
+    await stage.services.start('vs-backend.service');
+    const ready = async () => (await servesFrom(stage)).database === 'sqlite';
+    for (let i = 0; i < 100 && !(await ready().catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    const users = await backend<Array<{ id: string }>>(stage, '/api/users');
+    for (let i = 0; i < 3; i++) {
+      const r = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users.body[0]!.id, title: `while agent-app was down ${i}` }) });
+      t.is(r.body.database, 'sqlite');
+    }
+  });
+  t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+  const after = await servesFrom(stage);
+  t.is(after.database, 'postgresql');
+  t.is(after.counts['Notification'], before.counts['Notification']! + 3, 'the three rows written while agent-app was down are in PostgreSQL');
 });

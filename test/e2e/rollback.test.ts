@@ -21,7 +21,7 @@ test.serial('vsctl rollback: straight after a migration; refused after writes on
   t.is((await stats(stage)).database, 'postgresql');
   const r1 = await vsctl(stage, 'rollback');
   t.is(r1.code, 0, r1.stdout + r1.stderr);
-  t.regex(r1.stdout, /writes since the switch: done .*\(none\)/);
+  t.regex(r1.stdout, /writes since the switch: done .*\(none; every table's content equals the switch's \(30 tables compared\)\)/);
   t.deepEqual(await stats(stage), before);
   t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env, 'env files as before the migration');
   t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'SQLite writable again');
@@ -33,7 +33,8 @@ test.serial('vsctl rollback: straight after a migration; refused after writes on
   t.is((await stats(stage)).database, 'sqlite', 'refused before anything stopped');
   const m2 = await vsctl(stage, 'migrate', '--replace-target');
   t.is(m2.code, 0, m2.stdout + m2.stderr);
-  t.regex(m2.stdout, /backed up the target on the PostgreSQL host: \S+\.dump \(\d+ bytes, sha256 [0-9a-f]{64}\)/);
+  const backupPath = /backed up the target on the PostgreSQL host: (\S+\.dump) \(\d+ bytes, sha256 [0-9a-f]{64}\)/.exec(m2.stdout)?.[1];
+  t.truthy(backupPath, m2.stdout);
 
   // A write on PostgreSQL after the switch: a rollback would lose it.
   const users = await backend<Array<{ id: string }>>(stage, '/api/users');
@@ -50,6 +51,53 @@ test.serial('vsctl rollback: straight after a migration; refused after writes on
   const r3 = await vsctl(stage, 'rollback', '--accept-loss');
   t.is(r3.code, 0, r3.stdout + r3.stderr);
   t.regex(r3.stdout, /accepted loss: Notification \(1 row written\)/);
+  t.deepEqual(await stats(stage), before);
+
+  // Data safety, item 10: the backup --replace-target took has an undo an operator can run on the
+  // PostgreSQL host. The database holds the second run's data and the write since; the backup, the first run's.
+  const notifications = async () => Number((await stage.pg.query<{ n: string }>('SELECT count(*)::text AS n FROM "Notification"', [], 'visionsuit'))[0]!.n);
+  t.is(await notifications(), before.counts['Notification']! + 1);
+  const restored = await runProgram(BIN.agentDb, ['restore-backup', backupPath!, '--force', '--config', stage.agentDb.configPath]);
+  t.is(restored.code, 0, restored.stdout + restored.stderr);
+  t.regex(restored.stdout, /backed up what visionsuit holds now: \S+visionsuit-before-restore-\S+\.dump/);
+  t.regex(restored.stdout, /restored \S+ into visionsuit as visionsuit/);
+  t.is(await notifications(), before.counts['Notification']!, "the first run's data is back");
+  const [owner] = await stage.pg.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'Notification'`, [], 'visionsuit');
+  t.is(owner!.owner, 'visionsuit', 'owned by the app role, as before');
+  const noForce = await runProgram(BIN.agentDb, ['restore-backup', backupPath!, '--config', stage.agentDb.configPath]);
+  t.is(noForce.code, 2);
+});
+
+// Data safety, item 2: the guard read pg_stat_user_tables, which an immediate shutdown (a crash) or
+// pg_stat_reset() zeroes, and rolled back without the rows written since the switch.
+test.serial("rollback's loss guard trusts statistics a crash resets: after a crash of PostgreSQL, or pg_stat_reset(), it compares content and refuses", async (t) => {
+  const stage = await startCutoverStage('rollback-crash', tracker);
+  const before = await stats(stage);
+  const m = await vsctl(stage, 'migrate');
+  t.is(m.code, 0, m.stdout + m.stderr);
+  const users = await backend<Array<{ id: string }>>(stage, '/api/users');
+  for (let i = 0; i < 3; i++) {
+    const posted = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users.body[0]!.id, title: `after the switch ${i}` }) });
+    t.is(posted.body.database, 'postgresql');
+  }
+  await stage.pg.stopImmediate();
+  await stage.pg.start();
+  const [counter] = await stage.pg.query<{ n: string }>(`SELECT n_tup_ins::text AS n FROM pg_stat_user_tables WHERE relname = 'Notification'`, [], 'visionsuit');
+  t.is(counter?.n ?? '0', '0', 'the crash reset the counters, as on a real host');
+  const r1 = await vsctl(stage, 'rollback');
+  t.is(r1.code, 1, r1.stdout + r1.stderr);
+  t.regex(r1.stdout, /VS_ERR_ROLLBACK_LOSS: .*Notification \(\d+ rows at the switch, \d+ now, content differs\)/);
+
+  await stage.pg.query('SELECT pg_stat_reset()', [], 'visionsuit');
+  const r2 = await vsctl(stage, 'rollback');
+  t.is(r2.code, 1, r2.stdout + r2.stderr);
+  t.regex(r2.stdout, /VS_ERR_ROLLBACK_LOSS: .*Notification/);
+  const still = await stats(stage);
+  t.is(still.database, 'postgresql', 'refused: the app runs on PostgreSQL again');
+  t.is(still.counts['Notification'], before.counts['Notification']! + 3);
+
+  const r3 = await vsctl(stage, 'rollback', '--accept-loss');
+  t.is(r3.code, 0, r3.stdout + r3.stderr);
   t.deepEqual(await stats(stage), before);
 });
 

@@ -1,10 +1,10 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync, readdirSync, chmodSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync, readdirSync, chmodSync, mkdirSync, symlinkSync, lstatSync, readlinkSync, linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { editEnvFile, readEnvFile } from '../../shared/env-file.js';
+import { editEnvFile, envFileLinkProblem, readEnvFile } from '../../shared/env-file.js';
 import { VsError } from '../../shared/errors.js';
 import { tempDir } from '../harness/system.js';
 import { trackWith } from '../harness/stage.js';
@@ -68,7 +68,7 @@ test('setting the value a key already has writes nothing and makes no backup', a
   const path = write(dir, ORIGINAL);
   const mtime = statSync(path).mtimeMs;
   const r = await editEnvFile(path, { NODE_ENV: 'production' });
-  t.deepEqual(r, { path, changed: [], backupPath: null });
+  t.deepEqual(r, { path, changed: [], old: {}, backupPath: null });
   t.is(statSync(path).mtimeMs, mtime);
   t.deepEqual(readdirSync(dir), ['vs-backend.env']);
 });
@@ -118,4 +118,84 @@ test('a crash between write and rename leaves the old file intact; the next edit
   await editEnvFile(path, { DATABASE_URL: NEW_URL });
   t.is((await readEnvFile(path))['DATABASE_URL'], NEW_URL);
   t.deepEqual(readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')), []);
+});
+
+// Data safety, item 8: the file was decoded as UTF-8 and written back, so a Latin-1 "é" became EF BF BD.
+test('a Latin-1 comment comes back byte for byte: the file is edited as bytes', async (t) => {
+  const dir = tempDir('envfile-latin1');
+  const original = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nDATABASE_URL="file:./dev.db"\nNAME=Andr'), Buffer.from([0xe9]), Buffer.from('\n')]);
+  const path = join(dir, 'vs-backend.env');
+  writeFileSync(path, original);
+  await editEnvFile(path, { DATABASE_URL: NEW_URL });
+  const after = readFileSync(path);
+  t.deepEqual(after, Buffer.from(original.toString('latin1').replace('"file:./dev.db"', `"${NEW_URL}"`), 'latin1'));
+  t.false(after.includes(Buffer.from([0xef, 0xbf, 0xbd])));
+  // And back, through the undo's path: the old value set again, every other byte as it was.
+  await editEnvFile(path, { DATABASE_URL: 'file:./dev.db' });
+  t.deepEqual(readFileSync(path), original);
+});
+
+// Data safety, item 9: a symlinked env file became a regular file and its target kept the old URL.
+test('a symlinked env file stays a symlink: the file it points at is written, in its own directory', async (t) => {
+  const dir = tempDir('envfile-symlink');
+  mkdirSync(join(dir, 'real'));
+  const target = join(dir, 'real', 'backend.env');
+  writeFileSync(target, 'DATABASE_URL="file:./dev.db"\n', { mode: 0o640 });
+  const link = join(dir, 'vs-backend.env');
+  symlinkSync(target, link);
+  const r = await editEnvFile(link, { DATABASE_URL: NEW_URL }, { now: new Date('2026-11-29T09:00:00Z') });
+  t.true(lstatSync(link).isSymbolicLink());
+  t.is(readlinkSync(link), target);
+  t.is((await readEnvFile(target))['DATABASE_URL'], NEW_URL);
+  t.is(r.path, target);
+  t.is(r.backupPath, `${target}.vsmigrate-20261129T090000Z.bak`);
+  t.deepEqual(r.old, { DATABASE_URL: 'file:./dev.db' });
+  t.deepEqual(readdirSync(dir).sort(), ['real', 'vs-backend.env'], 'nothing new beside the link');
+});
+
+// Data safety, item 9: a hard link kept the old URL under its other name; a bind mount cannot be renamed over.
+test('a hard-linked env file is refused before anything is written, naming why', async (t) => {
+  const dir = tempDir('envfile-hardlink');
+  const path = join(dir, 'vs-backend.env');
+  writeFileSync(path, 'DATABASE_URL="file:./dev.db"\n');
+  linkSync(path, join(dir, 'other-name.env'));
+  t.regex(envFileLinkProblem(path)!, /has 2 hard links/);
+  const e = await t.throwsAsync(editEnvFile(path, { DATABASE_URL: NEW_URL }));
+  t.is((e as VsError).code, 'VS_ERR_ENVFILE_LINKED');
+  t.is(readFileSync(join(dir, 'other-name.env'), 'utf8'), 'DATABASE_URL="file:./dev.db"\n');
+  t.deepEqual(readdirSync(dir).sort(), ['other-name.env', 'vs-backend.env']);
+});
+
+test('a bind-mounted env file is named as such; a failed write leaves no temporary file holding the new URL', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('needs root (it bind-mounts a file)');
+  const dir = tempDir('envfile-bind');
+  const path = join(dir, 'vs-backend.env');
+  writeFileSync(path, 'DATABASE_URL="file:./dev.db"\n');
+  execFileSync('mount', ['--bind', path, path]);
+  try {
+    t.regex(envFileLinkProblem(path)!, /is a bind mount/);
+    t.is((await t.throwsAsync(editEnvFile(path, { DATABASE_URL: NEW_URL })) as VsError).code, 'VS_ERR_ENVFILE_LINKED');
+  } finally {
+    execFileSync('umount', [path]);
+  }
+  // The write itself failing (a read-only file system) is VS_ERR_ENVFILE_WRITE, and no temporary file stays.
+  execFileSync('mount', ['--bind', dir, dir]);
+  execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
+  try {
+    const e = await t.throwsAsync(editEnvFile(path, { DATABASE_URL: NEW_URL }));
+    t.is((e as VsError).code, 'VS_ERR_ENVFILE_WRITE');
+    t.regex(e!.message, /EROFS/);
+  } finally {
+    execFileSync('umount', [dir]);
+  }
+  t.deepEqual(readdirSync(dir), ['vs-backend.env']);
+  t.is(readFileSync(path, 'utf8'), 'DATABASE_URL="file:./dev.db"\n');
+});
+
+test('removing a key takes out its line and nothing else', async (t) => {
+  const dir = tempDir('envfile-remove');
+  const path = write(dir, ORIGINAL + '\nSHADOW_DATABASE_URL=x\n');
+  const r = await editEnvFile(path, {}, { remove: ['SHADOW_DATABASE_URL'] });
+  t.deepEqual(r.old, { SHADOW_DATABASE_URL: 'x' });
+  t.is(readFileSync(path, 'utf8'), ORIGINAL + '\n');
 });
