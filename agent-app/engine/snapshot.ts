@@ -19,12 +19,9 @@ export interface SnapshotInfo {
   sha256: string;
   bytes: number;
   seconds: number;
-  /** The live file's mark when the copy was taken. */
-  source: SourceMark;
+  /** The live file's mark when the copy was taken; null when the file was written while it was copied. */
+  source: SourceMark | null;
 }
-
-/** How often a copy is tried again when the file changed while it was copied. */
-const SNAPSHOT_TRIES = 3;
 
 function openReadOnly(path: string): Database.Database {
   try {
@@ -49,16 +46,11 @@ export function integrityProblems(db: Database.Database): string[] {
 export async function takeSnapshot(livePath: string, dest: string, onProgress?: (fraction: number) => void): Promise<SnapshotInfo> {
   const started = Date.now();
   await mkdir(dirname(dest), { recursive: true });
-  let source: SourceMark | undefined;
-  for (let attempt = 1; !source; attempt++) {
-    const before = readSourceMark(livePath);
-    await copyOnce(livePath, dest, before, onProgress);
-    const moved = markDifferences(before, readSourceMark(livePath));
-    if (moved.length === 0) source = before;
-    else if (attempt >= SNAPSHOT_TRIES) {
-      throw new VsError('VS_ERR_SOURCE_CHANGED', `${livePath} changed while it was copied, ${attempt} times (${moved.join('; ')}); stop the processes that write it and run again`);
-    }
-  }
+  const before = readSourceMark(livePath);
+  await copyOnce(livePath, dest, before, onProgress);
+  // A file written while it was copied (a rehearsal on a live app) still gives a
+  // consistent copy, but no mark describes it: such a snapshot is never resumed from.
+  const source = markDifferences(before, readSourceMark(livePath)).length === 0 ? before : null;
   // The copy is ours: take it out of WAL mode so it is one self-contained file.
   const copy = new Database(dest);
   try {
@@ -70,7 +62,7 @@ export async function takeSnapshot(livePath: string, dest: string, onProgress?: 
       });
     }
   } catch (err) {
-    throw isDiskFull(err) ? await diskFullError(dest, 'the snapshot', source.size, err) : err;
+    throw isDiskFull(err) ? await diskFullError(dest, 'the snapshot', before.size, err) : err;
   } finally {
     copy.close();
   }
@@ -126,6 +118,7 @@ export async function staleSnapshot(workDir: string, livePath: string, runSha256
   }
   if (record.sha256 !== runSha256) return 'the work directory\'s snapshot is not the one the target\'s run copied';
   if (!existsSync(record.path) || (await sha256File(record.path)) !== record.sha256) return `the snapshot ${record.path} is gone or changed`;
+  if (!record.source) return `${livePath} was being written while the snapshot was taken, so nothing shows the snapshot is still the file`;
   const now = readSourceMark(livePath);
   if (now.path !== record.source.path || now.ino !== record.source.ino || now.dev !== record.source.dev) {
     return `the interrupted run copied ${record.source.path}, not ${now.path}`;
