@@ -10,7 +10,7 @@ export const AgentAppConfigSchema = z.strictObject({
   pairingFile: z.string().default('/var/lib/visionsuit-agent-app/pairing.conf').describe('the stored pairing (vs-conf.txt format, 0600)'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight work'),
-  agentDbPollMs: ms(2_000, 'how often agent-db health is checked through the link'),
+  agentDbPollMs: ms(2_000, "how soon agent-db's health Watch is re-opened, through the link, after it breaks"),
   callTimeoutMs: timeoutMs(10_000, 'deadline of calls to agent-db'),
   connectorHealthUrl: z.string().default('http://127.0.0.1:6433/healthz').describe("the external connector's HTTP health, shown by vsctl status"),
   sqlitePath: z.string().default('/opt/visionsuit/backend/prisma/dev.db').describe("VisionSuit's SQLite database (only read; the migration snapshots it)"),

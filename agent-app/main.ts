@@ -13,26 +13,19 @@ import { bind, shutdownServer } from '../shared/grpc.js';
 import { readBundleFile } from '../shared/bundle.js';
 import type { Pairing } from '../shared/bundle.js';
 import { VsError } from '../shared/errors.js';
-import { configReference, fail, resolveProgramConfig } from '../shared/program.js';
+import { answerStandardFlags, fail, resolveProgramConfig } from '../shared/program.js';
 import { productVersion } from '../shared/version.js';
 import { AgentAppConfigSchema } from './config.js';
 import type { AgentAppConfig } from './config.js';
-import { Paired } from './paired.js';
-import { pair } from './pair.js';
-import { preflightFor } from './preflight.js';
+import { Paired } from './link/paired.js';
 import { buildAgentApp } from './server.js';
-import { Operations } from './operations.js';
-import { ServiceManager } from './service-manager.js';
-import { migrateBody } from './migrate-op.js';
-import type { CutoverDeps } from './migrate-op.js';
-import { installBody, rollbackBody, runToRollBack } from './rollback-op.js';
-import { rehearseBody } from './rehearse-op.js';
-import { runToVerify, verifyBody } from './verify-op.js';
-import { hostname } from 'node:os';
-import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
-import { migrateLocal } from './migrate-local.js';
-import { verifyLocal } from './verify-local.js';
-import { restoreLocal } from './restore-local.js';
+import { Operations } from './ops/operations.js';
+import { ServiceManager } from './host/service-manager.js';
+import type { CutoverDeps } from './ops/common.js';
+import { migrateLocal } from './local/migrate-local.js';
+import { verifyLocal } from './local/verify-local.js';
+import { restoreLocal } from './local/restore-local.js';
+import { operationHandlers, resumeInterrupted } from './ops/handlers.js';
 
 const PROGRAM = 'vs-agent-app';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
@@ -72,10 +65,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.exitCode = await restoreLocal(argv.slice(1));
     return;
   }
-  if (argv.includes('--help')) {
-    process.stdout.write(USAGE + configReference(AgentAppConfigSchema) + '\n');
-    return;
-  }
+  if (answerStandardFlags(PROGRAM, USAGE, AgentAppConfigSchema, argv)) return;
   const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, AgentAppConfigSchema, '/etc/visionsuit-agent-app/config.json', argv, env);
   if (checkConfig) {
     process.stdout.write(`${PROGRAM}: configuration is valid\n${JSON.stringify(config, null, 2)}\n`);
@@ -111,37 +101,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       operation: operations.running,
     }),
     operations,
-    migrate: (req) => operations.start('migrate', req, migrateBody(deps, req)),
-    rollback: (req) => {
-      const runId = runToRollBack(operations, req.runId);
-      return operations.start('rollback', { ...req, runId }, rollbackBody(deps, operations, req, runId));
-    },
-    install: (req) => operations.start('install', req, installBody(deps)),
-    rehearse: (req) => operations.start('rehearse', req, rehearseBody(deps, req, hostname())),
-    verify: (req) => {
-      const runId = runToVerify(operations, req.runId);
-      return operations.start('verify', { runId }, verifyBody(deps, operations, runId));
-    },
-    pair: async (req) => {
-      // A new pairing replaces the link an operation may be using.
-      const busy = operations.running;
-      if (busy) throw new VsError('VS_ERR_OPERATION_RUNNING', `operation ${busy.id} (${busy.kind}) is running; pair again once it has ended`, { details: { id: busy.id ?? '' } });
-      const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
-      await paired.use(pairing);
-      // The connector reads the pairing at start: restart it, when this host has it as a unit.
-      const unit = pairing.connectorService ?? 'visionsuit-external-connector.service';
-      let restarted = false;
-      try {
-        if ((await deps.services.state(unit)).exists) {
-          await deps.services.restart(unit);
-          restarted = true;
-        }
-      } catch (err) {
-        log.warn({ unit, errMessage: (err as Error).message }, 'could not restart the external connector after pairing');
-      }
-      return { ...response, connectorRestarted: restarted, connectorUnit: unit };
-    },
-    preflight: (req) => preflightFor(config, paired, req.sqlitePath || config.sqlitePath),
+    ...operationHandlers(deps, operations),
   });
   paired.on('link', (state) => app.setHealth(state === 'up' ? 'SERVING' : 'NOT_SERVING'));
   if (stored) await paired.use(stored);
@@ -160,13 +120,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   app.setHealth(paired.link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
   await lifecycle.running(`serving on ${config.socketPath}`);
   // An operation the previous process left running continues (or rolls back) now.
-  for (const op of operations.interrupted()) {
-    if (op.kind === 'migrate') operations.resume(op.id, op.request, migrateBody(deps, op.request as MigrateRequest__Output));
-    else {
-      operations.journal.update(op.id, { state: 'failed', finished_at: new Date().toISOString(), error: JSON.stringify({ code: 'VS_ERR_INTERRUPTED', message: `agent-app restarted during this ${op.kind}; run it again`, hint: '' }) });
-      log.warn({ operation: op.id }, 'an interrupted operation cannot resume; marked failed');
-    }
-  }
+  resumeInterrupted(deps, operations);
 }
 
 main(process.argv.slice(2), process.env).catch((err: unknown) => fail(PROGRAM, err));

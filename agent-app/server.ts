@@ -5,37 +5,21 @@ import type { AgentAppHandlers } from '../proto/gen/vsmigrate/app/v1/AgentApp.js
 import { HealthImplementation, loadContract, unary } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
 import { toServiceError, toVsError } from '../shared/errors.js';
-import { getStatus } from './get-status.js';
-import type { PairRequest__Output } from '../proto/gen/vsmigrate/app/v1/PairRequest.js';
-import type { PairResponse } from '../proto/gen/vsmigrate/app/v1/PairResponse.js';
-import type { PreflightRequest__Output } from '../proto/gen/vsmigrate/app/v1/PreflightRequest.js';
-import type { PreflightReport } from '../proto/gen/vsmigrate/app/v1/PreflightReport.js';
-import type { StatusSources } from './get-status.js';
-import type { Operations } from './operations.js';
-import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
-import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
-import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
-import type { InstallRequest__Output } from '../proto/gen/vsmigrate/app/v1/InstallRequest.js';
-import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
-import type { VerifyRequest__Output } from '../proto/gen/vsmigrate/app/v1/VerifyRequest.js';
+import { getStatus } from './ops/status.js';
+import type { StatusSources } from './ops/status.js';
+import type { Operations } from './ops/operations.js';
+import type { OperationHandlers } from './ops/handlers.js';
+import type { RehearsalReport } from './ops/rehearse.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const AGENT_APP_SERVICE = 'vsmigrate.app.v1.AgentApp';
 
-export interface AgentAppDeps {
+export interface AgentAppDeps extends OperationHandlers {
   log: Logger;
   /** Read at each call: the sources change as the link and lifecycle move. */
   statusSources: () => StatusSources;
-  pair: (request: PairRequest__Output) => Promise<PairResponse>;
-  preflight: (request: PreflightRequest__Output) => Promise<PreflightReport>;
   operations: Operations;
-  /** Start a long operation; each returns at once with the operation's id. */
-  migrate: (request: MigrateRequest__Output) => Operation;
-  rollback: (request: RollbackRequest__Output) => Operation;
-  install: (request: InstallRequest__Output) => Operation;
-  rehearse: (request: RehearseRequest__Output) => Operation;
-  verify: (request: VerifyRequest__Output) => Operation;
 }
 
 export interface AgentApp {
@@ -63,7 +47,10 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
       const op = deps.operations.get(req.runId);
       const dir = deps.operations.runDir(req.runId);
       const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
-      return { runId: op.id, json: await read('report.json'), markdown: await read('report.md') };
+      const json = await read('report.json');
+      // A rehearsal's report goes as its message too: vsctl reads that, never the agent's types.
+      const rehearsal = op.kind === 'rehearse' && json ? (JSON.parse(json) as RehearsalReport) : null;
+      return { runId: op.id, json, markdown: await read('report.md'), rehearsal };
     }),
     Cancel: unary(log, 'Cancel', async (req) => deps.operations.cancel(req.operationId)),
     Watch: (call) => {

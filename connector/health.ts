@@ -1,79 +1,16 @@
 // What the connector knows about its routes, and how it says so: agent-db's
-// health read through the link with grpc.health.v1 Watch (so PostgreSQL's own
-// state is known, not only the tunnel's), and HTTP /healthz and /primary in the
+// health read through the link (AgentDbWatch: so PostgreSQL's own state is
+// known, not only the tunnel's), and HTTP /healthz and /primary in the
 // house style of VisionSuit's agents: 200 when new connections can be served,
 // 503 when not, a JSON body {status, route, activity}; HEAD and OPTIONS without
 // a body, for HAProxy-style checks.
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import http from 'node:http';
-import * as grpc from '@grpc/grpc-js';
-import { loadContract, tokenMetadata } from '../shared/grpc.js';
 import type { ServingStatus } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
 import type { SshLink } from '../shared/ssh-link.js';
+import type { AgentDbWatch } from '../shared/agent-db-watch.js';
 import type { Activity, Connector, Route } from './connector.js';
-
-/** agent-db's health as its Watch stream reports it; UNKNOWN while the stream is broken. */
-export class AgentDbWatch extends EventEmitter {
-  private status: ServingStatus = 'UNKNOWN';
-  private call: grpc.ClientReadableStream<unknown> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private closed = false;
-  private readonly client: InstanceType<ReturnType<typeof loadContract>['health']['grpc']['health']['v1']['Health']>;
-
-  constructor(
-    target: string,
-    private readonly token: string,
-    private readonly retryMs: number,
-    private readonly log: Logger,
-  ) {
-    super();
-    const { health } = loadContract();
-    this.client = new health.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
-  }
-
-  get current(): ServingStatus {
-    return this.status;
-  }
-
-  start(): void {
-    if (this.closed || this.call) return;
-    const call = this.client.watch({ service: '' }, tokenMetadata(this.token));
-    this.call = call as grpc.ClientReadableStream<unknown>;
-    call.on('data', (m: { status?: string }) => this.set((m.status as ServingStatus) ?? 'UNKNOWN'));
-    const broken = () => {
-      if (this.call !== call) return;
-      this.call = null;
-      this.set('UNKNOWN');
-      if (!this.closed) this.timer = setTimeout(() => this.start(), this.retryMs);
-    };
-    call.on('error', broken);
-    call.on('end', broken);
-  }
-
-  /** Re-open the stream now (the link came back). */
-  restart(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.call?.cancel();
-    this.call = null;
-    this.start();
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.call?.cancel();
-    this.client.close();
-  }
-
-  private set(status: ServingStatus): void {
-    if (status === this.status) return;
-    this.log.info({ agentDbHealth: status, was: this.status }, 'agent-db health changed');
-    this.status = status;
-    this.emit('health', status);
-  }
-}
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
 

@@ -177,21 +177,27 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
 }
 
 /**
- * Split argv into config flags (--key=value or --key value), the config file
- * flag, --check-config, and everything else (subcommands and their arguments).
+ * Split argv into config flags (--key=value, or --key value for a key of
+ * `schema`; a boolean key alone means true), the config file flag,
+ * --check-config, and everything else (subcommands and their arguments).
  */
-export function splitConfigArgs(argv: readonly string[]): {
+export function splitConfigArgs(
+  argv: readonly string[],
+  schema?: z.ZodType,
+): {
   configFile?: string;
   checkConfig: boolean;
   flags: Record<string, string>;
   rest: string[];
 } {
+  const leaves = new Map((schema ? configLeaves(schema) : []).map((l) => [l.flag, l]));
   const flags: Record<string, string> = {};
   const rest: string[] = [];
   let configFile: string | undefined;
   let checkConfig = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    const leaf = leaves.get(arg);
     if (arg === '--check-config') {
       checkConfig = true;
     } else if (arg === '--config' || arg.startsWith('--config=')) {
@@ -200,6 +206,12 @@ export function splitConfigArgs(argv: readonly string[]): {
     } else if (arg.startsWith('--') && arg.includes('=')) {
       const eq = arg.indexOf('=');
       flags[arg.slice(0, eq)] = arg.slice(eq + 1);
+    } else if (leaf && leaf.type === 'boolean') {
+      flags[arg] = 'true';
+    } else if (leaf) {
+      const value = argv[++i];
+      if (value === undefined) throw new VsError('VS_ERR_USAGE', `${arg} needs a value (${leaf.description})`);
+      flags[arg] = value;
     } else {
       rest.push(arg);
     }

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { loadConfig, splitConfigArgs, configLeaves } from './config.js';
 import { toVsError, VsError } from './errors.js';
+import { productVersion } from './version.js';
 
 export interface ProgramConfig<T> {
   config: Readonly<T>;
@@ -18,7 +19,7 @@ export function resolveProgramConfig<S extends z.ZodType>(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ProgramConfig<z.output<S>> {
-  const args = splitConfigArgs(argv);
+  const args = splitConfigArgs(argv, schema);
   const config = loadConfig(schema, {
     program,
     flags: args.flags,
@@ -26,6 +27,23 @@ export function resolveProgramConfig<S extends z.ZodType>(
     file: { path: args.configFile ?? defaultConfigFile, explicit: args.configFile !== undefined },
   });
   return { config, rest: args.rest, checkConfig: args.checkConfig };
+}
+
+/**
+ * The flags every program answers before anything else: `--version` (`-V`)
+ * prints the version, `--help` (`-h`) the usage and the configuration
+ * reference. True when one was answered and the program should exit 0.
+ */
+export function answerStandardFlags(program: string, usage: string, schema: z.ZodType, argv: readonly string[], out: NodeJS.WritableStream = process.stdout): boolean {
+  if (argv.includes('--version') || argv.includes('-V')) {
+    out.write(`${program} ${productVersion()}\n`);
+    return true;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out.write(usage + configReference(schema) + '\n');
+    return true;
+  }
+  return false;
 }
 
 /** The configuration reference of a program, one line per key. */

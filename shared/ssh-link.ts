@@ -11,12 +11,12 @@ import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
-import type { ClientChannel, ConnectConfig } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { VsError, toVsError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Pairing } from './bundle.js';
-import { fingerprint, sameKey } from './ssh-host-key.js';
 import type { PinnedHostKey } from './ssh-host-key.js';
+import { connectPinned } from './ssh-connect.js';
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'failed' | 'stopped';
 
@@ -176,26 +176,18 @@ export class SshLink extends EventEmitter {
   private connect(): void {
     if (this._state === 'stopped' || this._state === 'failed') return;
     this.setState('connecting');
-    const client = new Client();
-    this.client = client;
-    let presented: Buffer | null = null;
-    let settled = false;
-
-    const config: ConnectConfig = {
+    const { client, ready } = connectPinned({
       host: this.opts.host,
       port: this.opts.port,
       username: this.opts.username,
       privateKey: this.opts.privateKey,
-      readyTimeout: this.opts.connectTimeoutMs,
-      keepaliveInterval: this.opts.keepaliveIntervalMs,
+      hostKey: this.opts.hostKey,
+      readyTimeoutMs: this.opts.connectTimeoutMs,
+      keepaliveIntervalMs: this.opts.keepaliveIntervalMs,
       keepaliveCountMax: this.opts.keepaliveCountMax,
-      hostVerifier: (key: Buffer) => {
-        presented = key;
-        return sameKey(this.opts.hostKey, key);
-      },
-      // No agent, no password, no keyboard-interactive: the pinned key pair only.
-      tryKeyboard: false,
-    };
+    });
+    this.client = client;
+    let settled = false;
 
     const lost = (err: VsError) => {
       if (settled) return;
@@ -213,37 +205,26 @@ export class SshLink extends EventEmitter {
       this.scheduleReconnect();
     };
 
-    client.on('ready', () => {
-      // Many small request/response exchanges share this connection: Nagle's
-      // algorithm would hold each reply back for the previous one's ACK.
-      client.setNoDelay(true);
-      this.probe(client).then(
-        () => {
-          if (settled || this._state === 'stopped') return;
-          this.retryDelayMs = this.opts.reconnectInitialMs;
-          this.lastError = null;
-          this.setState('up');
-        },
-        (err: unknown) => lost(toVsError(err)),
-      );
-    });
-    client.on('error', (err: Error & { level?: string }) => {
-      if (presented && !sameKey(this.opts.hostKey, presented)) {
-        lost(
-          new VsError(
-            'VS_ERR_SSH_HOST_KEY_MISMATCH',
-            `SSH host key mismatch for ${this.opts.host}:${this.opts.port}: expected ${this.opts.hostKey.fingerprint}, the server presented ${fingerprint(presented)}`,
-            { details: { expected: this.opts.hostKey.fingerprint, presented: fingerprint(presented) } },
-          ),
+    ready.then(
+      () => {
+        if (settled) return;
+        // Many small request/response exchanges share this connection: Nagle's
+        // algorithm would hold each reply back for the previous one's ACK.
+        client.setNoDelay(true);
+        client.on('error', (err: Error) => lost(new VsError('VS_ERR_SSH_CONNECT', `SSH connection to ${this.opts.host}:${this.opts.port} failed: ${err.message}`, { cause: err })));
+        client.on('close', () => lost(new VsError('VS_ERR_LINK_DOWN', `SSH connection to ${this.opts.host}:${this.opts.port} closed`)));
+        this.probe(client).then(
+          () => {
+            if (settled || this._state === 'stopped') return;
+            this.retryDelayMs = this.opts.reconnectInitialMs;
+            this.lastError = null;
+            this.setState('up');
+          },
+          (err: unknown) => lost(toVsError(err)),
         );
-      } else if (err.level === 'client-authentication') {
-        lost(new VsError('VS_ERR_SSH_AUTH', `the SSH server at ${this.opts.host}:${this.opts.port} refused the key for user ${this.opts.username}`, { cause: err }));
-      } else {
-        lost(new VsError('VS_ERR_SSH_CONNECT', `SSH connection to ${this.opts.host}:${this.opts.port} failed: ${err.message}`, { cause: err }));
-      }
-    });
-    client.on('close', () => lost(new VsError('VS_ERR_LINK_DOWN', `SSH connection to ${this.opts.host}:${this.opts.port} closed`)));
-    client.connect(config);
+      },
+      (err: unknown) => lost(toVsError(err)),
+    );
   }
 
   /** Open one channel to the first forward's target: proof that sshd forwards for us. */

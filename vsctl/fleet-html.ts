@@ -1,6 +1,6 @@
 // The fleet report as one self-contained HTML page: no scripts, no external
 // files; a table per host and an SVG bar chart of projected downtime.
-import type { RehearsalReport } from '../agent-app/rehearse-op.js';
+import type { RehearsalReport__Output as RehearsalReport } from '../proto/gen/vsmigrate/app/v1/RehearsalReport.js';
 
 export interface MergedReport {
   generatedAt: string;

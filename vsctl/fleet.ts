@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'ssh2';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AgentAppClient } from '../proto/gen/vsmigrate/app/v1/AgentApp.js';
@@ -19,13 +18,14 @@ import type { Report__Output } from '../proto/gen/vsmigrate/app/v1/Report.js';
 import { call } from '../shared/grpc.js';
 import { VsError, toVsError } from '../shared/errors.js';
 import { EXIT } from '../shared/program.js';
-import { parseHostKey, sameKey } from '../shared/ssh-host-key.js';
+import { parseHostKey } from '../shared/ssh-host-key.js';
 import { assertPrivateFile } from '../shared/secret-file.js';
 import { pipeDuplex } from '../shared/ssh-link.js';
 import { backupStamp } from '../shared/env-file.js';
-import type { RehearsalReport } from '../agent-app/rehearse-op.js';
+import type { RehearsalReport__Output as RehearsalReport } from '../proto/gen/vsmigrate/app/v1/RehearsalReport.js';
 import { connectAgentApp } from './client.js';
 import { renderFleetHtml } from './fleet-html.js';
+import { connectPinned } from '../shared/ssh-connect.js';
 
 const HostSchema = z.strictObject({
   name: z.string().min(1),
@@ -85,23 +85,19 @@ export interface HostRow {
 async function tunnel(h: InventoryHost, timeoutMs: number): Promise<{ socketPath: string; close: () => void }> {
   const pinned = parseHostKey(h.ssh.hostKey);
   await assertPrivateFile(h.ssh.identityFile, `identity file of ${h.name}`);
-  const client = new Client();
-  let mismatch = false;
-  await new Promise<void>((ok, fail) => {
-    client.once('ready', () => ok());
-    client.once('error', (err) => fail(mismatch ? new VsError('VS_ERR_SSH_HOST_KEY_MISMATCH', `${h.name}: the host presented a different SSH host key than the pinned one`) : new VsError('VS_ERR_SSH_CONNECT', `${h.name}: ${err.message}`)));
-    client.connect({
-      host: h.ssh.host,
-      port: h.ssh.port,
-      username: h.ssh.user,
-      privateKey: readFileSync(h.ssh.identityFile),
-      readyTimeout: timeoutMs,
-      keepaliveInterval: 5_000,
-      hostVerifier: (key: Buffer) => {
-        mismatch = !sameKey(pinned, key);
-        return !mismatch;
-      },
-    });
+  const { client, ready } = connectPinned({
+    host: h.ssh.host,
+    port: h.ssh.port,
+    username: h.ssh.user,
+    privateKey: readFileSync(h.ssh.identityFile),
+    hostKey: pinned,
+    readyTimeoutMs: timeoutMs,
+    keepaliveIntervalMs: 5_000,
+  });
+  await ready.catch((err: unknown) => {
+    client.end();
+    const vs = toVsError(err);
+    throw new VsError(vs.code, `${h.name}: ${vs.message}`, { cause: vs });
   });
   // Errors after the handshake surface on the forwarded streams; the client itself must not crash vsctl.
   client.on('error', () => {});
@@ -159,7 +155,7 @@ async function rehearseHost(h: InventoryHost, row: HostRow, request: object, cha
       stream.on('end', () => done());
     });
     const rep = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: op.id }, md, opts, cb), { deadlineMs: 30_000 });
-    row.report = rep.json ? (JSON.parse(rep.json) as RehearsalReport) : null;
+    row.report = rep.rehearsal;
     row.state = row.report ? 'done' : 'failed';
     if (!row.report) row.error = 'the rehearsal ended without a report';
   } catch (err) {

@@ -13,98 +13,10 @@ import { call } from '../shared/grpc.js';
 import { VsError, fromServiceError } from '../shared/errors.js';
 import { EXIT } from '../shared/program.js';
 import { withAgentApp } from './client.js';
+import { LiveView } from '../shared/live-view.js';
 import type { VsctlConfig } from './config.js';
 
 type Out = NodeJS.WriteStream | NodeJS.WritableStream;
-
-const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-
-interface TableView {
-  done: number;
-  total: number;
-  bytes: number;
-  since: number;
-  state: string;
-}
-
-/** The human view of an operation's events. */
-export class LiveView {
-  private readonly tty: boolean;
-  private drawn = 0;
-  private lastPlain = 0;
-  private readonly tables = new Map<string, TableView>();
-
-  constructor(private readonly out: Out) {
-    this.tty = (out as NodeJS.WriteStream).isTTY === true;
-  }
-
-  private clear(): void {
-    if (this.tty && this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
-    this.drawn = 0;
-  }
-
-  private print(line: string): void {
-    this.clear();
-    this.out.write(line + '\n');
-    this.draw();
-  }
-
-  event(e: OperationEvent__Output): void {
-    if (e.step) {
-      const s = e.step;
-      if (s.state === 'started') this.print(`• ${s.name} ...`);
-      else if (s.state === 'finished') this.print(`  ${s.name}: done in ${s.seconds.toFixed(1)} s${s.detail ? ` (${s.detail})` : ''}`);
-      else if (s.state === 'failed') this.print(`  ${s.name}: FAILED after ${s.seconds.toFixed(1)} s: ${s.detail}`);
-      else this.print(`  ${s.name}: skipped${s.detail ? ` (${s.detail})` : ''}`);
-      if (s.name === 'copy' && s.state !== 'started') {
-        this.tables.clear();
-        this.clear();
-      }
-    } else if (e.table) {
-      const t = e.table;
-      const prev = this.tables.get(t.table);
-      this.tables.set(t.table, { done: Number(t.rowsDone), total: Number(t.rowsTotal), bytes: Number(t.bytesDone), since: prev?.since ?? Date.now(), state: t.state });
-      if (this.tty) {
-        this.clear();
-        this.draw();
-      } else if (Date.now() - this.lastPlain > 5_000) {
-        this.lastPlain = Date.now();
-        const done = [...this.tables.values()].reduce((a, x) => a + x.done, 0);
-        const bytes = [...this.tables.values()].reduce((a, x) => a + x.bytes, 0);
-        this.out.write(`  copy: ${done} rows, ${mb(bytes)} MB so far\n`);
-      }
-    } else if (e.finding) {
-      const f = e.finding;
-      this.print(`  finding: ${f.table} ${f.key} ${f.column}: ${f.rule} (${f.excerpt}) → ${f.action}`);
-    } else if (e.log) {
-      this.print(`  ${e.log.level === 'info' ? '' : `${e.log.level}: `}${e.log.message}`);
-    } else if (e.finished) {
-      this.tables.clear();
-      this.clear();
-    }
-  }
-
-  /** On a terminal: one line per table being copied, with a bar, rows, MB/s and ETA. */
-  private draw(): void {
-    if (!this.tty) return;
-    const active = [...this.tables.entries()].filter(([, t]) => t.done < t.total).slice(0, 6);
-    const width = ((this.out as NodeJS.WriteStream).columns ?? 100) - 1;
-    const lines = active.map(([name, t]) => {
-      const secs = (Date.now() - t.since) / 1000;
-      const rate = secs > 0 ? t.bytes / secs : 0;
-      const rowRate = secs > 0 ? t.done / secs : 0;
-      const eta = rowRate > 0 ? clock((t.total - t.done) / rowRate) : '-';
-      const frac = t.total > 0 ? t.done / t.total : 0;
-      const bar = '#'.repeat(Math.round(frac * 20)).padEnd(20, '.');
-      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${t.done}/${t.total} rows  ${mb(rate)} MB/s  ETA ${eta}`.slice(0, width);
-    });
-    const finished = [...this.tables.values()].filter((t) => t.done >= t.total).length;
-    if (this.tables.size > 0) lines.push(`  ${finished}/${this.tables.size} tables copied`);
-    if (lines.length > 0) this.out.write(lines.join('\n') + '\n');
-    this.drawn = lines.length;
-  }
-}
 
 function printOperationEnd(op: Operation__Output, out: Out): void {
   const verdict = { succeeded: 'succeeded', failed: 'FAILED', cancelled: 'cancelled', rolled_back: 'ROLLED BACK' }[op.state] ?? op.state;

@@ -6,27 +6,25 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { VsError } from '../../shared/errors.js';
-import type { FromWorker, ToWorker, WorkerInit } from './copy-worker.js';
-import { workerTables } from './worker-tables.js';
 import type { Finding, LintPlan, Policy } from './lint.js';
 import { lintSnapshot } from './lint.js';
 import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
 import type { NamedStatement } from './pg-ddl.js';
 import type { Schema } from './prisma-schema.js';
-import { openSnapshot, planRanges, readSnapshotRecord, sequenceMarks, snapshotRecordPath, staleSnapshot, takeSnapshot, writeSnapshotRecord } from './snapshot.js';
+import { openSnapshot, planRanges, readSnapshotRecord, sequenceMarks, snapshotRecordPath, staleSnapshot, tableBytes, takeSnapshot, writeSnapshotRecord } from './snapshot.js';
 import type { SnapshotInfo } from './snapshot.js';
 import * as target from './target.js';
 import { verify } from './verify.js';
 import type { VerifyReport } from './verify.js';
-import type { Range, TargetConfig } from './target.js';
-import type { Client } from 'pg';
+import type { TargetConfig } from './target.js';
 
-export type EngineEvent =
-  | { type: 'step'; name: string; state: 'started' | 'finished' | 'skipped'; seconds?: number; detail?: string }
-  | { type: 'table'; table: string; rowsDone: number; rowsTotal: number; bytesDone: number }
-  | { type: 'finding'; finding: Finding };
+import type { EngineEvent } from './events.js';
+import { copyRanges } from './copy-pool.js';
+import { BackgroundBuilder, runTask } from './background-builder.js';
+import type { BuildTask } from './background-builder.js';
+
+export type { EngineEvent } from './events.js';
 
 export interface MigrateOptions {
   sqlitePath: string;
@@ -96,152 +94,6 @@ export const BASELINE_NAME = '0_init';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 
-/** Run the copy over every unfinished range with a pool of worker threads. */
-async function copyRanges(
-  opts: MigrateOptions,
-  snapshotPath: string,
-  plan: LintPlan,
-  ranges: Range[],
-  totals: Map<string, { rows: number; done: number; bytes: number; started: number; finished: number }>,
-  emit: (e: EngineEvent) => void,
-  onTableCopied: (table: string) => void,
-): Promise<boolean> {
-  const left = (r: Range) => (r.hi - r.lastRowid) / Math.max(1, r.hi - r.lo + 1) * (totals.get(r.table)?.rows ?? 0);
-  const pending = ranges.filter((r) => r.lastRowid < r.hi).sort((a, b) => left(b) - left(a));
-  const rangesLeft = new Map<string, number>();
-  for (const r of pending) rangesLeft.set(r.table, (rangesLeft.get(r.table) ?? 0) + 1);
-  for (const table of totals.keys()) if (!rangesLeft.has(table)) onTableCopied(table);
-  if (pending.length === 0) return false;
-  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), pending.length));
-  const init: WorkerInit = {
-    snapshotPath,
-    target: opts.target,
-    tables: workerTables(opts.schema, plan),
-    chunkBytes: opts.chunkBytes ?? 16 * 1024 * 1024,
-    maxBytesPerSecond: opts.maxBytesPerSecond ? opts.maxBytesPerSecond / jobs : 0,
-    nice: opts.workerNice ?? 0,
-  };
-  const workerUrl = new URL('./copy-worker.js', import.meta.url);
-  let stopped = false;
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
-      let failed = false;
-      const busy = new Map<Worker, string>();
-      // The biggest range of a table no other worker is copying, else the biggest left.
-      const take = (): Range | undefined => {
-        const tables = new Set(busy.values());
-        const i = pending.findIndex((r) => !tables.has(r.table));
-        return pending.splice(i >= 0 ? i : 0, 1)[0];
-      };
-      const next = (w: Worker) => {
-        busy.delete(w);
-        if (failed) return;
-        if (opts.shouldStop?.()) stopped = true;
-        const range = stopped ? undefined : take();
-        if (!range) {
-          if (running === 0) resolve();
-          return;
-        }
-        running++;
-        busy.set(w, range.table);
-        const t = totals.get(range.table)!;
-        if (!t.started) t.started = Date.now();
-        w.postMessage({ type: 'task', range } satisfies ToWorker);
-      };
-      for (let i = 0; i < jobs; i++) {
-        // As the verification's workers (source-sums.ts): short-lived garbage, a small young generation.
-        const w = new Worker(workerUrl, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-        workers.push(w);
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') next(w);
-          else if (m.type === 'progress') {
-            const t = totals.get(m.table)!;
-            t.done += m.rows;
-            t.bytes += m.bytes;
-            emit({ type: 'table', table: m.table, rowsDone: t.done, rowsTotal: t.rows, bytesDone: t.bytes });
-            if (opts.shouldStop?.()) {
-              stopped = true;
-              for (const other of workers) other.postMessage({ type: 'stop' } satisfies ToWorker);
-            }
-          } else if (m.type === 'done') {
-            running--;
-            if (m.stopped) stopped = true;
-            else {
-              const n = rangesLeft.get(m.table)! - 1;
-              rangesLeft.set(m.table, n);
-              if (n === 0) onTableCopied(m.table);
-            }
-            totals.get(m.table)!.finished = Date.now();
-            next(w);
-            if (running === 0 && (stopped || pending.length === 0)) resolve();
-          } else if (m.type === 'error') {
-            failed = true;
-            reject(new VsError(m.code === 'VS_ERR_INTERNAL' ? 'VS_ERR_COPY_FAILED' : (m.code as 'VS_ERR_COPY_FAILED'), m.message));
-          }
-        });
-        w.on('error', (err) => {
-          failed = true;
-          reject(new VsError('VS_ERR_COPY_FAILED', `a copy worker died: ${err.message}`, { cause: err }));
-        });
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return stopped;
-}
-
-/**
- * Builds keys and indexes of tables whose copy is complete, and runs their
- * VACUUM ANALYZE, while other tables are still copying: at the copy's tail a
- * core would idle otherwise.
- */
-type BuildTask = NamedStatement | { vacuum: string };
-
-const runTask = async (t: BuildTask, c: Client) => ('vacuum' in t ? target.vacuumAnalyze(c, t.vacuum) : void (await target.runStep(c, t)));
-
-class BackgroundBuilder {
-  private readonly queue: BuildTask[] = [];
-  private closing = false;
-  private wake: (() => void) | null = null;
-  readonly done: Promise<void>;
-
-  constructor(config: TargetConfig) {
-    this.done = this.loop(config);
-  }
-
-  add(tasks: BuildTask[]): void {
-    this.queue.push(...tasks);
-    this.wake?.();
-  }
-
-  /** Stop after the task in flight; what was not started is returned. */
-  async close(): Promise<BuildTask[]> {
-    this.closing = true;
-    this.wake?.();
-    await this.done;
-    return this.queue.splice(0);
-  }
-
-  private async loop(config: TargetConfig): Promise<void> {
-    // No parallel workers: the copy keeps every core busy, and a parallel
-    // build's extra processes only add their own sorting and merging.
-    const c = await target.connect(config, { ...target.BUILD_SETTINGS, max_parallel_maintenance_workers: '0' });
-    try {
-      while (!this.closing) {
-        const next = this.queue.shift();
-        if (next) await runTask(next, c);
-        else await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = null;
-      }
-    } finally {
-      await c.end().catch(() => {});
-    }
-  }
-}
-
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
   const started = Date.now();
@@ -292,11 +144,13 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     let lint: ReturnType<typeof lintSnapshot>;
     let planned: ReturnType<typeof planRanges>;
     let marks: Map<string, bigint>;
+    let sizes: Map<string, number>;
     try {
       lint = await step('lint', async () => lintSnapshot(db, schema, opts.policies), (out) => `${out.findings.length} finding(s), ${out.blocking.length} blocking`);
       for (const f of lint.findings) emit({ type: 'finding', finding: f });
       planned = planRanges(db, schema, opts.rangeRows ?? Number.MAX_SAFE_INTEGER);
       marks = sequenceMarks(db);
+      sizes = tableBytes(db, schema.loadOrder);
     } finally {
       db.close();
     }
@@ -368,6 +222,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       t.done += r.rows;
       t.bytes += r.bytes;
     }
+    // The totals every progress view draws against, known before the first row moves.
+    emit({ type: 'plan', tables: schema.loadOrder.map((name) => ({ table: name, rows: totals.get(name)!.rows, bytes: sizes.get(name) ?? 0 })) });
     const done = await target.doneSteps(control);
     const pending = (list: NamedStatement[]) => list.filter((s) => !done.has(s.name));
     const builder = new BackgroundBuilder(opts.target);

@@ -164,6 +164,22 @@ export function tableStats(db: Database.Database, table: string): TableStats {
   return { rows: Number(r.n), minRowid: Number(r.lo ?? 0n), maxRowid: Number(r.hi ?? 0n) };
 }
 
+/**
+ * Each table's payload in the file, in bytes (SQLite's dbstat, its b-tree's
+ * pages summed): the weight of its copy in the progress views. Empty where the
+ * SQLite build lacks dbstat: the views then weigh tables by rows.
+ */
+export function tableBytes(db: Database.Database, tables: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    const stmt = db.prepare(`SELECT payload FROM dbstat WHERE name = ? AND aggregate = 1`).pluck();
+    for (const name of tables) out.set(name, Number((stmt.get(name) as bigint | number | undefined) ?? 0));
+  } catch {
+    out.clear();
+  }
+  return out;
+}
+
 /** sqlite_sequence high-water marks by table (absent when no AUTOINCREMENT table exists). */
 export function sequenceMarks(db: Database.Database): Map<string, bigint> {
   const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get();

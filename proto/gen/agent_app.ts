@@ -7,6 +7,7 @@ import type { AgentInfo as _vsmigrate_app_v1_AgentInfo, AgentInfo__Output as _vs
 import type { AppStatus as _vsmigrate_app_v1_AppStatus, AppStatus__Output as _vsmigrate_app_v1_AppStatus__Output } from './vsmigrate/app/v1/AppStatus.js';
 import type { CancelRequest as _vsmigrate_app_v1_CancelRequest, CancelRequest__Output as _vsmigrate_app_v1_CancelRequest__Output } from './vsmigrate/app/v1/CancelRequest.js';
 import type { ConnectorStatus as _vsmigrate_app_v1_ConnectorStatus, ConnectorStatus__Output as _vsmigrate_app_v1_ConnectorStatus__Output } from './vsmigrate/app/v1/ConnectorStatus.js';
+import type { CopyPlan as _vsmigrate_app_v1_CopyPlan, CopyPlan__Output as _vsmigrate_app_v1_CopyPlan__Output } from './vsmigrate/app/v1/CopyPlan.js';
 import type { Finding as _vsmigrate_app_v1_Finding, Finding__Output as _vsmigrate_app_v1_Finding__Output } from './vsmigrate/app/v1/Finding.js';
 import type { GetReportRequest as _vsmigrate_app_v1_GetReportRequest, GetReportRequest__Output as _vsmigrate_app_v1_GetReportRequest__Output } from './vsmigrate/app/v1/GetReportRequest.js';
 import type { GetStatusRequest as _vsmigrate_app_v1_GetStatusRequest, GetStatusRequest__Output as _vsmigrate_app_v1_GetStatusRequest__Output } from './vsmigrate/app/v1/GetStatusRequest.js';
@@ -24,6 +25,11 @@ import type { Policy as _vsmigrate_app_v1_Policy, Policy__Output as _vsmigrate_a
 import type { PreflightCheck as _vsmigrate_app_v1_PreflightCheck, PreflightCheck__Output as _vsmigrate_app_v1_PreflightCheck__Output } from './vsmigrate/app/v1/PreflightCheck.js';
 import type { PreflightReport as _vsmigrate_app_v1_PreflightReport, PreflightReport__Output as _vsmigrate_app_v1_PreflightReport__Output } from './vsmigrate/app/v1/PreflightReport.js';
 import type { PreflightRequest as _vsmigrate_app_v1_PreflightRequest, PreflightRequest__Output as _vsmigrate_app_v1_PreflightRequest__Output } from './vsmigrate/app/v1/PreflightRequest.js';
+import type { ProjectedDowntime as _vsmigrate_app_v1_ProjectedDowntime, ProjectedDowntime__Output as _vsmigrate_app_v1_ProjectedDowntime__Output } from './vsmigrate/app/v1/ProjectedDowntime.js';
+import type { RehearsalLoad as _vsmigrate_app_v1_RehearsalLoad, RehearsalLoad__Output as _vsmigrate_app_v1_RehearsalLoad__Output } from './vsmigrate/app/v1/RehearsalLoad.js';
+import type { RehearsalReport as _vsmigrate_app_v1_RehearsalReport, RehearsalReport__Output as _vsmigrate_app_v1_RehearsalReport__Output } from './vsmigrate/app/v1/RehearsalReport.js';
+import type { RehearsalTable as _vsmigrate_app_v1_RehearsalTable, RehearsalTable__Output as _vsmigrate_app_v1_RehearsalTable__Output } from './vsmigrate/app/v1/RehearsalTable.js';
+import type { RehearsalVerification as _vsmigrate_app_v1_RehearsalVerification, RehearsalVerification__Output as _vsmigrate_app_v1_RehearsalVerification__Output } from './vsmigrate/app/v1/RehearsalVerification.js';
 import type { RehearseRequest as _vsmigrate_app_v1_RehearseRequest, RehearseRequest__Output as _vsmigrate_app_v1_RehearseRequest__Output } from './vsmigrate/app/v1/RehearseRequest.js';
 import type { Report as _vsmigrate_app_v1_Report, Report__Output as _vsmigrate_app_v1_Report__Output } from './vsmigrate/app/v1/Report.js';
 import type { RollbackRequest as _vsmigrate_app_v1_RollbackRequest, RollbackRequest__Output as _vsmigrate_app_v1_RollbackRequest__Output } from './vsmigrate/app/v1/RollbackRequest.js';
@@ -62,6 +68,7 @@ export interface ProtoGrpcType {
         AppStatus: MessageTypeDefinition<_vsmigrate_app_v1_AppStatus, _vsmigrate_app_v1_AppStatus__Output>
         CancelRequest: MessageTypeDefinition<_vsmigrate_app_v1_CancelRequest, _vsmigrate_app_v1_CancelRequest__Output>
         ConnectorStatus: MessageTypeDefinition<_vsmigrate_app_v1_ConnectorStatus, _vsmigrate_app_v1_ConnectorStatus__Output>
+        CopyPlan: MessageTypeDefinition<_vsmigrate_app_v1_CopyPlan, _vsmigrate_app_v1_CopyPlan__Output>
         Finding: MessageTypeDefinition<_vsmigrate_app_v1_Finding, _vsmigrate_app_v1_Finding__Output>
         GetReportRequest: MessageTypeDefinition<_vsmigrate_app_v1_GetReportRequest, _vsmigrate_app_v1_GetReportRequest__Output>
         GetStatusRequest: MessageTypeDefinition<_vsmigrate_app_v1_GetStatusRequest, _vsmigrate_app_v1_GetStatusRequest__Output>
@@ -79,6 +86,11 @@ export interface ProtoGrpcType {
         PreflightCheck: MessageTypeDefinition<_vsmigrate_app_v1_PreflightCheck, _vsmigrate_app_v1_PreflightCheck__Output>
         PreflightReport: MessageTypeDefinition<_vsmigrate_app_v1_PreflightReport, _vsmigrate_app_v1_PreflightReport__Output>
         PreflightRequest: MessageTypeDefinition<_vsmigrate_app_v1_PreflightRequest, _vsmigrate_app_v1_PreflightRequest__Output>
+        ProjectedDowntime: MessageTypeDefinition<_vsmigrate_app_v1_ProjectedDowntime, _vsmigrate_app_v1_ProjectedDowntime__Output>
+        RehearsalLoad: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalLoad, _vsmigrate_app_v1_RehearsalLoad__Output>
+        RehearsalReport: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalReport, _vsmigrate_app_v1_RehearsalReport__Output>
+        RehearsalTable: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalTable, _vsmigrate_app_v1_RehearsalTable__Output>
+        RehearsalVerification: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalVerification, _vsmigrate_app_v1_RehearsalVerification__Output>
         RehearseRequest: MessageTypeDefinition<_vsmigrate_app_v1_RehearseRequest, _vsmigrate_app_v1_RehearseRequest__Output>
         Report: MessageTypeDefinition<_vsmigrate_app_v1_Report, _vsmigrate_app_v1_Report__Output>
         RollbackRequest: MessageTypeDefinition<_vsmigrate_app_v1_RollbackRequest, _vsmigrate_app_v1_RollbackRequest__Output>

@@ -50,7 +50,7 @@ test('a fleet of three: clean, adversarial, unreachable; one merged report with 
   t.is(r.code, 1, r.stdout + r.stderr);
   t.regex(r.stdout, /vs-clean: done → would succeed/);
   t.regex(r.stdout, /vs-adversarial: done → would fail/);
-  t.regex(r.stdout, /vs-gone: unreachable → unreachable: vs-gone: connect ECONNREFUSED/);
+  t.regex(r.stdout, /vs-gone: unreachable → unreachable: vs-gone: SSH connection to 127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/);
   t.regex(r.stdout, /2 of 3 host\(s\) would not: vs-adversarial, vs-gone/);
 
   const merged = JSON.parse(readFileSync(join(out, 'fleet.json'), 'utf8')) as { hosts: Array<{ name: string; verdict: string; report: { findings: unknown[]; projectedDowntime: { seconds: number } | null } | null }> };

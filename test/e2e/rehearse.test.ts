@@ -15,7 +15,7 @@ import { lintSnapshot } from '../../agent-app/engine/lint.js';
 import { readSchemaFile } from '../../agent-app/engine/prisma-schema.js';
 import { FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import { ADVERSARIAL_POLICIES } from '../fixtures/policies.js';
-import type { RehearsalReport } from '../../agent-app/rehearse-op.js';
+import type { RehearsalReport } from '../../agent-app/ops/rehearse.js';
 
 const tracker = trackWith(test);
 const vsctl = (stage: CutoverStage, ...args: string[]) => runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);

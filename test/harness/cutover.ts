@@ -20,7 +20,7 @@ import { FIXTURE_SCHEMA, generateFixture } from '../fixtures/generate.js';
 import type { Size } from '../fixtures/generate.js';
 import { readBundleFile } from '../../shared/bundle.js';
 import { ensureDatabase, verifierCheck } from '../../agent-db/provision.js';
-import { ServiceManager } from '../../agent-app/service-manager.js';
+import { ServiceManager } from '../../agent-app/host/service-manager.js';
 
 const STANDIN = fileURLToPath(new URL('../standin/', import.meta.url));
 

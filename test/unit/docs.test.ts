@@ -1,7 +1,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderConfigReference, renderErrorsDoc } from '../../shared/docs.js';
+import { renderConfigReference, renderErrorsDoc } from '../../docs/render.js';
 
 const doc = (name: string) => readFileSync(fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url)), 'utf8');
 

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServiceManager } from '../../agent-app/service-manager.js';
+import { ServiceManager } from '../../agent-app/host/service-manager.js';
 import { tempDir } from '../harness/system.js';
 import { trackWith } from '../harness/stage.js';
 

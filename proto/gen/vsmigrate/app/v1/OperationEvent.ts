@@ -5,6 +5,7 @@ import type { TableProgress as _vsmigrate_app_v1_TableProgress, TableProgress__O
 import type { Finding as _vsmigrate_app_v1_Finding, Finding__Output as _vsmigrate_app_v1_Finding__Output } from '../../../vsmigrate/app/v1/Finding.js';
 import type { LogLine as _vsmigrate_app_v1_LogLine, LogLine__Output as _vsmigrate_app_v1_LogLine__Output } from '../../../vsmigrate/app/v1/LogLine.js';
 import type { Operation as _vsmigrate_app_v1_Operation, Operation__Output as _vsmigrate_app_v1_Operation__Output } from '../../../vsmigrate/app/v1/Operation.js';
+import type { CopyPlan as _vsmigrate_app_v1_CopyPlan, CopyPlan__Output as _vsmigrate_app_v1_CopyPlan__Output } from '../../../vsmigrate/app/v1/CopyPlan.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface OperationEvent {
@@ -16,7 +17,8 @@ export interface OperationEvent {
   'finding'?: (_vsmigrate_app_v1_Finding | null);
   'log'?: (_vsmigrate_app_v1_LogLine | null);
   'finished'?: (_vsmigrate_app_v1_Operation | null);
-  'event'?: "step"|"table"|"finding"|"log"|"finished";
+  'plan'?: (_vsmigrate_app_v1_CopyPlan | null);
+  'event'?: "step"|"table"|"finding"|"log"|"finished"|"plan";
 }
 
 export interface OperationEvent__Output {
@@ -28,5 +30,6 @@ export interface OperationEvent__Output {
   'finding'?: (_vsmigrate_app_v1_Finding__Output | null);
   'log'?: (_vsmigrate_app_v1_LogLine__Output | null);
   'finished'?: (_vsmigrate_app_v1_Operation__Output | null);
-  'event'?: "step"|"table"|"finding"|"log"|"finished";
+  'plan'?: (_vsmigrate_app_v1_CopyPlan__Output | null);
+  'event'?: "step"|"table"|"finding"|"log"|"finished"|"plan";
 }

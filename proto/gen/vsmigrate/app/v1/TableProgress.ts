@@ -11,6 +11,10 @@ export interface TableProgress {
    * pending | copying | done | verified | different
    */
   'state'?: (string);
+  /**
+   * the table's size in the SQLite file: its weight in the copy's progress
+   */
+  'bytesTotal'?: (number | string | Long);
 }
 
 export interface TableProgress__Output {
@@ -22,4 +26,8 @@ export interface TableProgress__Output {
    * pending | copying | done | verified | different
    */
   'state': (string);
+  /**
+   * the table's size in the SQLite file: its weight in the copy's progress
+   */
+  'bytesTotal': (string);
 }

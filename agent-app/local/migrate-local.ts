@@ -5,19 +5,20 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { VsError } from '../shared/errors.js';
-import { EXIT } from '../shared/program.js';
-import { migrate } from './engine/migrate.js';
-import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
-import type { Finding } from './engine/lint.js';
-import { targetFromUrl } from './engine/target.js';
-import { ProgressPrinter } from './engine/progress-text.js';
-import { parseLocalArgs } from './local-args.js';
-import { writeReports } from './engine/report.js';
-import { ensurePrivateDir } from '../shared/secret-file.js';
-import { pgDump } from '../shared/pg-dump.js';
-import { parseDatabaseUrl } from '../shared/database-url.js';
-import { backupStamp } from '../shared/env-file.js';
+import { VsError } from '../../shared/errors.js';
+import { EXIT } from '../../shared/program.js';
+import { migrate } from '../engine/migrate.js';
+import type { EngineEvent, MigrateSummary } from '../engine/migrate.js';
+import type { Finding } from '../engine/lint.js';
+import { targetFromUrl } from '../engine/target.js';
+import { LiveView } from '../../shared/live-view.js';
+import { operationEventOf } from '../engine/events.js';
+import { parseLocalArgs } from './args.js';
+import { writeReports } from '../engine/report.js';
+import { ensurePrivateDir } from '../../shared/secret-file.js';
+import { pgDump } from '../../shared/pg-dump.js';
+import { parseDatabaseUrl } from '../../shared/database-url.js';
+import { backupStamp } from '../../shared/env-file.js';
 
 export const MIGRATE_LOCAL_USAGE = `usage: vs-agent-app migrate-local --sqlite FILE --prisma-schema FILE
          (--database-url URL | --database-url-file FILE)
@@ -53,13 +54,14 @@ export async function migrateLocal(argv: string[]): Promise<number> {
   const { url, schema, schemaText, policies } = t;
   const workDir = (values['work-dir'] as string | undefined) ?? workDirFor(url);
   await ensurePrivateDir(workDir);
-  const printer = new ProgressPrinter(process.stderr);
+  const view = new LiveView(process.stderr);
   const findings: Finding[] = [];
   const onEvent = (e: EngineEvent) => {
+    // Findings are listed together once the lint is done (printFindings).
     if (e.type === 'finding') findings.push(e.finding);
-    printer.event(e);
+    else view.event(operationEventOf(e));
   };
-  printer.line(`migrating ${t.sqlite} into database "${new URL(url).pathname.slice(1)}" (work dir ${workDir})`);
+  view.print(`migrating ${t.sqlite} into database "${new URL(url).pathname.slice(1)}" (work dir ${workDir})`);
   let summary: MigrateSummary;
   try {
     summary = await migrate({
@@ -77,21 +79,44 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       backupTarget: async () => (await pgDump(parseDatabaseUrl(url), join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
     });
   } catch (err) {
-    printer.done();
+    view.done();
     if (err instanceof VsError && err.code === 'VS_ERR_LINT_FINDINGS') {
       await writeFile(join(workDir, 'findings.json'), JSON.stringify(findings, null, 2) + '\n', { mode: 0o600 });
-      printer.findings(findings);
+      printFindings(view, findings);
       process.stderr.write(`all findings: ${join(workDir, 'findings.json')}\n`);
       if (t.json) process.stdout.write(JSON.stringify({ ok: false, error: err.toInfo(), findings }) + '\n');
     }
     throw err;
   }
-  printer.done();
+  view.done();
   if (!summary.ok) await writeReports(workDir, summary);
-  printer.summary(summary, workDir);
+  printSummary(view, summary, workDir);
   if (t.json) {
     const { quarantined, ...rest } = summary;
     process.stdout.write(JSON.stringify({ ...rest, quarantinedRows: quarantined.length, workDir }) + '\n');
   }
   return summary.ok ? EXIT.ok : EXIT.failure;
+}
+
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+
+/** The lint's findings, with table, key, column and rule; the first 30 (all of them are in findings.json). */
+function printFindings(view: LiveView, findings: Finding[]): void {
+  const shown = findings.slice(0, 30);
+  view.print(`findings (${findings.length}):`);
+  for (const f of shown) view.print(`  ${f.table} [${f.key}] ${f.column}: ${f.rule} ${f.excerpt} → ${f.action}${f.note ? ` (${f.note})` : ''}`);
+  if (findings.length > shown.length) view.print(`  … and ${findings.length - shown.length} more`);
+}
+
+/** How the run ended, and where its report and Prisma baseline are. */
+function printSummary(view: LiveView, s: MigrateSummary, workDir: string): void {
+  if (s.ok) view.print(`done: ${s.rows} rows, ${mb(s.bytes)} MB in ${s.seconds.toFixed(1)} s, verified equal; ${s.quarantined.length} row(s) quarantined, ${s.repairs.length} value(s) repaired`);
+  else if (s.verification) {
+    const bad = s.verification.tables.filter((t) => !t.equal).map((t) => t.table);
+    const checks = s.verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+    view.print(`copied ${s.rows} rows, but VERIFICATION FOUND DIFFERENCES: ${[...bad, ...checks].join('; ')}`);
+    view.print('  the database is not accepted; the report names the rows and columns');
+  } else view.print(`stopped at a checkpoint after ${s.rows} rows; run the same command again to resume`);
+  if (s.widened.length) view.print(`  widened to BIGINT (int-overflow-widen): ${s.widened.join(', ')}`);
+  view.print(`  report: ${workDir}/report.md; Prisma baseline: ${s.migration.dir}/migration.sql`);
 }

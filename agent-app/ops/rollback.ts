@@ -1,4 +1,4 @@
-// `vsctl rollback [<run>]` and `vsctl install`, inside agent-app.
+// `vsctl rollback [<run>]`, inside agent-app.
 //
 // Rollback undoes a finished migration: it stops the writers (their
 // PostgreSQL sessions end and flush their statistics), refuses when PostgreSQL
@@ -7,27 +7,21 @@
 // healthy on SQLite. The loss guard fails closed: write counters count only
 // while they provably were not reset, and each table's content is compared
 // with its sums recorded at the switch.
-//
-// Install is the path for a new deployment with no SQLite: the database
-// through agent-db, Prisma's schema and baseline, the env files, the start.
-import { randomUUID, createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RollbackRequest__Output } from '../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
-import { VsError, fromPgError } from '../shared/errors.js';
+import type { RollbackRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
+import { VsError } from '../../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import type { Operations } from './operations.js';
-import { filesNotOnSqlite, freeze, probeHealth, restoreEnvFiles, switchEnvFiles, unitsToStart, unseal } from './cutover.js';
-import type { EnvEdit } from './cutover.js';
-import { connectorUrls, targetThroughLink, writeStats } from './migrate-op.js';
-import type { WriteStats } from './migrate-op.js';
-import { targetContentSums } from './engine/verify.js';
-import type { ContentSums } from './engine/verify.js';
-import type { CutoverDeps } from './migrate-op.js';
-import { readSchemaFile } from './engine/prisma-schema.js';
-import { MIGRATION_LOCK, migrationSql } from './engine/pg-ddl.js';
-import { BASELINE_NAME } from './engine/migrate.js';
-import * as target from './engine/target.js';
+import { targetThroughLink, writeStats } from './common.js';
+import type { WriteStats } from './common.js';
+import { targetContentSums } from '../engine/verify.js';
+import type { ContentSums } from '../engine/verify.js';
+import type { CutoverDeps } from './common.js';
+import { readSchemaFile } from '../engine/prisma-schema.js';
+import * as target from '../engine/target.js';
+import { freeze, unitsToStart, unseal } from '../host/freeze.js';
+import { filesNotOnSqlite, restoreEnvFiles } from '../host/env-switch.js';
+import type { EnvEdit } from '../host/env-switch.js';
+import { probeHealth } from '../host/health-probe.js';
 
 /** The run a rollback undoes: the one named, or the last migration that switched. */
 export function runToRollBack(ops: Operations, runId: string): string {
@@ -132,66 +126,6 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
       }, (d) => d);
     }
     if (failures.length > 0) throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), { cause: failures[0] });
-    return { state: 'succeeded' };
-  };
-}
-
-export function installBody(deps: CutoverDeps): OpBody {
-  const { config, paired, services } = deps;
-  return async (ctx): Promise<OpOutcome> => {
-    const p = paired.pairing;
-    if (!p) throw new VsError('VS_ERR_NOT_PAIRED', 'pair this host first (vsctl pair --bundle FILE)');
-    await ctx.step('provision', async () => {
-      const main = await paired.agentDb!.ensureDatabase(p.postgres.database, p.postgres.user);
-      const shadow = await paired.agentDb!.ensureDatabase(`${p.postgres.database}_shadow`, p.postgres.user);
-      return [...main.changes, ...shadow.changes];
-    }, (changes) => changes.join('; ') || 'database and role already as they should be');
-    const schema = await readSchemaFile(config.prismaSchema);
-    await ctx.step('schema', async () => {
-      const c = await target.connect(targetThroughLink(paired));
-      try {
-        const state = await target.inspectTarget(c);
-        if (state.kind !== 'empty') throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `database ${p.postgres.database} is not empty; install is for new deployments (use vsctl migrate to move an existing one)`);
-        const sql = migrationSql(schema);
-        try {
-          await c.query('BEGIN');
-          await c.query(sql);
-          await c.query('COMMIT');
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => {});
-          throw fromPgError(err, 'create the schema');
-        }
-        await target.writeBaseline(c, BASELINE_NAME, createHash('sha256').update(sql).digest('hex'), randomUUID());
-        await writeFile(join(ctx.runDir, 'migration.sql'), sql);
-        await writeFile(join(ctx.runDir, 'migration_lock.toml'), MIGRATION_LOCK);
-        return `${schema.tables.length} tables, ${schema.enums.length} enums, baseline ${BASELINE_NAME}`;
-      } finally {
-        await c.end();
-      }
-    }, (d) => d);
-    const stamp = new Date();
-    ctx.save('switchStamp', stamp.toISOString());
-    const edits = await ctx.step('switch', async () => {
-      const e = await switchEnvFiles(config.envFiles, connectorUrls(config, paired), stamp);
-      ctx.save('envEdits', e);
-      return e;
-    }, (e) => `DATABASE_URL and SHADOW_DATABASE_URL point at the connector in ${e.map((x) => x.path).join(', ') || 'no file (none of envFiles exists)'}`);
-    try {
-      await ctx.step('start', async () => {
-        const st = await services.state(config.backendUnit);
-        if (st.active) await services.restart(config.backendUnit);
-        else await services.start(config.backendUnit);
-        return probeHealth(services, config);
-      }, (d) => d);
-    } catch (err) {
-      await ctx.step('roll back', async () => {
-        const r = await restoreEnvFiles(config.envFiles, edits, stamp);
-        await services.stop(config.backendUnit).catch(() => {});
-        const failed = r.failed.map((f) => `; ${f.code}: ${f.message}`).join('');
-        return `restored ${r.restored.join(', ') || 'nothing'}; ${config.backendUnit} stopped; the database keeps its empty schema${failed}`;
-      }, (d) => d);
-      throw err;
-    }
     return { state: 'succeeded' };
   };
 }

@@ -11,18 +11,19 @@
 // be down (the projected downtime, and how it was estimated).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RehearseRequest__Output } from '../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
-import { VsError, toVsError } from '../shared/errors.js';
+import type { RehearseRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
+import type { RehearsalReport__Output } from '../../proto/gen/vsmigrate/app/v1/RehearsalReport.js';
+import type { RehearsalLoad__Output } from '../../proto/gen/vsmigrate/app/v1/RehearsalLoad.js';
+import { VsError, toVsError } from '../../shared/errors.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
-import type { CutoverDeps } from './migrate-op.js';
-import { engineEvent, targetThroughLink } from './migrate-op.js';
-import type { EmittedFinding } from './migrate-op.js';
+import type { CutoverDeps } from './common.js';
+import { engineEvent, targetThroughLink } from './common.js';
 import { checkError, preflightFor, preflightSummary } from './preflight.js';
-import { migrate } from './engine/migrate.js';
-import type { MigrateSummary } from './engine/migrate.js';
-import { parsePolicies, policySpecs } from './engine/lint.js';
-import { readSchemaSource } from './engine/prisma-schema.js';
-import { REHEARSAL_IO } from './engine/thread-priority.js';
+import { migrate } from '../engine/migrate.js';
+import type { MigrateSummary } from '../engine/migrate.js';
+import { parsePolicies, policySpecs } from '../engine/lint.js';
+import { readSchemaSource } from '../engine/prisma-schema.js';
+import { REHEARSAL_IO } from '../engine/thread-priority.js';
 
 /** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
 export const FREEZE_ESTIMATE_S = 5;
@@ -34,21 +35,8 @@ export const REHEARSAL_NICE = 10;
 // The engine's steps that a real migration runs while the app is down.
 const DOWNTIME_STEPS = ['snapshot', 'lint', 'schema', 'copy', 'keys and indexes', 'foreign keys', 'sequences', 'baseline', 'validate, vacuum analyze', 'verify'];
 
-export interface RehearsalReport {
-  host: string;
-  operation: string;
-  verdict: 'would succeed' | 'would fail';
-  reasons: string[];
-  preflight: Array<{ name: string; status: string; detail: string }>;
-  findings: EmittedFinding[];
-  steps: Record<string, number>;
-  tables: Array<{ name: string; rows: number; bytes: number; seconds: number }>;
-  verification: { ok: boolean; tablesDiffering: string[] } | null;
-  projectedDowntime: { seconds: number; measured: Record<string, number>; freeze: number; switchAndRestart: number; how: string } | null;
-  load: { cpuSeconds: number; elapsedSeconds: number; averageCores: number; bytesCopied: number; maxBytesPerSecond: number; nice: number; ioPriority: string };
-  scratchDatabase: string;
-  kept: boolean;
-}
+/** The rehearsal's report: the contract's message, so vsctl reads what the agent writes. */
+export type RehearsalReport = RehearsalReport__Output & { load: RehearsalLoad__Output };
 
 export function renderRehearsalMarkdown(r: RehearsalReport): string {
   const lines = [`# Rehearsal ${r.operation} on ${r.host}`, '', `**Verdict: ${r.verdict}**${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`, ''];
@@ -100,7 +88,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
 
     try {
       const report = await ctx.step('preflight', () => preflightFor(config, paired, config.sqlitePath, policySpecs(req.policies)), preflightSummary);
-      checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail }));
+      checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail, error: null }));
       // The lint runs again on the snapshot below, with the policies; its verdict there is the one that counts.
       const blocking = report.checks.filter((c) => c.status === 'fail' && c.name !== 'data lint');
       for (const c of blocking) reasons.push(`preflight ${c.name}: ${c.detail}`);

@@ -3,13 +3,13 @@
 // The same policies as the migration give the same expected values
 // (quarantined rows are not expected, repaired values are).
 import { writeFile } from 'node:fs/promises';
-import { EXIT } from '../shared/program.js';
-import { lintSnapshot } from './engine/lint.js';
-import { openSnapshot } from './engine/snapshot.js';
-import { targetFromUrl } from './engine/target.js';
-import { verify } from './engine/verify.js';
-import { renderVerification } from './engine/report.js';
-import { parseLocalArgs } from './local-args.js';
+import { EXIT } from '../../shared/program.js';
+import { lintSnapshot } from '../engine/lint.js';
+import { openSnapshot } from '../engine/snapshot.js';
+import { targetFromUrl } from '../engine/target.js';
+import { verify } from '../engine/verify.js';
+import { renderVerification } from '../engine/report.js';
+import { parseLocalArgs } from './args.js';
 
 export const VERIFY_LOCAL_USAGE = `usage: vs-agent-app verify-local --sqlite FILE --prisma-schema FILE
          (--database-url URL | --database-url-file FILE) [--policy RULE=ACTION ...]

@@ -5,14 +5,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import { VsError, isErrorCode, toVsError } from '../shared/errors.js';
-import { envFileLinkProblem } from '../shared/env-file.js';
-import { integrityProblems, openSnapshot } from './engine/snapshot.js';
-import { parseSchema } from './engine/prisma-schema.js';
-import { lintSnapshot, parsePolicies } from './engine/lint.js';
-import type { Paired } from './paired.js';
-import type { AgentAppConfig } from './config.js';
-import { ownerLogin } from './paired.js';
+import { VsError, isErrorCode, toVsError } from '../../shared/errors.js';
+import { envFileLinkProblem } from '../../shared/env-file.js';
+import { integrityProblems, openSnapshot } from '../engine/snapshot.js';
+import { parseSchema } from '../engine/prisma-schema.js';
+import { lintSnapshot, parsePolicies } from '../engine/lint.js';
+import type { Paired } from '../link/paired.js';
+import type { AgentAppConfig } from '../config.js';
+import { ownerLogin } from '../link/paired.js';
 
 export interface Check {
   name: string;

@@ -1,13 +1,13 @@
-import type { AppStatus } from '../proto/gen/vsmigrate/app/v1/AppStatus.js';
-import type { LinkStatus } from '../proto/gen/vsmigrate/app/v1/LinkStatus.js';
-import type { AgentDbView } from '../proto/gen/vsmigrate/app/v1/AgentDbView.js';
-import type { ConnectorStatus } from '../proto/gen/vsmigrate/app/v1/ConnectorStatus.js';
-import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
-import { VsError, toVsError } from '../shared/errors.js';
-import { httpGet } from '../shared/http-get.js';
-import type { Pairing } from '../shared/bundle.js';
-import type { SshLink } from '../shared/ssh-link.js';
-import type { AgentDbClient } from './agent-db-client.js';
+import type { AppStatus } from '../../proto/gen/vsmigrate/app/v1/AppStatus.js';
+import type { LinkStatus } from '../../proto/gen/vsmigrate/app/v1/LinkStatus.js';
+import type { AgentDbView } from '../../proto/gen/vsmigrate/app/v1/AgentDbView.js';
+import type { ConnectorStatus } from '../../proto/gen/vsmigrate/app/v1/ConnectorStatus.js';
+import type { Operation } from '../../proto/gen/vsmigrate/app/v1/Operation.js';
+import { VsError, toVsError } from '../../shared/errors.js';
+import { httpGet } from '../../shared/http-get.js';
+import type { Pairing } from '../../shared/bundle.js';
+import type { SshLink } from '../../shared/ssh-link.js';
+import type { AgentDbClient } from '../link/agent-db-client.js';
 
 export interface StatusSources {
   version: string;

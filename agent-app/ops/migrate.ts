@@ -12,81 +12,26 @@
 // run at a checkpoint; the next start resumes it.
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
-import { VsError, toVsError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import { databaseUrl } from '../shared/database-url.js';
-import { httpGet } from '../shared/http-get.js';
-import type { AgentAppConfig } from './config.js';
-import type { Paired } from './paired.js';
-import type { ServiceManager } from './service-manager.js';
+import type { MigrateRequest__Output } from '../../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
+import { VsError, toVsError } from '../../shared/errors.js';
+import { httpGet } from '../../shared/http-get.js';
 import type { OpBody, OpContext, OpOutcome } from './operations.js';
-import { assertNoHolders, filesNotOnSqlite, freeze, probeHealth, restoreEnvFiles, runHook, seal, switchEnvFiles, unitsToStart, WriteLock } from './cutover.js';
-import type { EnvEdit } from './cutover.js';
 import { checkError, preflightFor, preflightSummary } from './preflight.js';
-import { migrate } from './engine/migrate.js';
-import type { EngineEvent, MigrateSummary } from './engine/migrate.js';
-import { contentSumsOf } from './engine/verify.js';
-import { readSchemaSource } from './engine/prisma-schema.js';
-import { parsePolicies, policySpecs } from './engine/lint.js';
-import type { Finding } from './engine/lint.js';
-import { writeReports } from './engine/report.js';
-import * as target from './engine/target.js';
-import type { TargetConfig } from './engine/target.js';
-
-export interface CutoverDeps {
-  config: AgentAppConfig;
-  paired: Paired;
-  services: ServiceManager;
-  log: Logger;
-}
+import { migrate } from '../engine/migrate.js';
+import type { MigrateSummary } from '../engine/migrate.js';
+import { contentSumsOf } from '../engine/verify.js';
+import { readSchemaSource } from '../engine/prisma-schema.js';
+import { parsePolicies, policySpecs } from '../engine/lint.js';
+import { writeReports } from '../engine/report.js';
+import * as target from '../engine/target.js';
+import { WriteLock, assertNoHolders, freeze, seal, unitsToStart } from '../host/freeze.js';
+import { filesNotOnSqlite, restoreEnvFiles, runHook, switchEnvFiles } from '../host/env-switch.js';
+import type { EnvEdit } from '../host/env-switch.js';
+import { probeHealth } from '../host/health-probe.js';
+import { connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
+import type { CutoverDeps } from './common.js';
 
 type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
-
-/** The target as the engine reaches it: the owner role through the link's forward. */
-export function targetThroughLink(paired: Paired, database?: string): TargetConfig {
-  const p = paired.pairing!;
-  return {
-    host: '127.0.0.1',
-    port: paired.upLink().localPort('postgres'),
-    user: p.postgres.user,
-    password: p.postgres.password,
-    database: database ?? p.postgres.database,
-    application_name: 'vsmigrate',
-  };
-}
-
-/** The URLs the app gets: the external connector, never PostgreSQL directly. */
-export function connectorUrls(config: AgentAppConfig, paired: Paired): { DATABASE_URL: string; SHADOW_DATABASE_URL: string } {
-  const p = paired.pairing!.postgres;
-  const [host, port] = [config.connectorListen.slice(0, config.connectorListen.lastIndexOf(':')), Number(config.connectorListen.slice(config.connectorListen.lastIndexOf(':') + 1))];
-  const url = (database: string) => databaseUrl({ host, port, user: p.user, password: p.password, database, params: { schema: 'public' } });
-  return { DATABASE_URL: url(p.database), SHADOW_DATABASE_URL: url(`${p.database}_shadow`) };
-}
-
-/**
- * Rows written per table since statistics began, and what shows the counters
- * were not reset since: the server's start time (a crash or restart discards
- * them) and the database's stats_reset (pg_stat_reset()).
- */
-export interface WriteStats {
-  counts: Record<string, number>;
-  postmasterStart: string;
-  statsReset: string | null;
-}
-
-export async function writeStats(config: TargetConfig): Promise<WriteStats> {
-  const c = await target.connect(config);
-  try {
-    const r = await c.query<{ relname: string; n: string }>('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables');
-    const s = await c.query<{ start: string; reset: string | null }>(
-      'SELECT pg_postmaster_start_time()::text AS start, (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()) AS reset',
-    );
-    return { counts: Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)])), postmasterStart: s.rows[0]!.start, statsReset: s.rows[0]!.reset };
-  } finally {
-    await c.end();
-  }
-}
 
 async function connectorReady(url: string): Promise<string> {
   let body: { status?: string; route?: string } = {};
@@ -99,19 +44,6 @@ async function connectorReady(url: string): Promise<string> {
   }
   throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector at ${url} cannot serve new connections (status ${body.status ?? 'unknown'})`);
 }
-
-export type EmittedFinding = Pick<Finding, 'table' | 'key' | 'column' | 'rule' | 'excerpt' | 'action'>;
-
-/** The engine's events as the operation's events; `onFinding` sees each finding too. */
-export const engineEvent = (ctx: OpContext, onFinding?: (f: EmittedFinding) => void) => (e: EngineEvent) => {
-  if (e.type === 'step') ctx.emit({ step: { name: e.name, state: e.state, seconds: e.seconds ?? 0, detail: e.detail ?? '' } });
-  else if (e.type === 'table') ctx.emit({ table: { table: e.table, rowsDone: String(e.rowsDone), rowsTotal: String(e.rowsTotal), bytesDone: String(e.bytesDone), state: e.rowsDone >= e.rowsTotal ? 'done' : 'copying' } });
-  else {
-    const f: EmittedFinding = { table: e.finding.table, key: e.finding.key, column: e.finding.column, rule: e.finding.rule, excerpt: e.finding.excerpt, action: e.finding.action };
-    onFinding?.(f);
-    ctx.emit({ finding: f });
-  }
-};
 
 export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpBody {
   const { config, paired, services } = deps;

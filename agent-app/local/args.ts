@@ -3,12 +3,12 @@
 // file) and lint policies, parsed and resolved in one place.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { VsError } from '../shared/errors.js';
-import { readSecretFile } from '../shared/secret-file.js';
-import { parsePolicies } from './engine/lint.js';
-import type { Policy } from './engine/lint.js';
-import { readSchemaSource } from './engine/prisma-schema.js';
-import type { Schema } from './engine/prisma-schema.js';
+import { VsError } from '../../shared/errors.js';
+import { readSecretFile } from '../../shared/secret-file.js';
+import { parsePolicies } from '../engine/lint.js';
+import type { Policy } from '../engine/lint.js';
+import { readSchemaSource } from '../engine/prisma-schema.js';
+import type { Schema } from '../engine/prisma-schema.js';
 
 const SHARED = {
   sqlite: { type: 'string' },
@@ -17,7 +17,7 @@ const SHARED = {
   'database-url-file': { type: 'string' },
   policy: { type: 'string', multiple: true, default: [] },
   json: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export interface LocalTarget {
@@ -36,7 +36,13 @@ export async function parseLocalArgs<O extends NonNullable<ParseArgsConfig['opti
   argv: string[],
   own: O,
 ): Promise<{ target: LocalTarget; values: Record<string, unknown> } | null> {
-  const { values } = parseArgs({ args: argv, options: { ...SHARED, ...own }, strict: true });
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { ...SHARED, ...own }, strict: true }));
+  } catch (err) {
+    // node:util's message names the option ("Unknown option '--bogus'"); the usage says the rest.
+    throw new VsError('VS_ERR_USAGE', `${command}: ${(err as Error).message}\n${usage}`);
+  }
   const v = values as Record<string, unknown>;
   if (v['help']) {
     process.stdout.write(usage);

@@ -5,15 +5,15 @@
 // tunnel. Only then is it stored, 0600, in agent-app's own file.
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
-import type { PairResponse } from '../proto/gen/vsmigrate/app/v1/PairResponse.js';
-import { readBundleFile } from '../shared/bundle.js';
-import type { Pairing } from '../shared/bundle.js';
-import type { LinkTimings } from '../shared/config.js';
-import { VsError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import { writeFileAtomic } from '../shared/atomic-file.js';
-import { AgentDbClient } from './agent-db-client.js';
-import { linkFor, ownerLogin } from './paired.js';
+import type { PairResponse } from '../../proto/gen/vsmigrate/app/v1/PairResponse.js';
+import { readBundleFile } from '../../shared/bundle.js';
+import type { Pairing } from '../../shared/bundle.js';
+import type { LinkTimings } from '../../shared/config.js';
+import { VsError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
+import { AgentDbClient } from '../link/agent-db-client.js';
+import { linkFor, ownerLogin } from '../link/paired.js';
 
 export interface PairInput {
   bundlePath: string;

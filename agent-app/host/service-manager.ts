@@ -2,7 +2,7 @@
 // (the binary is a setting, so tests can point it at a stand-in that really
 // runs the process) and nothing else does.
 import { execFile } from 'node:child_process';
-import { VsError } from '../shared/errors.js';
+import { VsError } from '../../shared/errors.js';
 
 export interface UnitState {
   unit: string;

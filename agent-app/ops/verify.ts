@@ -5,16 +5,16 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MigrateRequest__Output } from '../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
-import { VsError } from '../shared/errors.js';
+import type { MigrateRequest__Output } from '../../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
+import { VsError } from '../../shared/errors.js';
 import type { OpBody, OpOutcome, Operations } from './operations.js';
-import type { CutoverDeps } from './migrate-op.js';
-import { targetThroughLink } from './migrate-op.js';
-import { lintSnapshot, parsePolicies, policySpecs } from './engine/lint.js';
-import { readSchemaFile } from './engine/prisma-schema.js';
-import { openSnapshot } from './engine/snapshot.js';
-import { verify } from './engine/verify.js';
-import { renderVerification } from './engine/report.js';
+import type { CutoverDeps } from './common.js';
+import { targetThroughLink } from './common.js';
+import { lintSnapshot, parsePolicies, policySpecs } from '../engine/lint.js';
+import { readSchemaFile } from '../engine/prisma-schema.js';
+import { openSnapshot } from '../engine/snapshot.js';
+import { verify } from '../engine/verify.js';
+import { renderVerification } from '../engine/report.js';
 
 /** The run to verify: the one named, or the last migration that succeeded. */
 export function runToVerify(ops: Operations, runId: string): string {

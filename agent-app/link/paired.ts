@@ -4,12 +4,12 @@
 // a restart.
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Pairing } from '../shared/bundle.js';
-import { SshLink, pairingEndpoint } from '../shared/ssh-link.js';
-import type { LinkState } from '../shared/ssh-link.js';
-import type { LinkTimings } from '../shared/config.js';
-import { VsError, fromPgError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import type { Pairing } from '../../shared/bundle.js';
+import { SshLink, pairingEndpoint } from '../../shared/ssh-link.js';
+import type { LinkState } from '../../shared/ssh-link.js';
+import type { LinkTimings } from '../../shared/config.js';
+import { VsError, fromPgError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
 import { AgentDbClient } from './agent-db-client.js';
 
 export interface PairedOptions {
@@ -80,9 +80,12 @@ export class Paired extends EventEmitter {
     this.agentDb = agentDb;
     link.on('state', (state: LinkState) => {
       this.emit('link', state);
-      if (state === 'up') void agentDb.refresh();
+      if (state === 'up') {
+        void agentDb.refresh();
+        agentDb.rewatch();
+      }
     });
-    agentDb.startPolling(this.options.agentDbPollMs);
+    agentDb.watch(this.options.agentDbPollMs);
   }
 
   /** The link, up, or the reason it is not. */

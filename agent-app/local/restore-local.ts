@@ -4,13 +4,13 @@
 // can be undone the same way.
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { VsError } from '../shared/errors.js';
-import { EXIT } from '../shared/program.js';
-import { parseDatabaseUrl } from '../shared/database-url.js';
-import { backupStamp } from '../shared/env-file.js';
-import { pgDump, pgRestore, sha256File } from '../shared/pg-dump.js';
-import { readSecretFile } from '../shared/secret-file.js';
-import * as target from './engine/target.js';
+import { VsError } from '../../shared/errors.js';
+import { EXIT } from '../../shared/program.js';
+import { parseDatabaseUrl } from '../../shared/database-url.js';
+import { backupStamp } from '../../shared/env-file.js';
+import { pgDump, pgRestore, sha256File } from '../../shared/pg-dump.js';
+import { readSecretFile } from '../../shared/secret-file.js';
+import * as target from '../engine/target.js';
 
 export const RESTORE_LOCAL_USAGE = `usage: vs-agent-app restore-local --dump FILE (--database-url URL | --database-url-file FILE) --force
 
@@ -24,11 +24,11 @@ export async function restoreLocal(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { dump: { type: 'string' }, 'database-url': { type: 'string' }, 'database-url-file': { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: { dump: { type: 'string' }, 'database-url': { type: 'string' }, 'database-url-file': { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
     }));
   } catch (err) {
-    throw new VsError('VS_ERR_USAGE', `${(err as Error).message}\n${RESTORE_LOCAL_USAGE}`);
+    throw new VsError('VS_ERR_USAGE', `restore-local: ${(err as Error).message}\n${RESTORE_LOCAL_USAGE}`);
   }
   if (values['help']) {
     process.stdout.write(RESTORE_LOCAL_USAGE);

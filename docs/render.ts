@@ -1,8 +1,8 @@
 // docs/configuration.md and docs/errors.md, rendered from the code itself (the
 // config schemas, the error registry) so the docs cannot drift from it.
 import { status } from '@grpc/grpc-js';
-import { configLeaves } from './config.js';
-import { ERROR_CODES } from './errors.js';
+import { configLeaves } from '../shared/config.js';
+import { ERROR_CODES } from '../shared/errors.js';
 import type { z } from 'zod';
 
 export function renderErrorsDoc(): string {

@@ -1,17 +1,19 @@
 // agent-app's view of agent-db: a gRPC client over the SSH link's local forward,
-// every call carrying the deployment token, and a poll of agent-db's health.
+// every call carrying the deployment token, and agent-db's health followed with
+// the same Watch stream the connector follows (shared/agent-db-watch.ts).
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import type { AgentDbClient as GeneratedClient } from '../proto/gen/vsmigrate/db/v1/AgentDb.js';
-import type { DbStatus__Output } from '../proto/gen/vsmigrate/db/v1/DbStatus.js';
-import type { EnsureDatabaseResponse__Output } from '../proto/gen/vsmigrate/db/v1/EnsureDatabaseResponse.js';
-import type { Backup__Output } from '../proto/gen/vsmigrate/db/v1/Backup.js';
-import type { ScratchDatabase__Output } from '../proto/gen/vsmigrate/db/v1/ScratchDatabase.js';
-import type { DropScratchDatabaseResponse__Output } from '../proto/gen/vsmigrate/db/v1/DropScratchDatabaseResponse.js';
-import { call, checkHealth, loadContract, tokenMetadata } from '../shared/grpc.js';
-import type { ServingStatus } from '../shared/grpc.js';
-import { VsError, toVsError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import type { AgentDbClient as GeneratedClient } from '../../proto/gen/vsmigrate/db/v1/AgentDb.js';
+import type { DbStatus__Output } from '../../proto/gen/vsmigrate/db/v1/DbStatus.js';
+import type { EnsureDatabaseResponse__Output } from '../../proto/gen/vsmigrate/db/v1/EnsureDatabaseResponse.js';
+import type { Backup__Output } from '../../proto/gen/vsmigrate/db/v1/Backup.js';
+import type { ScratchDatabase__Output } from '../../proto/gen/vsmigrate/db/v1/ScratchDatabase.js';
+import type { DropScratchDatabaseResponse__Output } from '../../proto/gen/vsmigrate/db/v1/DropScratchDatabaseResponse.js';
+import { call, checkHealth, loadContract, tokenMetadata } from '../../shared/grpc.js';
+import type { ServingStatus } from '../../shared/grpc.js';
+import { VsError, toVsError } from '../../shared/errors.js';
+import { AgentDbWatch } from '../../shared/agent-db-watch.js';
+import type { Logger } from '../../shared/logger.js';
 
 export interface AgentDbView {
   health: ServingStatus;
@@ -22,7 +24,7 @@ export interface AgentDbView {
 export class AgentDbClient extends EventEmitter {
   private readonly client: GeneratedClient;
   private readonly target: string;
-  private timer: NodeJS.Timeout | null = null;
+  private watcher: AgentDbWatch | null = null;
   private view: AgentDbView = { health: 'UNKNOWN', checkedAt: null, error: null };
 
   constructor(
@@ -85,18 +87,26 @@ export class AgentDbClient extends EventEmitter {
     return next;
   }
 
-  startPolling(intervalMs: number): void {
-    const loop = () => {
-      void this.refresh().finally(() => {
-        if (this.timer) this.timer = setTimeout(loop, intervalMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
+  /** Follow agent-db's health from now on; a broken stream is re-opened after `retryMs`. */
+  watch(retryMs: number): void {
+    if (this.watcher) return;
+    const watcher = new AgentDbWatch(this.target, this.token, retryMs, this.log);
+    this.watcher = watcher;
+    watcher.on('health', (health: ServingStatus) => {
+      this.view = { health, checkedAt: new Date(), error: watcher.lastError };
+      this.emit('health', this.view);
+    });
+    watcher.start();
+  }
+
+  /** Re-open the health stream now (the link came back). */
+  rewatch(): void {
+    this.watcher?.restart();
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.watcher?.close();
+    this.watcher = null;
     this.client.close();
   }
 }

@@ -9,11 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Operation } from '../proto/gen/vsmigrate/app/v1/Operation.js';
-import type { OperationEvent } from '../proto/gen/vsmigrate/app/v1/OperationEvent.js';
-import { VsError, toVsError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import { backupStamp } from '../shared/env-file.js';
+import type { Operation } from '../../proto/gen/vsmigrate/app/v1/Operation.js';
+import type { OperationEvent } from '../../proto/gen/vsmigrate/app/v1/OperationEvent.js';
+import { VsError, toVsError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { backupStamp } from '../../shared/env-file.js';
 
 export type OpKind = 'migrate' | 'rehearse' | 'verify' | 'rollback' | 'install';
 /** `running` in the journal of a process that died means: resume it at the next start. */
