@@ -7,7 +7,7 @@ import { createNotifier } from '../shared/notify.js';
 import { bind, shutdownServer } from '../shared/grpc.js';
 import { readSecretFile } from '../shared/secret-file.js';
 import { VsError } from '../shared/errors.js';
-import { configReference, fail, resolveProgramConfig } from '../shared/program.js';
+import { answerStandardFlags, fail, resolveProgramConfig } from '../shared/program.js';
 import { productVersion } from '../shared/version.js';
 import { AgentDbConfigSchema } from './config.js';
 import { Postgres } from './postgres.js';
@@ -37,10 +37,7 @@ Configuration keys, their VS_* environment names and defaults:
 `;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  if (argv.includes('--help')) {
-    process.stdout.write(USAGE + configReference(AgentDbConfigSchema) + '\n');
-    return;
-  }
+  if (answerStandardFlags(PROGRAM, USAGE, AgentDbConfigSchema, argv)) return;
   const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, AgentDbConfigSchema, '/etc/visionsuit-agent-db/config.json', argv, env);
   if (checkConfig) {
     process.stdout.write(`${PROGRAM}: configuration is valid\n${JSON.stringify(config, null, 2)}\n`);

@@ -13,10 +13,11 @@ import * as grpc from '@grpc/grpc-js';
 import { readBundleFile } from '../shared/bundle.js';
 import { SshLink, pairingEndpoint } from '../shared/ssh-link.js';
 import { VsError } from '../shared/errors.js';
-import { configReference, fail, resolveProgramConfig } from '../shared/program.js';
+import { answerStandardFlags, fail, resolveProgramConfig } from '../shared/program.js';
 import { ConnectorConfigSchema } from './config.js';
 import { Connector } from './connector.js';
-import { AgentDbWatch, healthOf, serveHealthHttp } from './health.js';
+import { healthOf, serveHealthHttp } from './health.js';
+import { AgentDbWatch } from '../shared/agent-db-watch.js';
 
 const PROGRAM = 'vs-external-connector';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
@@ -28,10 +29,7 @@ Configuration keys, their VS_* environment names and defaults:
 `;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  if (argv.includes('--help')) {
-    process.stdout.write(USAGE + configReference(ConnectorConfigSchema) + '\n');
-    return;
-  }
+  if (answerStandardFlags(PROGRAM, USAGE, ConnectorConfigSchema, argv)) return;
   const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, ConnectorConfigSchema, '/etc/visionsuit-external-connector/config.json', argv, env);
   if (config.tlsFallback.host && !config.tlsFallback.caFile) {
     throw new VsError('VS_ERR_CONFIG_INVALID', 'tlsFallback.host is set without tlsFallback.caFile: the direct route needs the CA its server certificate is checked against');

@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/system-packages.sh --tests
-rm -rf dist
-npx tsc -p .
+npm run --silent build
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

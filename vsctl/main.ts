@@ -1,125 +1,223 @@
 #!/usr/bin/env node
-// vsctl: the operator's command. A thin client of agent-app.
-import { VsError } from '../shared/errors.js';
-import { loadConfig, splitConfigArgs } from '../shared/config.js';
-import { EXIT, configReference, fail } from '../shared/program.js';
+// vsctl: the operator's command, a thin client of agent-app. The command line
+// is commander's: a help per command with examples (`vsctl migrate --help`,
+// `vsctl help migrate`), `-h`, `--version`, options checked per command, and
+// `--opt value` or `--opt=value` alike. Usage errors exit 2 with VS_ERR_USAGE;
+// with --json every error is JSON on stdout too.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { VsError, toVsError } from '../shared/errors.js';
+import { loadConfig } from '../shared/config.js';
+import { EXIT, exitCodeFor, formatError } from '../shared/program.js';
+import { productVersion } from '../shared/version.js';
+import { call } from '../shared/grpc.js';
+import type { Operation__Output } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 import { VsctlConfigSchema } from './config.js';
+import type { VsctlConfig } from './config.js';
 import { statusCommand } from './status.js';
 import { pairCommand, preflightCommand } from './pair.js';
 import { cancelCommand, reportCommand, runsCommand, startAndFollow, watchCommand } from './operation.js';
 import { defaultFleetOutDir, fleetRehearse } from './fleet.js';
-import { call } from '../shared/grpc.js';
-import type { Operation__Output } from '../proto/gen/vsmigrate/app/v1/Operation.js';
 
 const PROGRAM = 'vsctl';
-const USAGE = `usage: vsctl <command> [--json] [--socket-path=PATH]
 
-Commands:
-  status                 agent-app, the SSH link, agent-db and PostgreSQL, with a verdict
-  pair --bundle FILE     check a vs-conf.txt from \`vs-agent-db bootstrap\` end to end and keep it
-  preflight [--sqlite FILE]
-                         the non-destructive checks before a migration, with a verdict
-  migrate [--replace-target] [--policy RULE=ACTION ...] [--detach]
-                         the migration: preflight, freeze, snapshot, copy, verify, switch,
-                         health probe; rolls back by itself on any failure after the freeze
-  rollback [RUN] [--accept-loss] [--detach]
-                         back to SQLite after a migration (refused when PostgreSQL has
-                         writes since the switch, unless --accept-loss)
-  install [--detach]     a new deployment straight onto PostgreSQL (no SQLite)
-  rehearse [--keep] [--max-rate MB_PER_S] [--policy RULE=ACTION ...] [--detach]
-                         the migration into a scratch database while the app keeps serving:
-                         findings, timings, the projected downtime; nothing is stopped or edited
-  rehearse --inventory FLEET.yaml [--parallel N] [--out DIR] [--max-rate MB_PER_S] [--policy ...]
-                         rehearse every host of the inventory over SSH (N at a time, default 4);
-                         a live table, then DIR/fleet.{html,md,json}; exit 1 when any host would fail
-  verify [RUN]           verify again that the database equals a migration's snapshot
-                         (default: the last migration that succeeded)
-  runs                   the operations this agent knows
-  watch ID               follow an operation (again), from its first event
-  cancel ID              stop an operation at its next safe point
-  report ID [--json]     an operation's report
+type OperationMethod = 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify';
 
+/** `RULE=ACTION`, as many times as given. */
+function policy(spec: string, previous: Array<{ rule: string; action: string }>): Array<{ rule: string; action: string }> {
+  const eq = spec.lastIndexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`needs RULE=ACTION, got "${spec}"`);
+  return [...previous, { rule: spec.slice(0, eq), action: spec.slice(eq + 1) }];
+}
+
+function positiveNumber(what: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`needs ${what}, got "${v}"`);
+    return n;
+  };
+}
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+
+const EXIT_CODES = `
 Exit codes:
   0  healthy / done
   1  the command failed (the error code is printed)
-  2  usage or configuration error
+  2  usage or configuration error (VS_ERR_USAGE, VS_ERR_CONFIG_*)
   3  agent-app could not be reached
   4  unhealthy (status) or blocked (preflight): each problem is listed with its code
 
-Options (each also as VS_* environment):
+Every option is also an environment variable: --socket-path is VS_SOCKET_PATH, --timeout-ms VS_TIMEOUT_MS.
 `;
 
-async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = splitConfigArgs(argv);
-  const json = args.rest.includes('--json');
-  const words = args.rest.filter((a) => a !== '--json');
-  if (words.includes('--help') || words.length === 0) {
-    process.stdout.write(USAGE + configReference(VsctlConfigSchema) + '\n');
-    return words.length === 0 ? EXIT.usage : EXIT.ok;
-  }
-  const config = loadConfig(VsctlConfigSchema, { program: PROGRAM, flags: args.flags, env });
-  const [command, ...extra] = words;
-  if (command === 'status' && extra.length === 0) return statusCommand(config, json, process.stdout);
-  if (command === 'pair' && extra.length === 2 && extra[0] === '--bundle') return pairCommand(config, extra[1]!, json, process.stdout);
-  if (command === 'preflight' && (extra.length === 0 || (extra.length === 2 && extra[0] === '--sqlite'))) {
-    return preflightCommand(config, extra[1], json, process.stdout);
-  }
-  const flag = (name: string) => extra.includes(name);
-  const policies: Array<{ rule: string; action: string }> = [];
-  const positional: string[] = [];
-  let maxRate = 0;
-  let inventory = '';
-  let parallel = 4;
-  let outDir = '';
-  for (let i = 0; i < extra.length; i++) {
-    const w = extra[i]!;
-    if (w === '--policy') {
-      const spec = extra[++i] ?? '';
-      const eq = spec.lastIndexOf('=');
-      if (eq <= 0) throw new VsError('VS_ERR_POLICY_INVALID', `--policy needs RULE=ACTION, got "${spec}"`);
-      policies.push({ rule: spec.slice(0, eq), action: spec.slice(eq + 1) });
-    } else if (w === '--max-rate') {
-      const mbps = Number(extra[++i]);
-      if (!(mbps > 0)) throw new VsError('VS_ERR_USAGE', '--max-rate needs a positive number of MB per second');
-      maxRate = Math.round(mbps * 1024 * 1024);
-    } else if (w === '--inventory' || w === '--out') {
-      const value = extra[++i];
-      if (!value) throw new VsError('VS_ERR_USAGE', `${w} needs a path`);
-      if (w === '--inventory') inventory = value;
-      else outDir = value;
-    } else if (w === '--parallel') {
-      parallel = Number(extra[++i]);
-      if (!Number.isInteger(parallel) || parallel < 1) throw new VsError('VS_ERR_USAGE', '--parallel needs a whole number of hosts, at least 1');
-    } else if (!w.startsWith('--')) positional.push(w);
-    else if (!['--replace-target', '--detach', '--accept-loss', '--keep'].includes(w)) throw new VsError('VS_ERR_USAGE', `unknown option ${w}`);
-  }
-  const out = process.stdout;
-  const detach = flag('--detach');
-  const startOp = (method: 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify', request: object) =>
-    startAndFollow(config, json, detach, out, (client) =>
-      call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, c: typeof cb) => void).call(client, request, md, opts, cb), {
-        deadlineMs: config.timeoutMs,
-      }),
-    );
-  if (command === 'migrate' && positional.length === 0) return startOp('migrate', { replaceTarget: flag('--replace-target'), policies });
-  if (command === 'rollback' && positional.length <= 1) return startOp('rollback', { runId: positional[0] ?? '', acceptLoss: flag('--accept-loss') });
-  if (command === 'install' && positional.length === 0) return startOp('install', {});
-  if (command === 'verify' && positional.length <= 1) return startOp('verify', { runId: positional[0] ?? '' });
-  const rehearsal = { keep: flag('--keep'), policies, maxRateBytesPerSecond: String(maxRate) };
-  if (command === 'rehearse' && positional.length === 0 && inventory) {
-    return fleetRehearse({ inventory, parallel, outDir: outDir || defaultFleetOutDir(), request: rehearsal, json }, out);
-  }
-  if (command === 'rehearse' && positional.length === 0) return startOp('rehearse', rehearsal);
-  if (command === 'runs' && extra.length === 0) return runsCommand(config, json, out);
-  if (command === 'watch' && positional.length === 1) return watchCommand(config, positional[0]!, json, out);
-  if (command === 'cancel' && positional.length === 1) return cancelCommand(config, positional[0]!, out);
-  if (command === 'report' && positional.length === 1) return reportCommand(config, positional[0]!, json, out);
-  throw new VsError('VS_ERR_USAGE', `unknown command "${words.join(' ')}"`);
+export interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
 }
 
-main(process.argv.slice(2), process.env).then(
+/** vsctl's command tree; `run(code)` receives each command's exit code. */
+export function buildProgram(io: Io, run: (code: Promise<number>) => void): Command {
+  const program = new Command(PROGRAM)
+    .description("vsmigrate's operator command: a thin client of agent-app on this host (its unix socket)")
+    .version(productVersion(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'this help; `vsctl help COMMAND` or `vsctl COMMAND --help` for one command')
+    .addOption(new Option('--socket-path <path>', "agent-app's unix socket").env('VS_SOCKET_PATH'))
+    .addOption(new Option('--timeout-ms <ms>', 'deadline of a call to agent-app, in ms').env('VS_TIMEOUT_MS'))
+    .option('--json', 'machine-readable output: one JSON document, or one JSON object per event')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_CODES)
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: () => {} })
+    .exitOverride();
+
+  const config = (): VsctlConfig => {
+    const g = program.opts<{ socketPath?: string; timeoutMs?: string }>();
+    const flags: Record<string, string> = {};
+    if (g.socketPath !== undefined) flags['--socket-path'] = g.socketPath;
+    if (g.timeoutMs !== undefined) flags['--timeout-ms'] = g.timeoutMs;
+    return loadConfig(VsctlConfigSchema, { program: PROGRAM, flags, env: {} });
+  };
+  const json = () => program.opts<{ json?: boolean }>().json === true;
+  const startOp = (method: OperationMethod, request: object, detach: boolean) => {
+    const c = config();
+    return startAndFollow(c, json(), detach, io.out, (client) =>
+      call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, cb2: typeof cb) => void).call(client, request, md, opts, cb), {
+        deadlineMs: c.timeoutMs,
+      }),
+    );
+  };
+  const command = (name: string, description: string, ...example: string[]) =>
+    program
+      .command(name)
+      .description(description)
+      .helpOption('-h, --help', 'this help')
+      .addHelpText('after', examples(...example))
+      .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: () => {} })
+      .exitOverride();
+
+  command('status', 'agent-app, the SSH link, agent-db and PostgreSQL, with a verdict', 'vsctl status', 'vsctl status --json').action(() => run(statusCommand(config(), json(), io.out)));
+
+  command('pair', 'check a vs-conf.txt from `vs-agent-db bootstrap` end to end, then keep it', 'vsctl pair --bundle /root/vs-conf.txt')
+    .requiredOption('--bundle <file>', 'the pairing bundle (0600), copied from the PostgreSQL host')
+    .action((o: { bundle: string }) => run(pairCommand(config(), o.bundle, json(), io.out)));
+
+  command('preflight', 'the checks before a migration, none of which changes anything, with a verdict', 'vsctl preflight', 'vsctl preflight --sqlite /srv/copy-of-dev.db --json')
+    .option('--sqlite <file>', 'check this SQLite file instead of the configured one')
+    .action((o: { sqlite?: string }) => run(preflightCommand(config(), o.sqlite, json(), io.out)));
+
+  command(
+    'migrate',
+    'the migration: preflight, freeze, snapshot, copy, verify, switch, health probe; it rolls back by itself on any failure after the freeze',
+    'vsctl migrate',
+    'vsctl migrate --replace-target                 # the database holds data: agent-db backs it up, then it is replaced',
+    'vsctl migrate --policy json-empty=repair:empty-json-to-default --policy User.bio:string-nul=quarantine',
+    'vsctl migrate --detach --json                  # start it, print the operation, return; follow with vsctl watch ID',
+  )
+    .option('--replace-target', 'replace a target database that holds data, after agent-db backs it up')
+    .option('--policy <RULE=ACTION>', 'how to handle a finding of the data lint (repeatable)', policy, [])
+    .option('--detach', 'start it and return; it runs on inside agent-app')
+    .action((o: { replaceTarget?: boolean; policy: Array<{ rule: string; action: string }>; detach?: boolean }) =>
+      run(startOp('migrate', { replaceTarget: o.replaceTarget === true, policies: o.policy }, o.detach === true)),
+    );
+
+  command(
+    'rollback',
+    'back to SQLite after a migration; refused while PostgreSQL may hold writes SQLite does not have, unless --accept-loss',
+    'vsctl rollback                                 # the last migration that succeeded',
+    'vsctl rollback migrate-20261129T081718Z-6bf5',
+    'vsctl rollback --accept-loss',
+  )
+    .argument('[run]', 'the migration to undo (default: the last that succeeded)')
+    .option('--accept-loss', 'roll back even though PostgreSQL holds writes SQLite does not have')
+    .option('--detach', 'start it and return')
+    .action((runId: string | undefined, o: { acceptLoss?: boolean; detach?: boolean }) => run(startOp('rollback', { runId: runId ?? '', acceptLoss: o.acceptLoss === true }, o.detach === true)));
+
+  command('install', 'a new deployment straight onto PostgreSQL (no SQLite): database, schema, env files, start', 'vsctl install')
+    .option('--detach', 'start it and return')
+    .action((o: { detach?: boolean }) => run(startOp('install', {}, o.detach === true)));
+
+  command(
+    'rehearse',
+    'the migration into a scratch database while the app keeps serving: findings, timings, the projected downtime; nothing is stopped or edited. With --inventory, every host of a fleet over SSH',
+    'vsctl rehearse',
+    'vsctl rehearse --max-rate 20 --keep',
+    'vsctl rehearse --inventory fleet.yaml --parallel 8 --out /var/tmp/fleet',
+  )
+    .option('--keep', 'keep the scratch database afterwards')
+    .option('--max-rate <MB_PER_S>', 'a limit on the copy, in MB per second', positiveNumber('a positive number of MB per second'))
+    .option('--policy <RULE=ACTION>', 'how to handle a finding of the data lint (repeatable)', policy, [])
+    .option('--detach', 'start it and return (one host only)')
+    .option('--inventory <file>', 'rehearse every host of this inventory (YAML) over SSH')
+    .option('--parallel <n>', 'hosts at a time, with --inventory', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('needs a whole number of hosts, at least 1');
+      return n;
+    })
+    .option('--out <dir>', 'where the fleet report goes, with --inventory')
+    .action((o: { keep?: boolean; maxRate?: number; policy: Array<{ rule: string; action: string }>; detach?: boolean; inventory?: string; parallel?: number; out?: string }) => {
+      const request = { keep: o.keep === true, policies: o.policy, maxRateBytesPerSecond: String(Math.round((o.maxRate ?? 0) * 1024 * 1024)) };
+      if (!o.inventory && (o.parallel !== undefined || o.out !== undefined)) throw new VsError('VS_ERR_USAGE', '--parallel and --out go with --inventory');
+      if (o.inventory && o.detach) throw new VsError('VS_ERR_USAGE', '--detach rehearses one host; a fleet rehearsal follows every host to its end');
+      if (o.inventory) run(fleetRehearse({ inventory: o.inventory, parallel: o.parallel ?? 4, outDir: o.out ?? defaultFleetOutDir(), request, json: json() }, io.out));
+      else run(startOp('rehearse', request, o.detach === true));
+    });
+
+  command('verify', "verify again that the database equals a migration's snapshot, every value", 'vsctl verify', 'vsctl verify migrate-20261129T081718Z-6bf5')
+    .argument('[run]', 'the migration to verify (default: the last that succeeded)')
+    .option('--detach', 'start it and return')
+    .action((runId: string | undefined, o: { detach?: boolean }) => run(startOp('verify', { runId: runId ?? '' }, o.detach === true)));
+
+  command('runs', 'the operations this agent knows, newest first', 'vsctl runs').action(() => run(runsCommand(config(), json(), io.out)));
+  command('watch', 'follow an operation (again), from its first event', 'vsctl watch migrate-20261129T081718Z-6bf5')
+    .argument('<id>', 'the operation')
+    .action((id: string) => run(watchCommand(config(), id, json(), io.out)));
+  command('cancel', 'stop an operation at its next safe point (a migration then rolls back)', 'vsctl cancel migrate-20261129T081718Z-6bf5')
+    .argument('<id>', 'the operation')
+    .action((id: string) => run(cancelCommand(config(), id, io.out)));
+  command('report', "an operation's report (Markdown; --json for the JSON)", 'vsctl report migrate-20261129T081718Z-6bf5', 'vsctl --json report rehearse-20261129T084443Z-839c')
+    .argument('<id>', 'the operation')
+    .action((id: string) => run(reportCommand(config(), id, json(), io.out)));
+
+  program.helpCommand('help [command]', 'the help of one command');
+  return program;
+}
+
+/** Print an error for a person on stderr or, with --json, as JSON on stdout; return its exit code. */
+function report(err: unknown, jsonOut: boolean, io: Io): number {
+  const vs = toVsError(err);
+  if (jsonOut) io.out.write(JSON.stringify({ ok: false, error: vs.toInfo() }) + '\n');
+  else io.err.write(formatError(PROGRAM, vs));
+  return exitCodeFor(vs);
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const jsonOut = argv.includes('--json');
+  let pending: Promise<number> | null = null;
+  const program = buildProgram(io, (code) => {
+    pending = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return pending ? await pending : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // commander's own message, less its "error: " prefix, as our usage error.
+      return report(new VsError('VS_ERR_USAGE', err.message.replace(/^error: /, '')), jsonOut, io);
+    }
+    return report(err, jsonOut, io);
+  }
+}
+
+main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => fail(PROGRAM, err),
+  (err: unknown) => {
+    process.stderr.write(formatError(PROGRAM, err));
+    process.exitCode = EXIT.failure;
+  },
 );

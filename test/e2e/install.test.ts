@@ -34,7 +34,7 @@ test.serial('install.sh app: install, upgrade keeping config, state and pairing,
   // The installed release runs from /opt with production dependencies only.
   const help = await run('/usr/bin/node', [`${OPT}/dist/connector/main.js`, '--help']);
   t.regex(help.stdout, /tlsFallback\.host/);
-  t.is((await run('/usr/local/bin/vsctl', ['--help'])).stdout.includes('vsctl <command>'), true);
+  t.regex((await run('/usr/local/bin/vsctl', ['--help'])).stdout, /Usage: vsctl \[options\] \[command\]/);
   t.false(existsSync(`${OPT}/node_modules/ava`), 'development packages are pruned');
   if (binary('systemd-analyze')) {
     const v = await run('systemd-analyze', ['verify', '--man=no', '/etc/systemd/system/visionsuit-agent-app.service', '/etc/systemd/system/visionsuit-external-connector.service']);
