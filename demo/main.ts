@@ -139,6 +139,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  process.exitCode ||= code;
-});
+main().then(
+  (code) => {
+    process.exitCode ||= code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`demo: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

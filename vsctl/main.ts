@@ -191,9 +191,10 @@ function report(err: unknown, jsonOut: boolean, io: Io): number {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const jsonOut = argv.includes('--json');
-  let pending: Promise<number> | null = null;
+  // The command's own outcome, set by its action while commander parses.
+  const ran: { code: Promise<number> | null } = { code: null };
   const program = buildProgram(io, (code) => {
-    pending = code;
+    ran.code = code;
   });
   if (argv.length === 0) {
     program.outputHelp();
@@ -201,7 +202,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return pending ? await pending : EXIT.ok;
+    return ran.code ? await ran.code : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;

@@ -162,7 +162,7 @@ function repairValue(repair: string, c: Column, v: SqliteValue, enumDefault: str
     case 'int-overflow-widen':
       return { value: v, widen: true };
     case 'strip-nul':
-      return { value: typeof v === 'string' ? v.replace(/\u0000/g, '') : v };
+      return { value: typeof v === 'string' ? v.replaceAll('\u0000', '') : v };
     case 'replace-invalid-utf8':
       return { value: v }; // the decoded string already holds U+FFFD where the bytes were invalid
     case 'unknown-enum-to-default':
