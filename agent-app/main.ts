@@ -66,14 +66,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
   if (answerStandardFlags(PROGRAM, USAGE, AgentAppConfigSchema, argv)) return;
-  const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, AgentAppConfigSchema, '/etc/visionsuit-agent-app/config.json', argv, env);
+  const { config, rest, checkConfig } = resolveProgramConfig(
+    PROGRAM,
+    AgentAppConfigSchema,
+    '/etc/visionsuit-agent-app/config.json',
+    argv,
+    env,
+  );
   if (checkConfig) {
     process.stdout.write(`${PROGRAM}: configuration is valid\n${JSON.stringify(config, null, 2)}\n`);
     return;
   }
   const command = rest[0] ?? 'serve';
   if (command !== 'serve' || rest.length > 1) throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);
-
 
   const log = createLogger({ name: PROGRAM, level: config.logLevel });
   const notifier = createNotifier(env, log);
@@ -84,7 +89,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const stored: Pairing | null = existsSync(config.pairingFile) ? await readBundleFile(config.pairingFile) : null;
   if (!stored) log.warn({ pairingFile: config.pairingFile }, 'not paired yet: run `vsctl pair --bundle FILE`');
 
-  const paired = new Paired({ link: config.link, callTimeoutMs: config.callTimeoutMs, agentDbPollMs: config.agentDbPollMs, log });
+  const paired = new Paired({
+    link: config.link,
+    callTimeoutMs: config.callTimeoutMs,
+    agentDbPollMs: config.agentDbPollMs,
+    log,
+  });
   const operations = new Operations(config.stateDir, log);
   const deps: CutoverDeps = { config, paired, services: new ServiceManager(config.systemctl), log };
   const app = buildAgentApp({

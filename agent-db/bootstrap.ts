@@ -54,9 +54,21 @@ async function saveRecord(config: AgentDbConfig, record: BootstrapRecord): Promi
 
 function run(command: string, args: string[], what: string): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' } });
+    return execFileSync(command, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        DEBIAN_FRONTEND: 'noninteractive',
+        LC_ALL: 'C',
+      },
+    });
   } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
     throw new VsError('VS_ERR_BOOTSTRAP', `${what}: ${command} failed${stderr ? `: ${stderr}` : ''}`, { cause: err });
   }
 }
@@ -87,8 +99,16 @@ function ensurePostgresInstalled(config: AgentDbConfig, say: Say, changes: strin
     say(`  ok   PostgreSQL ${majors.join(', ') || ''} is installed`.replace(/ +is/, ' is'));
     return;
   }
-  if (!config.bootstrap.installPackages) throw new VsError('VS_ERR_BOOTSTRAP', 'PostgreSQL is not installed and bootstrap.installPackages is false; install the postgresql package');
-  if (!have('apt-get')) throw new VsError('VS_ERR_BOOTSTRAP', 'PostgreSQL is not installed and this host has no apt-get; install PostgreSQL with its package manager, then run bootstrap again');
+  if (!config.bootstrap.installPackages)
+    throw new VsError(
+      'VS_ERR_BOOTSTRAP',
+      'PostgreSQL is not installed and bootstrap.installPackages is false; install the postgresql package',
+    );
+  if (!have('apt-get'))
+    throw new VsError(
+      'VS_ERR_BOOTSTRAP',
+      'PostgreSQL is not installed and this host has no apt-get; install PostgreSQL with its package manager, then run bootstrap again',
+    );
   say('  ...  installing PostgreSQL (apt-get install postgresql)');
   run('apt-get', ['update', '-q'], 'install PostgreSQL');
   run('apt-get', ['install', '-y', '-q', 'postgresql'], 'install PostgreSQL');
@@ -105,11 +125,23 @@ function ensurePostgresInstalled(config: AgentDbConfig, say: Say, changes: strin
 export async function connectSuperuser(config: AgentDbConfig, database = 'postgres'): Promise<pg.Client> {
   const su = config.bootstrap.superuser;
   const password = su.passwordFile ? await readSecretFile(su.passwordFile, 'superuser password file') : undefined;
-  const client = new pg.Client({ host: su.host, port: config.postgres.port, user: su.user, database, password, connectionTimeoutMillis: config.postgres.connectTimeoutMs, application_name: 'vs-agent-db bootstrap' });
+  const client = new pg.Client({
+    host: su.host,
+    port: config.postgres.port,
+    user: su.user,
+    database,
+    password,
+    connectionTimeoutMillis: config.postgres.connectTimeoutMs,
+    application_name: 'vs-agent-db bootstrap',
+  });
   client.on('error', () => {});
   let connecting: Promise<unknown>;
   if (password === undefined) {
-    if (!su.host.startsWith('/')) throw new VsError('VS_ERR_BOOTSTRAP', `bootstrap.superuser.host ${su.host} is not a socket directory; peer authentication needs one (or set bootstrap.superuser.passwordFile)`);
+    if (!su.host.startsWith('/'))
+      throw new VsError(
+        'VS_ERR_BOOTSTRAP',
+        `bootstrap.superuser.host ${su.host} is not a socket directory; peer authentication needs one (or set bootstrap.superuser.passwordFile)`,
+      );
     const os = lookupUser(su.osUser);
     if (!os) throw new VsError('VS_ERR_BOOTSTRAP', `Linux user ${su.osUser} does not exist; is PostgreSQL installed?`);
     const ids = process as Required<Pick<NodeJS.Process, 'seteuid' | 'setegid'>>;
@@ -127,7 +159,10 @@ export async function connectSuperuser(config: AgentDbConfig, database = 'postgr
   try {
     await connecting;
   } catch (err) {
-    throw fromPgError(err, `connect as ${su.user} (${password === undefined ? `peer, as Linux user ${su.osUser}` : 'password'})`);
+    throw fromPgError(
+      err,
+      `connect as ${su.user} (${password === undefined ? `peer, as Linux user ${su.osUser}` : 'password'})`,
+    );
   }
   return client;
 }
@@ -173,14 +208,20 @@ async function ensureDir(path: string, mode: number, uid: number, gid: number): 
 async function ensureFile(path: string, content: string, mode: number, uid: number, gid: number): Promise<boolean> {
   if (existsSync(path)) {
     const st = await stat(path);
-    if ((st.mode & 0o7777) === mode && st.uid === uid && st.gid === gid && readFileSync(path, 'utf8') === content) return false;
+    if ((st.mode & 0o7777) === mode && st.uid === uid && st.gid === gid && readFileSync(path, 'utf8') === content)
+      return false;
   }
   await writeFileAtomic(path, content, { mode, uid, gid });
   return true;
 }
 
 /** A secret kept in a file: read when present (mode checked), else generated and written 0600. */
-async function ensureSecret(path: string, make: () => string, owner: { uid: number; gid: number }, what: string): Promise<{ value: string; created: boolean }> {
+async function ensureSecret(
+  path: string,
+  make: () => string,
+  owner: { uid: number; gid: number },
+  what: string,
+): Promise<{ value: string; created: boolean }> {
   if (existsSync(path)) {
     const value = await readSecretFile(path, what);
     await chown(path, owner.uid, owner.gid);
@@ -230,9 +271,17 @@ export function sshdDropIn(user: string): string {
 /** sshd's effective settings for the user (`sshd -T -C`), checked against the restrictions; the mismatches. */
 function sshdMismatches(config: AgentDbConfig, user: string): string[] {
   const b = config.bootstrap;
-  const out = run(b.sshd, ['-T', '-f', b.sshdConfig, '-C', `user=${user},host=localhost,addr=127.0.0.1`], 'read the effective sshd config');
-  const effective = new Map(out.split('\n').map((l) => [l.slice(0, l.indexOf(' ')).toLowerCase(), l.slice(l.indexOf(' ') + 1).trim()]));
-  return SSHD_RESTRICTIONS.filter(([k, v]) => effective.get(k.toLowerCase())?.toLowerCase() !== v.toLowerCase()).map(([k, v]) => `${k} is ${effective.get(k.toLowerCase()) ?? 'unset'}, not ${v}`);
+  const out = run(
+    b.sshd,
+    ['-T', '-f', b.sshdConfig, '-C', `user=${user},host=localhost,addr=127.0.0.1`],
+    'read the effective sshd config',
+  );
+  const effective = new Map(
+    out.split('\n').map((l) => [l.slice(0, l.indexOf(' ')).toLowerCase(), l.slice(l.indexOf(' ') + 1).trim()]),
+  );
+  return SSHD_RESTRICTIONS.filter(([k, v]) => effective.get(k.toLowerCase())?.toLowerCase() !== v.toLowerCase()).map(
+    ([k, v]) => `${k} is ${effective.get(k.toLowerCase()) ?? 'unset'}, not ${v}`,
+  );
 }
 
 function reloadSshd(config: AgentDbConfig): void {
@@ -247,7 +296,11 @@ export interface BootstrapResult {
 }
 
 export async function bootstrap(config: AgentDbConfig, say: Say): Promise<BootstrapResult> {
-  if (process.getuid?.() !== 0) throw new VsError('VS_ERR_BOOTSTRAP', 'bootstrap must run as root (it creates a Linux user, installs a key and reads the SSH host key)');
+  if (process.getuid?.() !== 0)
+    throw new VsError(
+      'VS_ERR_BOOTSTRAP',
+      'bootstrap must run as root (it creates a Linux user, installs a key and reads the SSH host key)',
+    );
   const b = config.bootstrap;
   const changes: string[] = [];
   const note = (line: string) => {
@@ -261,7 +314,8 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
   say('PostgreSQL');
   ensurePostgresInstalled(config, say, changes);
   const newDirs: string[] = [];
-  for (const path of [b.secretsDir, config.tokenFile, config.postgres.passwordFile, b.bundlePath, b.sshHome]) await ensureParents(path, newDirs);
+  for (const path of [b.secretsDir, config.tokenFile, config.postgres.passwordFile, b.bundlePath, b.sshHome])
+    await ensureParents(path, newDirs);
   if (await ensureDir(b.secretsDir, 0o700, 0, 0)) newDirs.push(b.secretsDir);
   const record = await readRecord(config);
   record.dirs = [...new Set([...(record.dirs ?? []), ...newDirs])];
@@ -276,12 +330,22 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     say(`  ok   server ${version} answers on port ${config.postgres.port}`);
     const ownerPw = await ensureSecret(join(b.secretsDir, 'owner-password'), newPassword, root, 'owner password file');
     if (ownerPw.created) created(join(b.secretsDir, 'owner-password'));
-    const ensured = await ensureDatabase(su, { database: b.database, owner: b.ownerRole, password: ownerPw.value, passwordCheck: verifierCheck(su) });
+    const ensured = await ensureDatabase(su, {
+      database: b.database,
+      owner: b.ownerRole,
+      password: ownerPw.value,
+      passwordCheck: verifierCheck(su),
+    });
     if (ensured.created.role) record.role = b.ownerRole;
     if (ensured.created.database) record.database = b.database;
     ensured.changes.forEach(note);
     if (config.postgres.user !== b.superuser.user) {
-      const agentPw = await ensureSecret(config.postgres.passwordFile, newPassword, serviceIds, "agent-db's PostgreSQL password file");
+      const agentPw = await ensureSecret(
+        config.postgres.passwordFile,
+        newPassword,
+        serviceIds,
+        "agent-db's PostgreSQL password file",
+      );
       if (agentPw.created) {
         created(config.postgres.passwordFile);
         restartAgent.push('its PostgreSQL password');
@@ -293,7 +357,12 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     if (ensured.changes.length === 0) say(`  ok   role ${b.ownerRole} and database ${b.database} as they should be`);
 
     say('agent-db');
-    const token = await ensureSecret(config.tokenFile, () => randomBytes(32).toString('hex'), serviceIds, 'agent token file');
+    const token = await ensureSecret(
+      config.tokenFile,
+      () => randomBytes(32).toString('hex'),
+      serviceIds,
+      'agent token file',
+    );
     if (token.created) {
       created(config.tokenFile);
       restartAgent.push('its token');
@@ -303,7 +372,11 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     say(`SSH user ${b.sshUser}`);
     let user = lookupUser(b.sshUser);
     if (!user) {
-      run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', b.sshHome, '--shell', NOLOGIN, b.sshUser], 'create the SSH user');
+      run(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--home-dir', b.sshHome, '--shell', NOLOGIN, b.sshUser],
+        'create the SSH user',
+      );
       // '*' rather than useradd's '!': no password can match, and sshd without PAM does not treat it as locked.
       run('usermod', ['-p', '*', b.sshUser], 'create the SSH user');
       record.user = b.sshUser;
@@ -327,7 +400,11 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     await ensureDir(join(b.sshHome, '.ssh'), 0o755, 0, 0);
     const keyPath = join(b.secretsDir, 'migrator_ed25519');
     if (!existsSync(keyPath)) {
-      run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${b.sshUser}@${hostname()}`, '-f', keyPath], 'generate the key pair');
+      run(
+        'ssh-keygen',
+        ['-q', '-t', 'ed25519', '-N', '', '-C', `${b.sshUser}@${hostname()}`, '-f', keyPath],
+        'generate the key pair',
+      );
       created(keyPath);
       created(`${keyPath}.pub`);
       note(`generated the ed25519 key pair of ${b.sshUser}`);
@@ -336,7 +413,9 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     const authorized = join(b.sshHome, '.ssh', 'authorized_keys');
     if (await ensureFile(authorized, restrictedKeyLine(publicKey, [config.postgres.port, config.port]), 0o644, 0, 0)) {
       created(authorized);
-      note(`installed the key in ${authorized}, restricted to forwarding to 127.0.0.1:${config.postgres.port} and 127.0.0.1:${config.port}`);
+      note(
+        `installed the key in ${authorized}, restricted to forwarding to 127.0.0.1:${config.postgres.port} and 127.0.0.1:${config.port}`,
+      );
     } else say(`  ok   ${authorized} holds the restricted key`);
 
     say('sshd');
@@ -351,11 +430,16 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
         throw err;
       }
       reloadSshd(config);
-      note(`installed ${dropIn} (Match User ${b.sshUser}: local forwards only, no listening, no tty) and reloaded sshd`);
+      note(
+        `installed ${dropIn} (Match User ${b.sshUser}: local forwards only, no listening, no tty) and reloaded sshd`,
+      );
     } else say(`  ok   ${dropIn} restricts ${b.sshUser}`);
     const mismatches = sshdMismatches(config, b.sshUser);
     if (mismatches.length > 0) {
-      throw new VsError('VS_ERR_BOOTSTRAP', `sshd does not apply ${dropIn} to ${b.sshUser}: ${mismatches.join('; ')}; check that ${b.sshdConfig} includes ${b.sshdDropInDir}/*.conf before its own settings`);
+      throw new VsError(
+        'VS_ERR_BOOTSTRAP',
+        `sshd does not apply ${dropIn} to ${b.sshUser}: ${mismatches.join('; ')}; check that ${b.sshdConfig} includes ${b.sshdDropInDir}/*.conf before its own settings`,
+      );
     }
     say(`  ok   sshd applies it: ${SSHD_RESTRICTIONS.map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
@@ -365,7 +449,11 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
       hostKey = readFileSync(b.hostKeyFile, 'utf8').trim();
       parseHostKey(hostKey);
     } catch (err) {
-      throw new VsError('VS_ERR_BOOTSTRAP', `cannot read this host's SSH host key from ${b.hostKeyFile}: ${(err as Error).message}`, { cause: err });
+      throw new VsError(
+        'VS_ERR_BOOTSTRAP',
+        `cannot read this host's SSH host key from ${b.hostKeyFile}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const bundle = formatBundle({
       SSH_HOST: b.sshHost || hostname(),
@@ -390,7 +478,8 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
     await saveRecord(config, record);
     await su.end().catch(() => {});
   }
-  if (restartAgent.length > 0) say(`\nagent-db reads ${restartAgent.join(' and ')} at start: systemctl restart visionsuit-agent-db`);
+  if (restartAgent.length > 0)
+    say(`\nagent-db reads ${restartAgent.join(' and ')} at start: systemctl restart visionsuit-agent-db`);
   return { changes, bundlePath: b.bundlePath, restartAgent: restartAgent.length > 0 };
 }
 
@@ -399,7 +488,11 @@ export async function bootstrap(config: AgentDbConfig, say: Say): Promise<Bootst
  * Whether a database holds any relation: true, false, or why it cannot be told
  * (connections refused, a timeout, too many connections). Cannot tell is not empty.
  */
-async function holdsTables(config: AgentDbConfig, su: pg.Client, database: string): Promise<boolean | { unknown: string }> {
+async function holdsTables(
+  config: AgentDbConfig,
+  su: pg.Client,
+  database: string,
+): Promise<boolean | { unknown: string }> {
   const exists = await su.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (exists.rowCount === 0) return false;
   let inner: pg.Client;
@@ -425,7 +518,11 @@ export interface UnbootstrapResult {
 /** Remove what bootstrap created and nothing else; a database with data stays unless dropData. */
 export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say: Say): Promise<UnbootstrapResult> {
   if (process.getuid?.() !== 0) throw new VsError('VS_ERR_BOOTSTRAP', 'unbootstrap must run as root');
-  if (!existsSync(recordPath(config))) throw new VsError('VS_ERR_BOOTSTRAP', `nothing to undo: ${recordPath(config)} does not exist (bootstrap has not run with this configuration)`);
+  if (!existsSync(recordPath(config)))
+    throw new VsError(
+      'VS_ERR_BOOTSTRAP',
+      `nothing to undo: ${recordPath(config)} does not exist (bootstrap has not run with this configuration)`,
+    );
   const record = await readRecord(config);
   const removed: string[] = [];
   const kept: string[] = [];
@@ -446,7 +543,9 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
     if (record.database) {
       const holdsData = await holdsTables(config, su, record.database);
       if (typeof holdsData === 'object' && !dropData) {
-        keep(`database ${record.database}: cannot tell whether it holds data (${holdsData.unknown}); let the superuser connect to it, or back it up and run again with --drop-data`);
+        keep(
+          `database ${record.database}: cannot tell whether it holds data (${holdsData.unknown}); let the superuser connect to it, or back it up and run again with --drop-data`,
+        );
         keepOwner = true;
       } else if (holdsData === true && !dropData) {
         keep(`database ${record.database}: it holds data (back it up, then run again with --drop-data)`);
@@ -472,7 +571,9 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
         for (const { datname } of owned.rows) {
           const holds = datname.endsWith('_shadow') && (await holdsTables(config, su, datname));
           if (holds !== false && !dropData) {
-            keep(`database ${datname}: ${typeof holds === 'object' ? `cannot tell whether it holds data (${holds.unknown})` : 'it holds data'} (run again with --drop-data)`);
+            keep(
+              `database ${datname}: ${typeof holds === 'object' ? `cannot tell whether it holds data (${holds.unknown})` : 'it holds data'} (run again with --drop-data)`,
+            );
             continue;
           }
           await su.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
@@ -502,7 +603,8 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
     if (existsSync(file) && !keepFiles.has(file)) {
       await rm(file, { force: true });
       gone(file);
-      if (file === sshdDropInPath(config.bootstrap.sshdDropInDir, record.user ?? config.bootstrap.sshUser)) sshdChanged = true;
+      if (file === sshdDropInPath(config.bootstrap.sshdDropInDir, record.user ?? config.bootstrap.sshUser))
+        sshdChanged = true;
     }
   }
   if (sshdChanged) {
@@ -522,7 +624,9 @@ export async function unbootstrap(config: AgentDbConfig, dropData: boolean, say:
   }
   if (kept.length === 0) {
     await rm(recordPath(config), { force: true });
-    const dirs = [...new Set([config.bootstrap.secretsDir, ...(record.dirs ?? [])])].sort((a, b) => b.length - a.length);
+    const dirs = [...new Set([config.bootstrap.secretsDir, ...(record.dirs ?? [])])].sort(
+      (a, b) => b.length - a.length,
+    );
     for (const dir of dirs) {
       if (!existsSync(dir)) continue;
       await rmdir(dir).then(

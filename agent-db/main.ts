@@ -38,7 +38,13 @@ Configuration keys, their VS_* environment names and defaults:
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (answerStandardFlags(PROGRAM, USAGE, AgentDbConfigSchema, argv)) return;
-  const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, AgentDbConfigSchema, '/etc/visionsuit-agent-db/config.json', argv, env);
+  const { config, rest, checkConfig } = resolveProgramConfig(
+    PROGRAM,
+    AgentDbConfigSchema,
+    '/etc/visionsuit-agent-db/config.json',
+    argv,
+    env,
+  );
   if (checkConfig) {
     process.stdout.write(`${PROGRAM}: configuration is valid\n${JSON.stringify(config, null, 2)}\n`);
     return;
@@ -47,14 +53,23 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const say = (line: string) => process.stdout.write(line + '\n');
   if (command === 'bootstrap' && rest.length === 1) {
     const result = await bootstrap(config, say);
-    say(result.changes.length === 0 ? '\nbootstrap: nothing to change' : `\nbootstrap: ${result.changes.length} change(s)`);
-    say(`next: copy ${result.bundlePath} to the VisionSuit host (scp, then chmod 600), run \`vsctl pair --bundle FILE\` there, then delete both copies`);
+    say(
+      result.changes.length === 0
+        ? '\nbootstrap: nothing to change'
+        : `\nbootstrap: ${result.changes.length} change(s)`,
+    );
+    say(
+      `next: copy ${result.bundlePath} to the VisionSuit host (scp, then chmod 600), run \`vsctl pair --bundle FILE\` there, then delete both copies`,
+    );
     return;
   }
   if (command === 'unbootstrap') {
     const flags = new Set(rest.slice(1));
     if (!flags.has('--force') || [...flags].some((f) => f !== '--force' && f !== '--drop-data')) {
-      throw new VsError('VS_ERR_USAGE', 'unbootstrap removes roles, a database, a Linux user and keys: pass --force (and --drop-data to drop a database that holds data)');
+      throw new VsError(
+        'VS_ERR_USAGE',
+        'unbootstrap removes roles, a database, a Linux user and keys: pass --force (and --drop-data to drop a database that holds data)',
+      );
     }
     const result = await unbootstrap(config, flags.has('--drop-data'), say);
     say(`\nunbootstrap: removed ${result.removed.length}, kept ${result.kept.length}`);
@@ -65,7 +80,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const args = rest.slice(1);
     const file = args.find((a) => !a.startsWith('--'));
     if (!file || !args.includes('--force') || args.some((a) => a !== file && a !== '--force')) {
-      throw new VsError('VS_ERR_USAGE', 'restore-backup FILE --force: it replaces the database the backup was taken from (what it holds now is backed up first)');
+      throw new VsError(
+        'VS_ERR_USAGE',
+        'restore-backup FILE --force: it replaces the database the backup was taken from (what it holds now is backed up first)',
+      );
     }
     await restoreBackup(config, file, say);
     return;
@@ -77,7 +95,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const lifecycle = new Lifecycle({ log, notifier, drainBudgetMs: config.drainTimeoutMs, proc: process });
 
   const token = await readSecretFile(config.tokenFile, 'agent token file');
-  const password = config.postgres.passwordFile ? await readSecretFile(config.postgres.passwordFile, 'PostgreSQL password file') : undefined;
+  const password = config.postgres.passwordFile
+    ? await readSecretFile(config.postgres.passwordFile, 'PostgreSQL password file')
+    : undefined;
   const pg = new Postgres({ ...config.postgres, password }, log);
   lifecycle.onStop('postgres pool', () => pg.end());
 

@@ -34,7 +34,10 @@ export interface ServerFacts {
 export class Postgres {
   readonly pool: pg.Pool;
 
-  constructor(readonly conn: AdminConnection, private readonly log: Logger) {
+  constructor(
+    readonly conn: AdminConnection,
+    private readonly log: Logger,
+  ) {
     this.pool = new pg.Pool({
       host: conn.host,
       port: conn.port,
@@ -96,7 +99,15 @@ export class Postgres {
   /** One connection to another database with the admin credentials, closed after `fn`. */
   async withDatabase<T>(database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
     const c = this.conn;
-    const client = new pg.Client({ host: c.host, port: c.port, user: c.user, password: c.password, database, connectionTimeoutMillis: c.connectTimeoutMs, application_name: 'vs-agent-db' });
+    const client = new pg.Client({
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database,
+      connectionTimeoutMillis: c.connectTimeoutMs,
+      application_name: 'vs-agent-db',
+    });
     client.on('error', (err) => this.log.warn({ errMessage: err.message }, 'PostgreSQL connection lost'));
     try {
       await client.connect();

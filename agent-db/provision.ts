@@ -21,9 +21,13 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 
 export function checkName(name: string, what: string): string {
   if (!NAME.test(name)) {
-    throw new VsError('VS_ERR_INVALID_NAME', `${what} ${JSON.stringify(name.slice(0, 80))} is not a plain name (letters, digits, _ and -, at most 63)`, {
-      details: { what },
-    });
+    throw new VsError(
+      'VS_ERR_INVALID_NAME',
+      `${what} ${JSON.stringify(name.slice(0, 80))} is not a plain name (letters, digits, _ and -, at most 63)`,
+      {
+        details: { what },
+      },
+    );
   }
   return name;
 }
@@ -40,9 +44,13 @@ export function newPassword(): string {
 // need Unicode normalisation first; they are refused rather than guessed.
 function checkPassword(password: string): void {
   if (!/^[\x20-\x7e]{8,1024}$/.test(password)) {
-    throw new VsError('VS_ERR_INVALID_NAME', 'a password must be 8 to 1024 printable ASCII characters (spaces and punctuation allowed)', {
-      details: { what: 'password' },
-    });
+    throw new VsError(
+      'VS_ERR_INVALID_NAME',
+      'a password must be 8 to 1024 printable ASCII characters (spaces and punctuation allowed)',
+      {
+        details: { what: 'password' },
+      },
+    );
   }
 }
 
@@ -72,10 +80,20 @@ export function verifierMatches(verifier: string | null, password: string): bool
   const k = scramKeys(password, Buffer.from(m[2]!, 'base64'), Number(m[1]));
   const stored = Buffer.from(m[3]!, 'base64');
   const server = Buffer.from(m[4]!, 'base64');
-  return stored.length === 32 && server.length === 32 && timingSafeEqual(stored, k.storedKey) && timingSafeEqual(server, k.serverKey);
+  return (
+    stored.length === 32 &&
+    server.length === 32 &&
+    timingSafeEqual(stored, k.storedKey) &&
+    timingSafeEqual(server, k.serverKey)
+  );
 }
 
-async function q<R extends pg.QueryResultRow>(db: Queryable, what: string, text: string, values: unknown[] = []): Promise<R[]> {
+async function q<R extends pg.QueryResultRow>(
+  db: Queryable,
+  what: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   try {
     return (await db.query<R>(text, values)).rows;
   } catch (err) {
@@ -89,7 +107,10 @@ interface RoleRow {
 }
 
 async function role(db: Queryable, name: string): Promise<RoleRow | null> {
-  return (await q<RoleRow>(db, 'read role', 'SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [name]))[0] ?? null;
+  return (
+    (await q<RoleRow>(db, 'read role', 'SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [name]))[0] ??
+    null
+  );
 }
 
 /** How a role's password is checked for drift: by its stored verifier (superuser) or by logging in. */
@@ -98,7 +119,12 @@ export type PasswordCheck = (role: string, password: string) => Promise<boolean>
 /** A check that reads pg_authid; only a superuser may. */
 export function verifierCheck(db: Queryable): PasswordCheck {
   return async (roleName, password) => {
-    const rows = await q<{ rolpassword: string | null }>(db, 'read role password', 'SELECT rolpassword FROM pg_authid WHERE rolname = $1', [roleName]);
+    const rows = await q<{ rolpassword: string | null }>(
+      db,
+      'read role password',
+      'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+      [roleName],
+    );
     return verifierMatches(rows[0]?.rolpassword ?? null, password);
   };
 }
@@ -106,7 +132,15 @@ export function verifierCheck(db: Queryable): PasswordCheck {
 /** A check that logs in as the role over TCP, the way the app will. */
 export function loginCheck(host: string, port: number, database: string, connectTimeoutMs: number): PasswordCheck {
   return async (roleName, password) => {
-    const client = new pg.Client({ host, port, user: roleName, password, database, connectionTimeoutMillis: connectTimeoutMs, application_name: 'vs-agent-db' });
+    const client = new pg.Client({
+      host,
+      port,
+      user: roleName,
+      password,
+      database,
+      connectionTimeoutMillis: connectTimeoutMs,
+      application_name: 'vs-agent-db',
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -148,14 +182,22 @@ export async function ensureDatabase(db: Queryable, input: EnsureInput): Promise
   const existing = await role(db, owner);
   if (!existing) {
     const password = input.password || (generated = newPassword());
-    await q(db, 'create role', `CREATE ROLE ${ident(owner)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${passwordClause(password)}`);
+    await q(
+      db,
+      'create role',
+      `CREATE ROLE ${ident(owner)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${passwordClause(password)}`,
+    );
     changes.push(`created role ${owner}`);
     created.role = true;
   } else {
     if (existing.rolsuper) {
-      throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${owner} is a superuser; vsmigrate will not manage it or hand it out as the app's owner role`, {
-        details: { role: owner },
-      });
+      throw new VsError(
+        'VS_ERR_ROLE_PROTECTED',
+        `role ${owner} is a superuser; vsmigrate will not manage it or hand it out as the app's owner role`,
+        {
+          details: { role: owner },
+        },
+      );
     }
     if (!existing.rolcanlogin) {
       await q(db, 'restore LOGIN', `ALTER ROLE ${ident(owner)} LOGIN`);
@@ -179,7 +221,11 @@ export async function ensureDatabase(db: Queryable, input: EnsureInput): Promise
     )
   )[0];
   if (!dbRow) {
-    await q(db, 'create database', `CREATE DATABASE ${ident(database)} OWNER ${ident(owner)} TEMPLATE template0 ENCODING 'UTF8'`);
+    await q(
+      db,
+      'create database',
+      `CREATE DATABASE ${ident(database)} OWNER ${ident(owner)} TEMPLATE template0 ENCODING 'UTF8'`,
+    );
     changes.push(`created database ${database} owned by ${owner}`);
     created.database = true;
   } else if (dbRow.owner !== owner) {
@@ -199,7 +245,13 @@ export async function ensureDatabase(db: Queryable, input: EnsureInput): Promise
  * role with ADMIN OPTION, so it can back up, vacuum and drop what the owner
  * owns and nothing else's, and of pg_monitor, to read the server's facts.
  */
-export async function ensureAgentRole(db: Queryable, agentRole: string, password: string, owner: string, check: PasswordCheck): Promise<{ changes: string[]; created: boolean }> {
+export async function ensureAgentRole(
+  db: Queryable,
+  agentRole: string,
+  password: string,
+  owner: string,
+  check: PasswordCheck,
+): Promise<{ changes: string[]; created: boolean }> {
   checkName(agentRole, 'role name');
   checkName(owner, 'role name');
   checkPassword(password);
@@ -212,10 +264,17 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
   );
   const r = existing[0];
   if (!r) {
-    await q(db, 'create role', `CREATE ROLE ${ident(agentRole)} LOGIN CREATEDB CREATEROLE NOSUPERUSER ${passwordClause(password)}`);
+    await q(
+      db,
+      'create role',
+      `CREATE ROLE ${ident(agentRole)} LOGIN CREATEDB CREATEROLE NOSUPERUSER ${passwordClause(password)}`,
+    );
     changes.push(`created role ${agentRole} (agent-db's own, CREATEDB CREATEROLE)`);
   } else {
-    if (r.rolsuper) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${agentRole} is a superuser; agent-db's role must not be one`, { details: { role: agentRole } });
+    if (r.rolsuper)
+      throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${agentRole} is a superuser; agent-db's role must not be one`, {
+        details: { role: agentRole },
+      });
     if (!r.rolcanlogin || !r.rolcreatedb || !r.rolcreaterole) {
       await q(db, 'repair role', `ALTER ROLE ${ident(agentRole)} LOGIN CREATEDB CREATEROLE`);
       changes.push(`restored LOGIN CREATEDB CREATEROLE of role ${agentRole}`);
@@ -227,7 +286,10 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
   }
   // The owner's role with ADMIN OPTION (its databases and password); pg_monitor
   // for the facts GetStatus reports (data_directory, every session's state).
-  for (const [granted, admin] of [[owner, true], ['pg_monitor', false]] as const) {
+  for (const [granted, admin] of [
+    [owner, true],
+    ['pg_monitor', false],
+  ] as const) {
     const member = await q(
       db,
       'read membership',
@@ -236,7 +298,11 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
       [granted, agentRole, admin],
     );
     if (member.length === 0) {
-      await q(db, 'grant membership', `GRANT ${ident(granted)} TO ${ident(agentRole)}${admin ? ' WITH ADMIN OPTION' : ''}`);
+      await q(
+        db,
+        'grant membership',
+        `GRANT ${ident(granted)} TO ${ident(agentRole)}${admin ? ' WITH ADMIN OPTION' : ''}`,
+      );
       changes.push(`made ${agentRole} a member of ${granted}`);
     }
   }
@@ -246,10 +312,21 @@ export async function ensureAgentRole(db: Queryable, agentRole: string, password
 /** A new random password for a managed role; superusers and the caller's own role are refused. */
 export async function rotatePassword(db: Queryable, roleName: string): Promise<string> {
   checkName(roleName, 'role name');
-  const rows = await q<{ rolsuper: boolean; is_self: boolean }>(db, 'read role', 'SELECT rolsuper, rolname = current_user AS is_self FROM pg_roles WHERE rolname = $1', [roleName]);
+  const rows = await q<{ rolsuper: boolean; is_self: boolean }>(
+    db,
+    'read role',
+    'SELECT rolsuper, rolname = current_user AS is_self FROM pg_roles WHERE rolname = $1',
+    [roleName],
+  );
   const r = rows[0];
-  if (!r) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${roleName} does not exist`, { details: { role: roleName } });
-  if (r.rolsuper || r.is_self) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${roleName} is ${r.rolsuper ? 'a superuser' : "agent-db's own"}; its password is not rotated here`, { details: { role: roleName } });
+  if (!r)
+    throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${roleName} does not exist`, { details: { role: roleName } });
+  if (r.rolsuper || r.is_self)
+    throw new VsError(
+      'VS_ERR_ROLE_PROTECTED',
+      `role ${roleName} is ${r.rolsuper ? 'a superuser' : "agent-db's own"}; its password is not rotated here`,
+      { details: { role: roleName } },
+    );
   const password = newPassword();
   await q(db, 'set password', `ALTER ROLE ${ident(roleName)} ${passwordClause(password)}`);
   return password;
@@ -261,10 +338,18 @@ const SCRATCH = /^vsrehearsal_[a-z0-9_]{0,32}_[0-9a-f]{8}$/;
 
 export async function createScratchDatabase(db: Queryable, label: string, owner: string): Promise<string> {
   checkName(owner, 'role name');
-  const clean = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 32);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 32);
   const name = `${SCRATCH_PREFIX}${clean}_${randomBytes(4).toString('hex')}`;
-  if (!(await role(db, owner))) throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${owner} does not exist`, { details: { role: owner } });
-  await q(db, 'create scratch database', `CREATE DATABASE ${ident(name)} OWNER ${ident(owner)} TEMPLATE template0 ENCODING 'UTF8'`);
+  if (!(await role(db, owner)))
+    throw new VsError('VS_ERR_ROLE_PROTECTED', `role ${owner} does not exist`, { details: { role: owner } });
+  await q(
+    db,
+    'create scratch database',
+    `CREATE DATABASE ${ident(name)} OWNER ${ident(owner)} TEMPLATE template0 ENCODING 'UTF8'`,
+  );
   await q(db, 'revoke connect', `REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(name)} FROM PUBLIC`);
   return name;
 }
@@ -272,9 +357,13 @@ export async function createScratchDatabase(db: Queryable, label: string, owner:
 /** Drop a scratch database (connections to it are ended); true when it existed. */
 export async function dropScratchDatabase(db: Queryable, name: string): Promise<boolean> {
   if (!SCRATCH.test(name)) {
-    throw new VsError('VS_ERR_NOT_SCRATCH', `${JSON.stringify(name.slice(0, 80))} is not a scratch database (${SCRATCH_PREFIX}<label>_<hex>); refusing to drop it`, {
-      details: { database: name.slice(0, 80) },
-    });
+    throw new VsError(
+      'VS_ERR_NOT_SCRATCH',
+      `${JSON.stringify(name.slice(0, 80))} is not a scratch database (${SCRATCH_PREFIX}<label>_<hex>); refusing to drop it`,
+      {
+        details: { database: name.slice(0, 80) },
+      },
+    );
   }
   const exists = await q(db, 'read database', 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (exists.length === 0) return false;

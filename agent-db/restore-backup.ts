@@ -18,18 +18,31 @@ export async function restoreBackup(config: AgentDbConfig, dump: string, say: (l
   const password = p.passwordFile ? await readSecretFile(p.passwordFile, 'PostgreSQL password file') : undefined;
   const database = dumpDatabase(dump);
   say(`backup ${dump} (sha256 ${await sha256File(dump)}) of database ${database}`);
-  const admin = new pg.Client({ host: p.host, port: p.port, user: p.user, database: p.database, password, connectionTimeoutMillis: p.connectTimeoutMs, application_name: 'vs-agent-db restore' });
+  const admin = new pg.Client({
+    host: p.host,
+    port: p.port,
+    user: p.user,
+    database: p.database,
+    password,
+    connectionTimeoutMillis: p.connectTimeoutMs,
+    application_name: 'vs-agent-db restore',
+  });
   admin.on('error', () => {});
   try {
     await admin.connect();
-    const r = await admin.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [database]);
+    const r = await admin.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [database],
+    );
     const owner = r.rows[0]?.owner ?? config.bootstrap.ownerRole;
     const source = { host: p.host, port: p.port, user: p.user, password, database };
     if (r.rows[0]) {
       const dir = join(config.stateDir, 'backups');
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const before = await pgDump(source, join(dir, `${database}-before-restore-${backupStamp(new Date())}.dump`));
-      say(`  +    backed up what ${database} holds now: ${before.path} (${before.bytes} bytes, sha256 ${before.sha256})`);
+      say(
+        `  +    backed up what ${database} holds now: ${before.path} (${before.bytes} bytes, sha256 ${before.sha256})`,
+      );
       await admin.query(`DROP DATABASE ${pg.escapeIdentifier(database)} WITH (FORCE)`);
       say(`  -    database ${database}`);
     }

@@ -10,7 +10,14 @@ import { pgDump } from '../shared/pg-dump.js';
 import { backupStamp } from '../shared/env-file.js';
 import { getStatus } from './get-status.js';
 import type { Postgres } from './postgres.js';
-import { checkName, createScratchDatabase, dropScratchDatabase, ensureDatabase, loginCheck, rotatePassword } from './provision.js';
+import {
+  checkName,
+  createScratchDatabase,
+  dropScratchDatabase,
+  ensureDatabase,
+  loginCheck,
+  rotatePassword,
+} from './provision.js';
 
 export const AGENT_DB_SERVICE = 'vsmigrate.db.v1.AgentDb';
 
@@ -79,7 +86,14 @@ export function buildAgentDb(deps: AgentDbDeps): AgentDb {
       const now = new Date();
       const c = deps.pg.conn;
       const file = await pgDump(
-        { host: c.host, port: c.port, user: c.user, password: c.password, database, serverMajor: Math.floor(facts.serverVersionNum / 10000) },
+        {
+          host: c.host,
+          port: c.port,
+          user: c.user,
+          password: c.password,
+          database,
+          serverMajor: Math.floor(facts.serverVersionNum / 10000),
+        },
         join(dir, `${database}-${backupStamp(now)}.dump`),
       );
       log.info({ database, path: file.path, bytes: file.bytes, sha256: file.sha256 }, 'database backed up');

@@ -32,7 +32,10 @@ async function copyFile(path: string): Promise<number> {
   const pad = 'x'.repeat(200);
   for (let i = 1; i <= 2_600_000; i += 10_000) {
     const parts: string[] = [];
-    for (let k = i; k < i + 10_000; k++) parts.push(`${k}\t${pad}${k}\t2024-01-01 00:00:${String(k % 60).padStart(2, '0')}.${String(k % 1000).padStart(3, '0')}\n`);
+    for (let k = i; k < i + 10_000; k++)
+      parts.push(
+        `${k}\t${pad}${k}\t2024-01-01 00:00:${String(k % 60).padStart(2, '0')}.${String(k % 1000).padStart(3, '0')}\n`,
+      );
     if (!out.write(parts.join(''))) await once(out, 'drain');
   }
   out.end();
@@ -41,13 +44,33 @@ async function copyFile(path: string): Promise<number> {
 }
 
 /** Run fn against a local port that OpenSSH's client forwards to PostgreSQL through sshd. */
-async function withOpensshForward<T>(dir: string, sshd: Sshd, pgPort: number, fn: (port: number) => Promise<T>): Promise<T> {
+async function withOpensshForward<T>(
+  dir: string,
+  sshd: Sshd,
+  pgPort: number,
+  fn: (port: number) => Promise<T>,
+): Promise<T> {
   writeFileSync(join(dir, 'openssh.key'), sshd.clientKey.privateKey, { mode: 0o600 });
   writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${sshd.hostKeyPublic}\n`);
   const port = await freePort();
   const ssh = spawn(
     'ssh',
-    ['-N', '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'ExitOnForwardFailure=yes', '-i', join(dir, 'openssh.key'), '-p', String(sshd.port), '-L', `127.0.0.1:${port}:127.0.0.1:${pgPort}`, `${sshd.user}@127.0.0.1`],
+    [
+      '-N',
+      '-o',
+      `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-i',
+      join(dir, 'openssh.key'),
+      '-p',
+      String(sshd.port),
+      '-L',
+      `127.0.0.1:${port}:127.0.0.1:${pgPort}`,
+      `${sshd.user}@127.0.0.1`,
+    ],
     { stdio: 'ignore' },
   );
   try {
@@ -66,7 +89,14 @@ export async function benchConnector(): Promise<ConnectorBench> {
   const bundle = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg, agentDb }));
   const connector = await startConnector(dir, bundle);
   try {
-    const env = (port: number) => ({ ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: pg.superuser, PGPASSWORD: pg.password, PGDATABASE: 'postgres' });
+    const env = (port: number) => ({
+      ...process.env,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(port),
+      PGUSER: pg.superuser,
+      PGPASSWORD: pg.password,
+      PGDATABASE: 'postgres',
+    });
     await mustRun('pgbench', ['-i', '-q', '-s', '10'], env(pg.port));
     const tps = async (port: number) => {
       const out = await mustRun('pgbench', ['-n', '-S', '-c', '8', '-j', '2', '-T', String(SECONDS)], env(port));
@@ -82,7 +112,11 @@ export async function benchConnector(): Promise<ConnectorBench> {
 
     const file = join(dir, 'copy.txt');
     const copyMB = await copyFile(file);
-    await mustRun('psql', ['-X', '-q', '-c', 'CREATE TABLE copybench (id bigint, body text, at timestamp(3))'], env(pg.port));
+    await mustRun(
+      'psql',
+      ['-X', '-q', '-c', 'CREATE TABLE copybench (id bigint, body text, at timestamp(3))'],
+      env(pg.port),
+    );
     const timed = async (port: number, command: string) => {
       const t0 = Date.now();
       await mustRun('psql', ['-X', '-q', '-c', command], env(port));
@@ -90,7 +124,10 @@ export async function benchConnector(): Promise<ConnectorBench> {
     };
     const copyIn = { direct: 0, connector: 0 };
     const copyOut = { direct: 0, connector: 0 };
-    for (const [name, port] of [['direct', pg.port], ['connector', connector.port]] as const) {
+    for (const [name, port] of [
+      ['direct', pg.port],
+      ['connector', connector.port],
+    ] as const) {
       await mustRun('psql', ['-X', '-q', '-c', 'TRUNCATE copybench'], env(pg.port));
       copyIn[name] = await timed(port, `\\copy copybench FROM '${file}'`);
       copyOut[name] = await timed(port, `\\copy copybench TO '/dev/null'`);

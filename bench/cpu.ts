@@ -63,7 +63,10 @@ export class CpuSampler {
       }
       let kind = this.kinds.get(pid);
       if (kind === undefined) {
-        kind = pid === self ? 'vsmigrate' : (Object.entries(KINDS).find(([, prefix]) => st.comm.startsWith(prefix))?.[0] ?? null);
+        kind =
+          pid === self
+            ? 'vsmigrate'
+            : (Object.entries(KINDS).find(([, prefix]) => st.comm.startsWith(prefix))?.[0] ?? null);
         this.kinds.set(pid, kind);
       }
       if (!kind) continue;

@@ -65,7 +65,10 @@ async function ensureExports(schema: Schema): Promise<void> {
     const convs = t.columns.map((c) => converterFor(c, c.enumName ? enums.get(c.enumName) : undefined));
     const out = createWriteStream(join(EXPORTS, `${t.name}.copy`));
     let parts: string[] = [];
-    for (const row of db.prepare(`SELECT ${t.columns.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)}`).raw(true).iterate() as Iterable<unknown[]>) {
+    for (const row of db
+      .prepare(`SELECT ${t.columns.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)}`)
+      .raw(true)
+      .iterate() as Iterable<unknown[]>) {
       row.forEach((v, i) => parts.push(convs[i]!(v as never) as string, i === row.length - 1 ? '\n' : '\t'));
       if (parts.length > 200_000) {
         if (!out.write(parts.join(''))) await once(out, 'drain');
@@ -80,7 +83,13 @@ async function ensureExports(schema: Schema): Promise<void> {
 }
 
 function psqlScript(schema: Schema, file: string): void {
-  const lines = ['\\set ON_ERROR_STOP on', 'BEGIN;', ...schema.enums.map(createEnum), ...schema.tables.map((t) => createTable(t, new Map(), false)), 'COMMIT;'];
+  const lines = [
+    '\\set ON_ERROR_STOP on',
+    'BEGIN;',
+    ...schema.enums.map(createEnum),
+    ...schema.tables.map((t) => createTable(t, new Map(), false)),
+    'COMMIT;',
+  ];
   for (const t of schema.tables) lines.push(`\\copy ${q(t.name)} FROM '${join(EXPORTS, `${t.name}.copy`)}'`);
   for (const t of schema.tables) lines.push(addPrimaryKey(t));
   for (const t of schema.tables) for (const i of t.indexes) lines.push(createIndex(t, i));
@@ -100,9 +109,24 @@ async function benchMigration(): Promise<Record<string, unknown>> {
   const link = await openLink(sshd, pg.port, join(dir, 'link.log'));
   const port = link.localPort('postgres');
   const url = (db: string) => pg.url(db, port);
-  const pgEnv = { ...process.env, PGPASSWORD: pg.password, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: pg.superuser };
-  const rows = Number(execFileSync('sqlite3', [FIXTURE, schema.tables.map((t) => `SELECT count(*) FROM ${q(t.name)};`).join('')], { encoding: 'utf8' }).trim().split('\n').reduce((a, n) => a + Number(n), 0));
-  say(`fixture: ${rows} rows, ${(fileBytes / 1048576).toFixed(0)} MB; PostgreSQL ${pg.port} reached through sshd ${sshd.port} (local forward ${port}); ${RUNS} run(s) each`);
+  const pgEnv = {
+    ...process.env,
+    PGPASSWORD: pg.password,
+    PGHOST: '127.0.0.1',
+    PGPORT: String(port),
+    PGUSER: pg.superuser,
+  };
+  const rows = Number(
+    execFileSync('sqlite3', [FIXTURE, schema.tables.map((t) => `SELECT count(*) FROM ${q(t.name)};`).join('')], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .reduce((a, n) => a + Number(n), 0),
+  );
+  say(
+    `fixture: ${rows} rows, ${(fileBytes / 1048576).toFixed(0)} MB; PostgreSQL ${pg.port} reached through sshd ${sshd.port} (local forward ${port}); ${RUNS} run(s) each`,
+  );
 
   const a: number[] = [];
   const aTotal: number[] = [];
@@ -149,13 +173,21 @@ async function benchMigration(): Promise<Record<string, unknown>> {
     aCpu.push(cpu.stop());
     if (!summary.ok) throw new Error('run (a) did not complete');
     if (!summary.verification?.ok) throw new Error('run (a) did not verify equal');
-    const load = Object.entries(summary.steps).filter(([k]) => !['snapshot', 'lint', 'verify'].includes(k)).reduce((s, [, v]) => s + v, 0);
+    const load = Object.entries(summary.steps)
+      .filter(([k]) => !['snapshot', 'lint', 'verify'].includes(k))
+      .reduce((s, [, v]) => s + v, 0);
     a.push(load);
     verifySeconds.push(summary.steps['verify']!);
     copySeconds.push(summary.steps['copy']!);
     aTotal.push(summary.seconds - summary.steps['verify']!);
     aSteps.push(summary.steps);
-    say(`(a) run ${i}: ${load.toFixed(1)} s schema→analyze, ${summary.seconds.toFixed(1)} s with snapshot and lint (${Object.entries(summary.steps).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`);
+    say(
+      `(a) run ${i}: ${load.toFixed(1)} s schema→analyze, ${summary.seconds.toFixed(1)} s with snapshot and lint (${Object.entries(
+        summary.steps,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', ')})`,
+    );
     say(`    CPU seconds by step (this process: engine, workers, SSH link): ${formatCpu(aCpu.at(-1)!)}`);
     await pg.query(`DROP DATABASE a${i}`);
 
@@ -204,15 +236,29 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
     rows,
     sqliteMB: fileBytes / 1048576,
     runs: RUNS,
-    a: { medianSeconds: ma, withSnapshotAndLint: median(aTotal), rowsPerSecond: rows / ma, mbPerSecond: fileBytes / 1048576 / ma, peakRssMB: peakRss / 1048576, peakRssMBByStep: Object.fromEntries([...stepRss].map(([k, v]) => [k, Math.round(v / 1048576)])), steps: aSteps, cpuSecondsByStep: aCpu },
+    a: {
+      medianSeconds: ma,
+      withSnapshotAndLint: median(aTotal),
+      rowsPerSecond: rows / ma,
+      mbPerSecond: fileBytes / 1048576 / ma,
+      peakRssMB: peakRss / 1048576,
+      peakRssMBByStep: Object.fromEntries([...stepRss].map(([k, v]) => [k, Math.round(v / 1048576)])),
+      steps: aSteps,
+      cpuSecondsByStep: aCpu,
+    },
     b: { medianSeconds: mb, rowsPerSecond: rows / mb },
-    c: c.length ? { medianSeconds: median(c), runs: c.length, rowsPerSecond: rows / median(c), failures: pgloaderFailures } : null,
+    c: c.length
+      ? { medianSeconds: median(c), runs: c.length, rowsPerSecond: rows / median(c), failures: pgloaderFailures }
+      : null,
     verify: { medianSeconds: median(verifySeconds), overCopy: median(verifySeconds) / median(copySeconds) },
     ratios: { aOverB: ma / mb, cOverA: c.length ? median(c) / ma : null },
   };
-  const line = (name: string, secs: number) => `${name.padEnd(44)} ${secs.toFixed(1).padStart(7)} s ${String(Math.round(rows / secs)).padStart(9)} rows/s ${(fileBytes / 1048576 / secs).toFixed(1).padStart(7)} MB/s`;
+  const line = (name: string, secs: number) =>
+    `${name.padEnd(44)} ${secs.toFixed(1).padStart(7)} s ${String(Math.round(rows / secs)).padStart(9)} rows/s ${(fileBytes / 1048576 / secs).toFixed(1).padStart(7)} MB/s`;
   console.log('');
-  console.log(`migration of ${rows} rows (${result.sqliteMB.toFixed(0)} MB SQLite) through an SSH link, median of ${RUNS}`);
+  console.log(
+    `migration of ${rows} rows (${result.sqliteMB.toFixed(0)} MB SQLite) through an SSH link, median of ${RUNS}`,
+  );
   console.log(line('(a) vsmigrate, schema → VACUUM ANALYZE', ma));
   console.log(line('    the same with snapshot and lint', result.a.withSnapshotAndLint));
   console.log(line('(b) psql \\copy, serial, keys after', mb));
@@ -220,8 +266,16 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
   for (const f of pgloaderFailures) console.log(`    pgloader failed in ${f}`);
   console.log(line('verification of (a), every value on both sides', result.verify.medianSeconds));
   console.log(`verify/copy = ${result.verify.overCopy.toFixed(2)} (target ≤ 0.3)`);
-  console.log(`peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB (by step: ${Object.entries(result.a.peakRssMBByStep).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-  console.log(`a/b = ${result.ratios.aOverB.toFixed(2)} (target ≤ 1.0)${result.ratios.cOverA ? `   c/a = ${result.ratios.cOverA.toFixed(2)} (target ≥ 2.5)` : '   (c) skipped: pgloader is not installed'}`);
+  console.log(
+    `peak RSS of vsmigrate (engine, workers, SSH link): ${result.a.peakRssMB.toFixed(0)} MB (by step: ${Object.entries(
+      result.a.peakRssMBByStep,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
+  console.log(
+    `a/b = ${result.ratios.aOverB.toFixed(2)} (target ≤ 1.0)${result.ratios.cOverA ? `   c/a = ${result.ratios.cOverA.toFixed(2)} (target ≥ 2.5)` : '   (c) skipped: pgloader is not installed'}`,
+  );
   await link.stop();
   await sshd.stop();
   await pg.stop();
@@ -233,7 +287,8 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
 
 async function main(): Promise<void> {
   const only = process.env['VSMIGRATE_BENCH_ONLY'] ?? '';
-  if (!['', 'migration', 'connector'].includes(only)) throw new Error(`VSMIGRATE_BENCH_ONLY is "${only}": expected migration or connector`);
+  if (!['', 'migration', 'connector'].includes(only))
+    throw new Error(`VSMIGRATE_BENCH_ONLY is "${only}": expected migration or connector`);
   mkdirSync(CACHE, { recursive: true });
   const results: Record<string, unknown> = { date: new Date().toISOString() };
   if (only !== 'connector') results['migration'] = await benchMigration();
@@ -243,10 +298,18 @@ async function main(): Promise<void> {
     const mbps = (secs: number) => `${(c.copyMB / secs).toFixed(0)} MB/s`;
     console.log('');
     console.log(`external connector (its own process, through sshd) against PostgreSQL on loopback`);
-    console.log(`pgbench -S, 8 clients: direct ${c.tpsDirect.toFixed(0)} tps, connector ${c.tpsConnector.toFixed(0)} tps: ratio ${(c.tpsConnector / c.tpsDirect).toFixed(2)} (target ≥ 0.8)`);
-    console.log(`    for reference, OpenSSH's ssh -L to the same sshd: ${c.tpsOpensshForward.toFixed(0)} tps (ratio ${(c.tpsOpensshForward / c.tpsDirect).toFixed(2)})`);
-    console.log(`COPY ${c.copyMB.toFixed(0)} MB in:  direct ${mbps(c.copyIn.direct)}, connector ${mbps(c.copyIn.connector)}: ratio ${(c.copyIn.direct / c.copyIn.connector).toFixed(2)} (target ≥ 0.9)`);
-    console.log(`COPY ${c.copyMB.toFixed(0)} MB out: direct ${mbps(c.copyOut.direct)}, connector ${mbps(c.copyOut.connector)}: ratio ${(c.copyOut.direct / c.copyOut.connector).toFixed(2)} (target ≥ 0.9)`);
+    console.log(
+      `pgbench -S, 8 clients: direct ${c.tpsDirect.toFixed(0)} tps, connector ${c.tpsConnector.toFixed(0)} tps: ratio ${(c.tpsConnector / c.tpsDirect).toFixed(2)} (target ≥ 0.8)`,
+    );
+    console.log(
+      `    for reference, OpenSSH's ssh -L to the same sshd: ${c.tpsOpensshForward.toFixed(0)} tps (ratio ${(c.tpsOpensshForward / c.tpsDirect).toFixed(2)})`,
+    );
+    console.log(
+      `COPY ${c.copyMB.toFixed(0)} MB in:  direct ${mbps(c.copyIn.direct)}, connector ${mbps(c.copyIn.connector)}: ratio ${(c.copyIn.direct / c.copyIn.connector).toFixed(2)} (target ≥ 0.9)`,
+    );
+    console.log(
+      `COPY ${c.copyMB.toFixed(0)} MB out: direct ${mbps(c.copyOut.direct)}, connector ${mbps(c.copyOut.connector)}: ratio ${(c.copyOut.direct / c.copyOut.connector).toFixed(2)} (target ≥ 0.9)`,
+    );
   }
   writeFileSync(join(CACHE, 'results-latest.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`results: ${join(CACHE, 'results-latest.json')}`);
@@ -254,12 +317,28 @@ async function main(): Promise<void> {
 
 /** What pgloader's result gets wrong, read from the catalog and the data. */
 async function pgloaderFindings(pg: PgCluster, db: string, schema: Schema): Promise<boolean> {
-  const tables = await pg.query<{ n: string }>(`SELECT table_name AS n FROM information_schema.tables WHERE table_schema = 'public'`, [], db);
-  const lower = tables.filter((t) => t.n === t.n.toLowerCase() && schema.tables.some((s) => s.name.toLowerCase() === t.n && s.name !== t.n)).length;
-  const real = await pg.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND data_type = 'real'`, [], db);
-  const notNull = await pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM information_schema.columns WHERE table_schema = 'public' AND is_nullable = 'NO'`, [], db);
+  const tables = await pg.query<{ n: string }>(
+    `SELECT table_name AS n FROM information_schema.tables WHERE table_schema = 'public'`,
+    [],
+    db,
+  );
+  const lower = tables.filter(
+    (t) => t.n === t.n.toLowerCase() && schema.tables.some((s) => s.name.toLowerCase() === t.n && s.name !== t.n),
+  ).length;
+  const real = await pg.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND data_type = 'real'`,
+    [],
+    db,
+  );
+  const notNull = await pg.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM information_schema.columns WHERE table_schema = 'public' AND is_nullable = 'NO'`,
+    [],
+    db,
+  );
   const expectedNotNull = schema.tables.reduce((n, t) => n + t.columns.filter((c) => c.required).length, 0);
-  const year = await pg.query<{ y: string }>(`SELECT extract(year FROM max("createdat"))::text AS y FROM notification`, [], db).catch(() => [{ y: '?' }]);
+  const year = await pg
+    .query<{ y: string }>(`SELECT extract(year FROM max("createdat"))::text AS y FROM notification`, [], db)
+    .catch(() => [{ y: '?' }]);
   const enums = await pg.query(`SELECT 1 FROM pg_type WHERE typtype = 'e'`, [], db);
   console.log(
     `pgloader's result: ${lower} of ${schema.tables.length} table names lower-cased; ${real.length} Float column(s) as real; ` +

@@ -133,11 +133,17 @@ export class Connector extends EventEmitter {
     socket.setNoDelay(true);
     if (!this.accepting) return this.refuseWith(socket, '57P01', 'shutting down; connect again in a moment');
     if (this.open.size >= this.opts.maxConnections) {
-      return this.refuseWith(socket, '53300', `too many connections (the connector's limit is ${this.opts.maxConnections}; see maxConnections)`);
+      return this.refuseWith(
+        socket,
+        '53300',
+        `too many connections (the connector's limit is ${this.opts.maxConnections}; see maxConnections)`,
+      );
     }
     const route = this.currentRoute();
     if (!route) {
-      const why = this.opts.tls ? 'the SSH link is down and the TLS route does not answer' : 'the SSH link to the PostgreSQL host is down and no fallback route is configured';
+      const why = this.opts.tls
+        ? 'the SSH link is down and the TLS route does not answer'
+        : 'the SSH link to the PostgreSQL host is down and no fallback route is configured';
       return this.refuseWith(socket, '08006', `no route to PostgreSQL: ${why}`);
     }
     this.open.add(socket);
@@ -173,7 +179,8 @@ export class Connector extends EventEmitter {
       return;
     }
     if (this.stats.lastRoute !== route) {
-      if (route === 'tls') this.opts.log.warn({ route }, 'carrying new connections on the direct TLS route: the SSH link is down');
+      if (route === 'tls')
+        this.opts.log.warn({ route }, 'carrying new connections on the direct TLS route: the SSH link is down');
       else if (this.stats.lastRoute) this.opts.log.info({ route }, 'carrying new connections on the SSH link again');
       this.stats.lastRoute = route;
       this.stats.lastRouteChange = new Date().toISOString();
@@ -189,12 +196,15 @@ export class Connector extends EventEmitter {
       const touch = () => (last = Date.now());
       socket.on('data', touch);
       upstream.on('data', touch);
-      const timer = setInterval(() => {
-        if (Date.now() - last < this.opts.idleTimeoutMs) return;
-        this.opts.log.info({ idleMs: Date.now() - last }, 'closing an idle client connection');
-        socket.destroy();
-        upstream.destroy();
-      }, Math.min(this.opts.idleTimeoutMs, 1_000));
+      const timer = setInterval(
+        () => {
+          if (Date.now() - last < this.opts.idleTimeoutMs) return;
+          this.opts.log.info({ idleMs: Date.now() - last }, 'closing an idle client connection');
+          socket.destroy();
+          upstream.destroy();
+        },
+        Math.min(this.opts.idleTimeoutMs, 1_000),
+      );
       socket.on('close', () => clearInterval(timer));
     }
     pipeDuplex(socket, upstream);
@@ -206,14 +216,29 @@ export class Connector extends EventEmitter {
     const t = this.opts.tls!;
     const raw = net.connect({ host: t.host, port: t.port });
     raw.on('error', () => {});
-    const timer = setTimeout(() => raw.destroy(new Error(`no answer within ${this.opts.connectTimeoutMs} ms`)), this.opts.connectTimeoutMs);
+    const timer = setTimeout(
+      () => raw.destroy(new Error(`no answer within ${this.opts.connectTimeoutMs} ms`)),
+      this.opts.connectTimeoutMs,
+    );
     try {
-      await Promise.race([once(raw, 'connect'), once(raw, 'close').then(() => Promise.reject(new Error(`cannot reach ${t.host}:${t.port}`)))]);
+      await Promise.race([
+        once(raw, 'connect'),
+        once(raw, 'close').then(() => Promise.reject(new Error(`cannot reach ${t.host}:${t.port}`))),
+      ]);
       await requestTls(raw, this.opts.connectTimeoutMs);
       // checkServerIdentity (Node's default) holds the certificate to the host name: verify-full.
-      const secure = tls.connect({ socket: raw, ca: t.ca, servername: t.host, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+      const secure = tls.connect({
+        socket: raw,
+        ca: t.ca,
+        servername: t.host,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+      });
       secure.on('error', () => {});
-      await Promise.race([once(secure, 'secureConnect'), once(secure, 'error').then(([e]) => Promise.reject(e as Error))]);
+      await Promise.race([
+        once(secure, 'secureConnect'),
+        once(secure, 'error').then(([e]) => Promise.reject(e as Error)),
+      ]);
       return secure;
     } catch (err) {
       raw.destroy();

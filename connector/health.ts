@@ -26,28 +26,57 @@ export interface HealthReport {
 }
 
 /** The connector's health: can a new connection be served now, and how. */
-export function healthOf(connector: Connector, link: SshLink | null, agentDb: AgentDbWatch | null, draining: boolean): HealthReport {
-  const base = { listen: connector.address, link: link?.state ?? 'not paired', agentDb: agentDb?.current ?? 'UNKNOWN', activity: connector.activity } as const;
+export function healthOf(
+  connector: Connector,
+  link: SshLink | null,
+  agentDb: AgentDbWatch | null,
+  draining: boolean,
+): HealthReport {
+  const base = {
+    listen: connector.address,
+    link: link?.state ?? 'not paired',
+    agentDb: agentDb?.current ?? 'UNKNOWN',
+    activity: connector.activity,
+  } as const;
   if (draining) return { status: 'down', route: null, detail: 'shutting down', ...base };
   const route = connector.currentRoute();
   if (route === 'ssh') {
-    if (base.agentDb === 'SERVING') return { status: 'ok', route, detail: 'SSH link up; PostgreSQL serving (agent-db)', ...base };
-    if (base.agentDb === 'NOT_SERVING') return { status: 'down', route, detail: 'SSH link up, but agent-db reports PostgreSQL NOT_SERVING', ...base };
-    return { status: 'degraded', route, detail: "SSH link up; agent-db does not answer, so PostgreSQL's state is unknown", ...base };
+    if (base.agentDb === 'SERVING')
+      return { status: 'ok', route, detail: 'SSH link up; PostgreSQL serving (agent-db)', ...base };
+    if (base.agentDb === 'NOT_SERVING')
+      return { status: 'down', route, detail: 'SSH link up, but agent-db reports PostgreSQL NOT_SERVING', ...base };
+    return {
+      status: 'degraded',
+      route,
+      detail: "SSH link up; agent-db does not answer, so PostgreSQL's state is unknown",
+      ...base,
+    };
   }
-  if (route === 'tls') return { status: 'degraded', route, detail: `SSH link ${base.link}; new connections go direct over TLS`, ...base };
-  return { status: 'down', route: null, detail: link ? `SSH link ${base.link}; no fallback route answers` : 'not paired: no pairing file', ...base };
+  if (route === 'tls')
+    return { status: 'degraded', route, detail: `SSH link ${base.link}; new connections go direct over TLS`, ...base };
+  return {
+    status: 'down',
+    route: null,
+    detail: link ? `SSH link ${base.link}; no fallback route answers` : 'not paired: no pairing file',
+    ...base,
+  };
 }
 
 /** HTTP health on 127.0.0.1. */
-export async function serveHealthHttp(port: number, report: () => HealthReport, log: Logger): Promise<{ server: http.Server; port: number }> {
+export async function serveHealthHttp(
+  port: number,
+  report: () => HealthReport,
+  log: Logger,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
     // One answer per connection: a monitor reusing an idle keep-alive
     // connection just as it times out would see a failed check.
     res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/healthz' && path !== '/primary') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: 'not found; try /healthz' }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: 'not found; try /healthz' }));
       return;
     }
     const r = report();
@@ -61,7 +90,11 @@ export async function serveHealthHttp(port: number, report: () => HealthReport, 
       return;
     }
     const body = JSON.stringify(r);
-    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   server.listen(port, '127.0.0.1');

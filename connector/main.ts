@@ -30,22 +30,36 @@ Configuration keys, their VS_* environment names and defaults:
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (answerStandardFlags(PROGRAM, USAGE, ConnectorConfigSchema, argv)) return;
-  const { config, rest, checkConfig } = resolveProgramConfig(PROGRAM, ConnectorConfigSchema, '/etc/visionsuit-external-connector/config.json', argv, env);
+  const { config, rest, checkConfig } = resolveProgramConfig(
+    PROGRAM,
+    ConnectorConfigSchema,
+    '/etc/visionsuit-external-connector/config.json',
+    argv,
+    env,
+  );
   if (config.tlsFallback.host && !config.tlsFallback.caFile) {
-    throw new VsError('VS_ERR_CONFIG_INVALID', 'tlsFallback.host is set without tlsFallback.caFile: the direct route needs the CA its server certificate is checked against');
+    throw new VsError(
+      'VS_ERR_CONFIG_INVALID',
+      'tlsFallback.host is set without tlsFallback.caFile: the direct route needs the CA its server certificate is checked against',
+    );
   }
   if (checkConfig) {
     process.stdout.write(`${PROGRAM}: configuration is valid\n${JSON.stringify(config, null, 2)}\n`);
     return;
   }
-  if ((rest[0] ?? 'serve') !== 'serve' || rest.length > 1) throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);
+  if ((rest[0] ?? 'serve') !== 'serve' || rest.length > 1)
+    throw new VsError('VS_ERR_USAGE', `unknown command "${rest.join(' ')}"`);
 
   const log = createLogger({ name: PROGRAM, level: config.logLevel });
   const notifier = createNotifier(env, log);
   const lifecycle = new Lifecycle({ log, notifier, drainBudgetMs: config.drainTimeoutMs, proc: process });
 
   const pairing = existsSync(config.pairingFile) ? await readBundleFile(config.pairingFile) : null;
-  if (!pairing) log.warn({ pairingFile: config.pairingFile }, 'not paired yet: every connection is refused until agent-app is paired and this service restarted');
+  if (!pairing)
+    log.warn(
+      { pairingFile: config.pairingFile },
+      'not paired yet: every connection is refused until agent-app is paired and this service restarted',
+    );
   const ca = config.tlsFallback.host ? await readFile(config.tlsFallback.caFile) : null;
 
   let link: SshLink | null = null;
@@ -55,7 +69,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       ...pairingEndpoint(pairing),
       // PostgreSQL first: the link is `up` only once sshd opened a channel to it.
       forwards: [
-        { name: 'postgres', remoteHost: pairing.postgres.internalHost, remotePort: pairing.postgres.port, listen: false },
+        {
+          name: 'postgres',
+          remoteHost: pairing.postgres.internalHost,
+          remotePort: pairing.postgres.port,
+          listen: false,
+        },
         { name: 'agent-db', remoteHost: '127.0.0.1', remotePort: pairing.agentDb.port },
       ],
       ...config.link,
@@ -83,7 +102,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const activeLink = link;
     await activeLink.start();
     lifecycle.onStop('ssh link', () => activeLink.stop());
-    const watch = new AgentDbWatch(`127.0.0.1:${activeLink.localPort('agent-db')}`, pairing!.agentDb.token, config.agentDbPollMs, log);
+    const watch = new AgentDbWatch(
+      `127.0.0.1:${activeLink.localPort('agent-db')}`,
+      pairing!.agentDb.token,
+      config.agentDbPollMs,
+      log,
+    );
     agentDb = watch;
     watch.on('health', publish);
     activeLink.on('state', (state) => {

@@ -97,5 +97,6 @@ export async function requestTls(socket: net.Socket, timeoutMs: number): Promise
   req.writeInt32BE(SSL_REQUEST, 4);
   socket.write(req);
   const answer = await readExactly(socket, 1, timeoutMs);
-  if (answer.toString() !== 'S') throw new Error(`the server does not offer TLS (answered ${JSON.stringify(answer.toString())})`);
+  if (answer.toString() !== 'S')
+    throw new Error(`the server does not offer TLS (answered ${JSON.stringify(answer.toString())})`);
 }

@@ -43,11 +43,15 @@ async function stats(url: string): Promise<{ database: string; counts: Record<st
 }
 
 const describe = (s: { database: string; counts: Record<string, number> }) =>
-  `${Object.entries(s.counts).map(([t, n]) => `${n} ${t}`).join(', ')} (from ${s.database})`;
+  `${Object.entries(s.counts)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ')} (from ${s.database})`;
 
 async function main(): Promise<number> {
   if (!isRoot) {
-    out.write('demo: run it as root: vs-agent-db bootstrap creates a Linux user, and initdb runs as the postgres user\n');
+    out.write(
+      'demo: run it as root: vs-agent-db bootstrap creates a Linux user, and initdb runs as the postgres user\n',
+    );
     return 2;
   }
   const tracker = new Tracker();
@@ -59,7 +63,9 @@ async function main(): Promise<number> {
   };
   try {
     out.write('The PostgreSQL host\n');
-    let done = step('a PostgreSQL cluster (the postgres user by peer authentication, as on Debian) and a loopback sshd');
+    let done = step(
+      'a PostgreSQL cluster (the postgres user by peer authentication, as on Debian) and a loopback sshd',
+    );
     db = await prepareBootstrapStage('demo', tracker);
     done();
     if ((await show('vs-agent-db bootstrap', BIN.agentDb, ['bootstrap', '--config', db.configPath])) !== 0) return 1;
@@ -69,7 +75,9 @@ async function main(): Promise<number> {
     done();
 
     out.write('\nThe VisionSuit host\n');
-    done = step('a VisionSuit install: env files, backend/.env, a generated SQLite database (medium, ~120k rows), the backend running');
+    done = step(
+      'a VisionSuit install: env files, backend/.env, a generated SQLite database (medium, ~120k rows), the backend running',
+    );
     const host = await prepareVisionSuitHost(db.dir, tracker, { fixture: 'medium' });
     done();
     const before = await stats(host.backendUrl);
@@ -81,22 +89,42 @@ async function main(): Promise<number> {
     writeFileSync(connectorConfig, JSON.stringify({ ...connectorPorts, grpcPort: 0, pairingFile }));
     writeFileSync(
       join(db.dir, 'systemd', 'units', 'visionsuit-external-connector.service.json'),
-      JSON.stringify({ argv: [process.execPath, BIN.connector, '--config', connectorConfig], log: join(db.dir, 'connector.log') }),
+      JSON.stringify({
+        argv: [process.execPath, BIN.connector, '--config', connectorConfig],
+        log: join(db.dir, 'connector.log'),
+      }),
     );
     // Stopped in reverse: agent-app, the backend (closing its connections), the connector.
     apps.push({ stop: () => host.services.stop('visionsuit-external-connector.service') });
     apps.push({ stop: () => host.services.stop('vs-backend.service') });
     done = step('starting agent-app (not paired yet)');
     const agentApp = await startAgentApp(db.dir, pairingFile, {
-      config: { ...host.config, connectorListen: `127.0.0.1:${connectorPorts.listenPort}`, connectorHealthUrl: `http://127.0.0.1:${connectorPorts.httpPort}/healthz` },
+      config: {
+        ...host.config,
+        connectorListen: `127.0.0.1:${connectorPorts.listenPort}`,
+        connectorHealthUrl: `http://127.0.0.1:${connectorPorts.httpPort}/healthz`,
+      },
     });
     tracker.addProcess(agentApp.proc);
     apps.push(agentApp.proc);
     done();
     const socket = `--socket-path=${agentApp.socketPath}`;
-    if ((await show('vsctl pair --bundle vs-conf.txt', BIN.vsctl, ['pair', '--bundle', db.config.bootstrap.bundlePath, socket])) !== 0) return 1;
+    if (
+      (await show('vsctl pair --bundle vs-conf.txt', BIN.vsctl, [
+        'pair',
+        '--bundle',
+        db.config.bootstrap.bundlePath,
+        socket,
+      ])) !== 0
+    )
+      return 1;
     done = step('waiting for the external connector, which pairing started, to serve');
-    await pollUntil('the connector to serve', async () => (await fetch(`http://127.0.0.1:${connectorPorts.httpPort}/healthz`).catch(() => null))?.status === 200, 30_000);
+    await pollUntil(
+      'the connector to serve',
+      async () =>
+        (await fetch(`http://127.0.0.1:${connectorPorts.httpPort}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+    );
     done();
     if ((await show('vsctl preflight', BIN.vsctl, ['preflight', socket])) !== 0) return 1;
     if ((await show('vsctl status', BIN.vsctl, ['status', socket])) !== 0) return 1;
@@ -106,7 +134,9 @@ async function main(): Promise<number> {
     const after = await stats(host.backendUrl);
     const url = parseDatabaseUrl(dotenv.parse(readFileSync(host.envFiles[0]!))['DATABASE_URL']!);
     out.write(`\nthe backend now serves ${describe(after)}\n`);
-    out.write(`its DATABASE_URL points at the external connector: postgresql://${url.user}:***@${url.host}:${url.port}/${url.database}\n`);
+    out.write(
+      `its DATABASE_URL points at the external connector: postgresql://${url.user}:***@${url.host}:${url.port}/${url.database}\n`,
+    );
     const same = JSON.stringify(after.counts) === JSON.stringify(before.counts) && after.database === 'postgresql';
     out.write(same ? 'the same data, now from PostgreSQL.\n' : 'THE DATA DIFFERS.\n');
     return same ? 0 : 1;
@@ -130,7 +160,7 @@ async function main(): Promise<number> {
         process.exitCode = 1;
       }
       await tracker.stopAll();
-      if (!process.env["DEMO_KEEP"]) rmSync(db.dir, { recursive: true, force: true });
+      if (!process.env['DEMO_KEEP']) rmSync(db.dir, { recursive: true, force: true });
       rmSync(db.pg.dir, { recursive: true, force: true });
       rmSync(db.sshd.dir, { recursive: true, force: true });
     }

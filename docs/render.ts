@@ -6,7 +6,11 @@ import { ERROR_CODES } from '../shared/errors.js';
 import type { z } from 'zod';
 
 export function renderErrorsDoc(): string {
-  const names = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
+  const names = Object.fromEntries(
+    Object.entries(status)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k, v]) => [v, k]),
+  );
   return [
     '# Error codes',
     '',
@@ -16,7 +20,9 @@ export function renderErrorsDoc(): string {
     '',
     '| code | gRPC status | what to do next |',
     '| --- | --- | --- |',
-    ...Object.entries(ERROR_CODES).map(([code, spec]) => `| \`${code}\` | ${names[spec.grpc]} | ${spec.hint.replace(/\|/g, '\\|')} |`),
+    ...Object.entries(ERROR_CODES).map(
+      ([code, spec]) => `| \`${code}\` | ${names[spec.grpc]} | ${spec.hint.replace(/\|/g, '\\|')} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -29,12 +35,15 @@ interface Program {
 
 function section(p: Program): string {
   const rows = configLeaves(p.schema).map(
-    (l) => `| \`${l.path.join('.')}\` | \`${l.env}\` | \`${l.flag}=\` | ${l.default === undefined ? '' : `\`${JSON.stringify(l.default)}\``} | ${l.description} |`,
+    (l) =>
+      `| \`${l.path.join('.')}\` | \`${l.env}\` | \`${l.flag}=\` | ${l.default === undefined ? '' : `\`${JSON.stringify(l.default)}\``} | ${l.description} |`,
   );
   return [
     `## ${p.name}`,
     '',
-    p.file ? `Config file: \`${p.file}\` (JSON; \`--config FILE\` names another). Check a configuration with \`--check-config\`.` : 'No config file: environment and flags only.',
+    p.file
+      ? `Config file: \`${p.file}\` (JSON; \`--config FILE\` names another). Check a configuration with \`--check-config\`.`
+      : 'No config file: environment and flags only.',
     '',
     '| key | environment | flag | default | meaning |',
     '| --- | --- | --- | --- | --- |',
@@ -51,7 +60,11 @@ export async function renderConfigReference(): Promise<string> {
   const programs: Program[] = [
     { name: 'vs-agent-db', file: '/etc/visionsuit-agent-db/config.json', schema: AgentDbConfigSchema },
     { name: 'vs-agent-app', file: '/etc/visionsuit-agent-app/config.json', schema: AgentAppConfigSchema },
-    { name: 'vs-external-connector', file: '/etc/visionsuit-external-connector/config.json', schema: ConnectorConfigSchema },
+    {
+      name: 'vs-external-connector',
+      file: '/etc/visionsuit-external-connector/config.json',
+      schema: ConnectorConfigSchema,
+    },
     { name: 'vsctl', file: '', schema: VsctlConfigSchema },
   ];
   return [

@@ -30,7 +30,9 @@ export class AgentDbWatch extends EventEmitter {
     // A subchannel of its own: grpc-js shares subchannels between clients of one
     // target, and this stream's failed connects while the link is down would put
     // the one-shot calls of other clients (checkHealth) into its backoff.
-    this.client = new health.grpc.health.v1.Health(target, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    this.client = new health.grpc.health.v1.Health(target, grpc.credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
   }
 
   get current(): ServingStatus {
@@ -45,7 +47,10 @@ export class AgentDbWatch extends EventEmitter {
     const broken = (err?: grpc.ServiceError) => {
       if (this.call !== call) return;
       this.call = null;
-      this.set('UNKNOWN', err ? fromServiceError(err) : new VsError('VS_ERR_AGENT_UNREACHABLE', "agent-db's health stream ended"));
+      this.set(
+        'UNKNOWN',
+        err ? fromServiceError(err) : new VsError('VS_ERR_AGENT_UNREACHABLE', "agent-db's health stream ended"),
+      );
       if (!this.closed) this.timer = setTimeout(() => this.start(), this.retryMs);
     };
     call.on('error', broken);
@@ -76,4 +81,3 @@ export class AgentDbWatch extends EventEmitter {
     this.emit('health', status);
   }
 }
-

@@ -39,7 +39,14 @@ export type BundleFields = z.output<typeof BundleSchema>;
 
 export interface Pairing {
   ssh: { host: string; port: number; user: string; privateKey: Buffer; hostKey: PinnedHostKey };
-  postgres: { internalHost: string; port: number; database: string; user: string; password: string; publicHost?: string };
+  postgres: {
+    internalHost: string;
+    port: number;
+    database: string;
+    user: string;
+    password: string;
+    publicHost?: string;
+  };
   agentDb: { port: number; token: string };
   connectorService?: string;
 }
@@ -50,7 +57,8 @@ export function parseBundle(text: string | Buffer, source: string): Pairing {
   const seen = new Set<string>();
   for (const line of text.toString().split('\n')) {
     for (const key of Object.keys(dotenv.parse(line))) {
-      if (seen.has(key)) throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: key ${key} is given twice`, { details: { key } });
+      if (seen.has(key))
+        throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: key ${key} is given twice`, { details: { key } });
       seen.add(key);
     }
   }
@@ -59,18 +67,26 @@ export function parseBundle(text: string | Buffer, source: string): Pairing {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
-      throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: unknown key ${issue.keys[0]}`, { details: { key: issue.keys[0] ?? '' } });
+      throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: unknown key ${issue.keys[0]}`, {
+        details: { key: issue.keys[0] ?? '' },
+      });
     }
     const key = issue.path.join('.');
     const missing = raw[key] === undefined;
-    throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: ${missing ? 'missing key' : 'invalid value for'} ${key}`, { details: { key } });
+    throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: ${missing ? 'missing key' : 'invalid value for'} ${key}`, {
+      details: { key },
+    });
   }
   const b = result.data;
   const privateKey = Buffer.from(b.SSH_PRIVATE_KEY_BASE64, 'base64');
   if (!privateKey.toString('latin1').includes('PRIVATE KEY-----')) {
-    throw new VsError('VS_ERR_BUNDLE_INVALID', `${source}: SSH_PRIVATE_KEY_BASE64 does not hold a PEM/OpenSSH private key`, {
-      details: { key: 'SSH_PRIVATE_KEY_BASE64' },
-    });
+    throw new VsError(
+      'VS_ERR_BUNDLE_INVALID',
+      `${source}: SSH_PRIVATE_KEY_BASE64 does not hold a PEM/OpenSSH private key`,
+      {
+        details: { key: 'SSH_PRIVATE_KEY_BASE64' },
+      },
+    );
   }
   return {
     ssh: { host: b.SSH_HOST, port: b.SSH_PORT, user: b.SSH_USER, privateKey, hostKey: parseHostKey(b.SSH_HOST_KEY) },
@@ -95,13 +111,17 @@ export async function readBundleFile(path: string): Promise<Pairing> {
 
 /** Write bundle fields as KEY=VALUE text that dotenv (and systemd) read back unchanged. */
 export function formatBundle(fields: Record<string, string | number>): string {
-  return Object.entries(fields)
-    .map(([k, v]) => {
-      try {
-        return `${k}=${formatEnvValue(String(v))}`;
-      } catch {
-        throw new VsError('VS_ERR_BUNDLE_INVALID', `bundle value for ${k} cannot be written safely`, { details: { key: k } });
-      }
-    })
-    .join('\n') + '\n';
+  return (
+    Object.entries(fields)
+      .map(([k, v]) => {
+        try {
+          return `${k}=${formatEnvValue(String(v))}`;
+        } catch {
+          throw new VsError('VS_ERR_BUNDLE_INVALID', `bundle value for ${k} cannot be written safely`, {
+            details: { key: k },
+          });
+        }
+      })
+      .join('\n') + '\n'
+  );
 }

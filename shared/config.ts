@@ -58,14 +58,20 @@ function coerce(leaf: ConfigLeaf, raw: string, where: string): unknown {
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) {
-        throw new VsError('VS_ERR_CONFIG_INVALID', `${where}: expected a number for ${leaf.path.join('.')}, got "${raw}"`);
+        throw new VsError(
+          'VS_ERR_CONFIG_INVALID',
+          `${where}: expected a number for ${leaf.path.join('.')}, got "${raw}"`,
+        );
       }
       return n;
     }
     case 'boolean':
       if (raw === 'true' || raw === '1') return true;
       if (raw === 'false' || raw === '0') return false;
-      throw new VsError('VS_ERR_CONFIG_INVALID', `${where}: expected true or false for ${leaf.path.join('.')}, got "${raw}"`);
+      throw new VsError(
+        'VS_ERR_CONFIG_INVALID',
+        `${where}: expected true or false for ${leaf.path.join('.')}, got "${raw}"`,
+      );
     case 'array':
       return raw === '' ? [] : raw.split(',').map((s) => s.trim());
     default:
@@ -124,7 +130,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       if (!missing || input.file.explicit) {
-        throw new VsError('VS_ERR_CONFIG_FILE', `cannot read config file ${input.file.path}: ${(err as Error).message}`, { cause: err });
+        throw new VsError(
+          'VS_ERR_CONFIG_FILE',
+          `cannot read config file ${input.file.path}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
     if (text !== undefined) {
@@ -133,7 +143,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
         if (!isPlainObject(parsed)) throw new Error('the top level must be an object');
         fromFile = parsed;
       } catch (err) {
-        throw new VsError('VS_ERR_CONFIG_FILE', `config file ${input.file.path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+        throw new VsError(
+          'VS_ERR_CONFIG_FILE',
+          `config file ${input.file.path} is not valid JSON: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
   }
@@ -144,9 +158,13 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
     if (!name.startsWith('VS_') || raw === undefined) continue;
     const leaf = byEnv.get(name);
     if (!leaf) {
-      throw new VsError('VS_ERR_CONFIG_UNKNOWN_KEY', `${input.program}: unknown environment variable ${name}; known: ${[...byEnv.keys()].join(', ')}`, {
-        details: { key: name },
-      });
+      throw new VsError(
+        'VS_ERR_CONFIG_UNKNOWN_KEY',
+        `${input.program}: unknown environment variable ${name}; known: ${[...byEnv.keys()].join(', ')}`,
+        {
+          details: { key: name },
+        },
+      );
     }
     setPath(fromEnv, leaf.path, coerce(leaf, raw, `environment ${name}`));
   }
@@ -156,7 +174,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
   for (const [flag, raw] of Object.entries(input.flags)) {
     const leaf = byFlag.get(flag);
     if (!leaf) {
-      throw new VsError('VS_ERR_CONFIG_UNKNOWN_KEY', `${input.program}: unknown option ${flag}; run with --help for the list`, { details: { key: flag } });
+      throw new VsError(
+        'VS_ERR_CONFIG_UNKNOWN_KEY',
+        `${input.program}: unknown option ${flag}; run with --help for the list`,
+        { details: { key: flag } },
+      );
     }
     setPath(fromFlags, leaf.path, coerce(leaf, raw, `option ${flag}`));
   }
@@ -168,10 +190,16 @@ export function loadConfig<S extends z.ZodType>(schema: S, input: LoadConfigInpu
     const where = input.file ? ` (config file ${input.file.path}, VS_* environment, or flags)` : '';
     if (issue.code === 'unrecognized_keys') {
       const key = [...issue.path.map(String), issue.keys[0]].join('.');
-      throw new VsError('VS_ERR_CONFIG_UNKNOWN_KEY', `${input.program}: unknown config key "${key}"${where}`, { details: { key } });
+      throw new VsError('VS_ERR_CONFIG_UNKNOWN_KEY', `${input.program}: unknown config key "${key}"${where}`, {
+        details: { key },
+      });
     }
     const key = issue.path.map(String).join('.');
-    throw new VsError('VS_ERR_CONFIG_INVALID', `${input.program}: config key "${key}" is invalid: ${issue.message}${where}`, { details: { key } });
+    throw new VsError(
+      'VS_ERR_CONFIG_INVALID',
+      `${input.program}: config key "${key}" is invalid: ${issue.message}${where}`,
+      { details: { key } },
+    );
   }
   return deepFreeze(result.data);
 }
@@ -226,13 +254,19 @@ export const ms = (def: number, description: string) => z.number().int().min(0).
 export const MIN_TIMEOUT_MS = 1_000;
 
 /** A timeout (a bound on a wait) in milliseconds, with its default: at least 1 s. */
-export const timeoutMs = (def: number, description: string) => z.number().int().min(MIN_TIMEOUT_MS).default(def).describe(`${description} (at least ${MIN_TIMEOUT_MS} ms)`);
+export const timeoutMs = (def: number, description: string) =>
+  z.number().int().min(MIN_TIMEOUT_MS).default(def).describe(`${description} (at least ${MIN_TIMEOUT_MS} ms)`);
 
 /** The SSH link's timings, the same key (`link`) in every program that opens one. */
 export const LinkTimingsSchema = z
   .strictObject({
     keepaliveIntervalMs: ms(5_000, 'SSH keepalive interval'),
-    keepaliveCountMax: z.number().int().min(1).default(3).describe('unanswered keepalives before the link is declared down'),
+    keepaliveCountMax: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('unanswered keepalives before the link is declared down'),
     connectTimeoutMs: timeoutMs(10_000, 'SSH connect and handshake timeout'),
     reconnectInitialMs: ms(500, 'first reconnect delay; doubles after each failure'),
     reconnectMaxMs: ms(30_000, 'longest reconnect delay'),

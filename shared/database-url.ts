@@ -13,7 +13,8 @@ export interface DatabaseUrlParts {
   params?: Record<string, string>;
 }
 
-const strict = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const strict = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function databaseUrl(p: DatabaseUrlParts): string {
   const query = Object.entries(p.params ?? {})

@@ -18,7 +18,12 @@ export function mountPointOf(path: string): string {
   for (const line of mounts.split('\n')) {
     // Field 5 is the mount point, with spaces and the like octal-escaped.
     const point = line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    if (point && (abs === point || abs.startsWith(point.endsWith('/') ? point : `${point}/`)) && point.length > best.length) best = point;
+    if (
+      point &&
+      (abs === point || abs.startsWith(point.endsWith('/') ? point : `${point}/`)) &&
+      point.length > best.length
+    )
+      best = point;
   }
   return best;
 }

@@ -43,7 +43,10 @@ export function formatEnvValue(value: string, preferredQuote = ''): string {
   // Single quotes are literal in both systemd and dotenv.
   if (!value.includes("'")) return `'${value}'`;
   if (BARE_LITERAL.test(value)) return value;
-  throw new VsError('VS_ERR_ENVFILE_UNSAFE_VALUE', "the value holds a single quote together with a '#', a backslash or blanks at an end, which no quoting reads back the same in both systemd and dotenv");
+  throw new VsError(
+    'VS_ERR_ENVFILE_UNSAFE_VALUE',
+    "the value holds a single quote together with a '#', a backslash or blanks at an end, which no quoting reads back the same in both systemd and dotenv",
+  );
 }
 
 const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
@@ -71,7 +74,10 @@ function rewriteLine(line: string, key: string, value: string): string {
 
 /** Same keys with the same values, ignoring `except`. */
 function sameEntries(a: Record<string, string>, b: Record<string, string>, except?: string): boolean {
-  const keys = (o: Record<string, string>) => Object.keys(o).filter((k) => k !== except).sort();
+  const keys = (o: Record<string, string>) =>
+    Object.keys(o)
+      .filter((k) => k !== except)
+      .sort();
   const ka = keys(a);
   const kb = keys(b);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
@@ -99,7 +105,10 @@ export interface EditOptions {
 }
 
 export function backupStamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 // The file is edited as bytes: each byte is one character of a latin1 string,
@@ -123,16 +132,25 @@ export function envFileLinkProblem(path: string): string | null {
   } catch {
     return null; // missing: nothing to break
   }
-  if (nlink > 1) return `${path} has ${nlink} hard links: replacing it would leave the other names with the old content`;
+  if (nlink > 1)
+    return `${path} has ${nlink} hard links: replacing it would leave the other names with the old content`;
   if (mountPointOf(real) === real) return `${path} is a bind mount: it cannot be replaced by a rename`;
   return null;
 }
 
 const writeError = (path: string, err: unknown) =>
-  new VsError('VS_ERR_ENVFILE_WRITE', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim(), { cause: err, details: { path } });
+  new VsError(
+    'VS_ERR_ENVFILE_WRITE',
+    `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim(),
+    { cause: err, details: { path } },
+  );
 
 /** Set `changes` (and remove `options.remove`) in the env file at `path`, touching nothing else. */
-export async function editEnvFile(path: string, changes: Record<string, string>, options: EditOptions = {}): Promise<EditResult> {
+export async function editEnvFile(
+  path: string,
+  changes: Record<string, string>,
+  options: EditOptions = {},
+): Promise<EditResult> {
   const linked = envFileLinkProblem(path);
   if (linked) throw new VsError('VS_ERR_ENVFILE_LINKED', `${linked}; nothing was written`, { details: { path } });
   const real = existsSync(path) ? realpathSync(path) : path;
@@ -168,7 +186,11 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
     else candidate[i] = rewriteLine(line, key, wanted[key]!);
     const parsed = dotenv.parse(candidate.join(''));
     if (!sameEntries(parsed, current, key)) continue;
-    if (remove.has(key) ? !(key in parsed) || parsed[key] === current[key] : parsed[key] === current[key] || parsed[key] === wanted[key]) {
+    if (
+      remove.has(key)
+        ? !(key in parsed) || parsed[key] === current[key]
+        : parsed[key] === current[key] || parsed[key] === wanted[key]
+    ) {
       out = candidate;
       current = parsed;
       seen.add(key);
@@ -185,12 +207,19 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
   const expected: Record<string, string> = { ...before, ...wanted };
   for (const k of remove) delete expected[k];
   if (!sameEntries(dotenv.parse(next), expected)) {
-    throw new VsError('VS_ERR_ENVFILE_ROUNDTRIP', `${path}: the edited file would not read back as intended; nothing was written`, {
-      details: { path },
-    });
+    throw new VsError(
+      'VS_ERR_ENVFILE_ROUNDTRIP',
+      `${path}: the edited file would not read back as intended; nothing was written`,
+      {
+        details: { path },
+      },
+    );
   }
 
-  const changed = [...Object.keys(wanted).filter((k) => before[k] !== wanted[k]), ...[...remove].filter((k) => k in before)];
+  const changed = [
+    ...Object.keys(wanted).filter((k) => before[k] !== wanted[k]),
+    ...[...remove].filter((k) => k in before),
+  ];
   const old = Object.fromEntries(changed.map((k) => [k, k in before ? fromBytes(before[k]!) : null]));
   if (next === text) return { path: real, changed: [], old: {}, backupPath: null };
 
@@ -206,7 +235,11 @@ export async function editEnvFile(path: string, changes: Record<string, string>,
       await handle.sync();
       await handle.close();
     }
-    await writeFileAtomic(real, Buffer.from(next, 'latin1'), { mode, ...(owner ?? {}), beforeRename: options.beforeRename });
+    await writeFileAtomic(real, Buffer.from(next, 'latin1'), {
+      mode,
+      ...(owner ?? {}),
+      beforeRename: options.beforeRename,
+    });
   } catch (err) {
     throw writeError(real, err);
   }

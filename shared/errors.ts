@@ -100,7 +100,7 @@ export const ERROR_CODES = {
   },
   VS_ERR_ROLE_PROTECTED: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
-    hint: 'vsmigrate manages only the app\'s owner role and its own; superusers are never touched. Name an existing, non-superuser role.',
+    hint: "vsmigrate manages only the app's owner role and its own; superusers are never touched. Name an existing, non-superuser role.",
   },
   VS_ERR_NOT_SCRATCH: {
     grpc: GrpcStatus.PERMISSION_DENIED,
@@ -276,15 +276,31 @@ export function isErrorCode(value: string): value is ErrorCode {
 /** PostgreSQL errors carry a SQLSTATE; map them by class. */
 export function fromPgError(err: unknown, what: string): VsError {
   if (err instanceof VsError) return err;
-  const sqlstate = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const sqlstate =
+    typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
   // Not from the server or the driver's socket: a bug of ours, not PostgreSQL's.
   if (!sqlstate) return toVsError(err);
   const details: ErrorDetails = sqlstate ? { sqlstate } : {};
-  if (sqlstate.startsWith('28')) return new VsError('VS_ERR_PG_AUTH', `${what}: PostgreSQL refused the login (SQLSTATE ${sqlstate})`, { details, cause: err });
-  if (sqlstate.startsWith('08') || sqlstate === '57P03' || ['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(sqlstate)) {
-    return new VsError('VS_ERR_PG_UNREACHABLE', `${what}: PostgreSQL is not reachable (${sqlstate})`, { details, cause: err });
+  if (sqlstate.startsWith('28'))
+    return new VsError('VS_ERR_PG_AUTH', `${what}: PostgreSQL refused the login (SQLSTATE ${sqlstate})`, {
+      details,
+      cause: err,
+    });
+  if (
+    sqlstate.startsWith('08') ||
+    sqlstate === '57P03' ||
+    ['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(sqlstate)
+  ) {
+    return new VsError('VS_ERR_PG_UNREACHABLE', `${what}: PostgreSQL is not reachable (${sqlstate})`, {
+      details,
+      cause: err,
+    });
   }
-  return new VsError('VS_ERR_PG_QUERY', `${what}: PostgreSQL reported an error${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}`, { details, cause: err });
+  return new VsError(
+    'VS_ERR_PG_QUERY',
+    `${what}: PostgreSQL reported an error${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}`,
+    { details, cause: err },
+  );
 }
 
 /** Any thrown value as a VsError; unknown errors become VS_ERR_INTERNAL with a generic message. */
@@ -321,7 +337,9 @@ export function fromServiceError(err: unknown): VsError {
     return new VsError(code, se.details ?? code, { details });
   }
   if (se.code === GrpcStatus.UNAVAILABLE || se.code === GrpcStatus.DEADLINE_EXCEEDED) {
-    return new VsError('VS_ERR_AGENT_UNREACHABLE', `the agent did not answer: ${se.details ?? 'unavailable'}`, { cause: err });
+    return new VsError('VS_ERR_AGENT_UNREACHABLE', `the agent did not answer: ${se.details ?? 'unavailable'}`, {
+      cause: err,
+    });
   }
   if (se.code === GrpcStatus.UNIMPLEMENTED) {
     return new VsError('VS_ERR_UNIMPLEMENTED', se.details ?? 'not implemented', { cause: err });

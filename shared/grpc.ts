@@ -32,9 +32,15 @@ let contract: { db: DbProto; app: AppProto; health: HealthProto } | null = null;
 
 export function loadContract(): { db: DbProto; app: AppProto; health: HealthProto } {
   if (!contract) {
-    const db = grpc.loadPackageDefinition(protoLoader.loadSync('vsmigrate/db/v1/agent_db.proto', LOADER_OPTIONS)) as unknown as DbProto;
-    const app = grpc.loadPackageDefinition(protoLoader.loadSync('vsmigrate/app/v1/agent_app.proto', LOADER_OPTIONS)) as unknown as AppProto;
-    const health = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { ...LOADER_OPTIONS, includeDirs: [] })) as unknown as HealthProto;
+    const db = grpc.loadPackageDefinition(
+      protoLoader.loadSync('vsmigrate/db/v1/agent_db.proto', LOADER_OPTIONS),
+    ) as unknown as DbProto;
+    const app = grpc.loadPackageDefinition(
+      protoLoader.loadSync('vsmigrate/app/v1/agent_app.proto', LOADER_OPTIONS),
+    ) as unknown as AppProto;
+    const health = grpc.loadPackageDefinition(
+      protoLoader.loadSync(healthProtoPath, { ...LOADER_OPTIONS, includeDirs: [] }),
+    ) as unknown as HealthProto;
     contract = { db, app, health };
   }
   return contract;
@@ -58,7 +64,12 @@ export function unary<Req, Res>(
       },
       (err: unknown) => {
         const vs = toVsError(err);
-        const fields = { method, errCode: vs.code, errMessage: vs.message, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+        const fields = {
+          method,
+          errCode: vs.code,
+          errMessage: vs.message,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        };
         if (vs.code === 'VS_ERR_INTERNAL') log.error({ ...fields, err }, 'call failed');
         else log.warn({ ...fields, cause: vs.cause instanceof Error ? vs.cause.message : undefined }, 'call failed');
         callback(toServiceError(vs) as grpc.ServiceError);
@@ -101,7 +112,10 @@ export function tokenInterceptor(expected: string, log: Logger): grpc.ServerInte
               mdNext(metadata);
               return;
             }
-            log.warn({ method: method.path, peer: call.getPeer(), errCode: refusal.code }, 'call refused: bad agent token');
+            log.warn(
+              { method: method.path, peer: call.getPeer(), errCode: refusal.code },
+              'call refused: bad agent token',
+            );
             const se = toServiceError(refusal);
             call.sendStatus({ code: se.code!, details: se.details!, metadata: se.metadata! });
           },
@@ -120,7 +134,9 @@ export function tokenMetadata(token: string): grpc.Metadata {
 /** Bind a server and resolve with the bound port (0 for unix sockets). */
 export function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   });
 }
 
@@ -143,7 +159,11 @@ export function shutdownServer(server: grpc.Server, graceMs: number): Promise<'d
  * `invoke` calls the client method with the metadata, options and callback given.
  */
 export function call<Res>(
-  invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  invoke: (
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: (err: grpc.ServiceError | null, res?: Res) => void,
+  ) => unknown,
   options: { metadata?: grpc.Metadata; deadlineMs: number },
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
@@ -162,7 +182,10 @@ export async function checkHealth(
   const { health } = loadContract();
   const client = new health.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
   try {
-    const res = await call<HealthCheckResponse__Output>((md, opts, cb) => client.check({ service: options.service ?? '' }, md, opts, cb), options);
+    const res = await call<HealthCheckResponse__Output>(
+      (md, opts, cb) => client.check({ service: options.service ?? '' }, md, opts, cb),
+      options,
+    );
     return (res.status as ServingStatus) ?? 'UNKNOWN';
   } finally {
     client.close();

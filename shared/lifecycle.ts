@@ -32,9 +32,7 @@ export class Lifecycle {
   private readonly startedAt = Date.now();
   private shutdownPromise: Promise<void> | null = null;
 
-  constructor(
-    private readonly deps: { log: Logger; notifier: Notifier; drainBudgetMs: number; proc: ProcessLike },
-  ) {}
+  constructor(private readonly deps: { log: Logger; notifier: Notifier; drainBudgetMs: number; proc: ProcessLike }) {}
 
   get state(): LifecycleState {
     return this._state;

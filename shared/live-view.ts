@@ -9,7 +9,9 @@ import type { OperationEvent__Output } from '../proto/gen/vsmigrate/app/v1/Opera
 type Out = NodeJS.WriteStream | NodeJS.WritableStream;
 
 /** The events the view reads: an operation's, with every field optional. */
-export type ViewEvent = Partial<Pick<OperationEvent__Output, 'step' | 'table' | 'finding' | 'log' | 'plan' | 'finished'>>;
+export type ViewEvent = Partial<
+  Pick<OperationEvent__Output, 'step' | 'table' | 'finding' | 'log' | 'plan' | 'finished'>
+>;
 
 interface TableView {
   done: number;
@@ -21,8 +23,10 @@ interface TableView {
 }
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n));
-export const clock = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '-');
+const count = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
+export const clock = (s: number) =>
+  Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '-';
 
 export interface LiveViewOptions {
   /** Seconds between plain progress lines when the output is not a terminal. */
@@ -67,19 +71,32 @@ export class LiveView {
       const s = e.step;
       if (s.name === 'copy' && s.state === 'started') this.copyStarted = this.now();
       if (s.state === 'started') this.print(`• ${s.name} ...`);
-      else if (s.state === 'finished') this.print(`  ${s.name}: done in ${s.seconds.toFixed(1)} s${s.detail ? ` (${s.detail})` : ''}`);
+      else if (s.state === 'finished')
+        this.print(`  ${s.name}: done in ${s.seconds.toFixed(1)} s${s.detail ? ` (${s.detail})` : ''}`);
       else if (s.state === 'failed') this.print(`  ${s.name}: FAILED after ${s.seconds.toFixed(1)} s: ${s.detail}`);
       else this.print(`  ${s.name}: skipped${s.detail ? ` (${s.detail})` : ''}`);
       if (s.name === 'copy' && s.state !== 'started') this.done();
     } else if (e.plan) {
       for (const t of e.plan.tables) {
-        this.tables.set(t.table, { done: Number(t.rowsDone), total: Number(t.rowsTotal), bytes: Number(t.bytesDone), planned: Number(t.bytesTotal), since: 0 });
+        this.tables.set(t.table, {
+          done: Number(t.rowsDone),
+          total: Number(t.rowsTotal),
+          bytes: Number(t.bytesDone),
+          planned: Number(t.bytesTotal),
+          since: 0,
+        });
       }
     } else if (e.table) {
       const t = e.table;
       const prev = this.tables.get(t.table);
       const now = this.now();
-      this.tables.set(t.table, { done: Number(t.rowsDone), total: Number(t.rowsTotal), bytes: Number(t.bytesDone), planned: prev?.planned ?? 0, since: prev?.since || now });
+      this.tables.set(t.table, {
+        done: Number(t.rowsDone),
+        total: Number(t.rowsTotal),
+        bytes: Number(t.bytesDone),
+        planned: prev?.planned ?? 0,
+        since: prev?.since || now,
+      });
       this.copyStarted ||= now;
       if (this.tty) {
         this.clear();
@@ -143,7 +160,10 @@ export class LiveView {
       const rowRate = secs > 0 ? t.done / secs : 0;
       const frac = t.total > 0 ? t.done / t.total : 0;
       const bar = '#'.repeat(Math.round(frac * 20)).padEnd(20, '.');
-      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${count(t.done)}/${count(t.total)} rows  ${mb(secs > 0 ? t.bytes / secs : 0)} MB/s  ETA ${rowRate > 0 ? clock((t.total - t.done) / rowRate) : '-'}`.slice(0, width);
+      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${count(t.done)}/${count(t.total)} rows  ${mb(secs > 0 ? t.bytes / secs : 0)} MB/s  ETA ${rowRate > 0 ? clock((t.total - t.done) / rowRate) : '-'}`.slice(
+        0,
+        width,
+      );
     });
     lines.push(`  ${this.overall()}`.slice(0, width));
     this.out.write(lines.join('\n') + '\n');

@@ -23,7 +23,14 @@ export function createNotifier(env: Readonly<Record<string, string | undefined>>
   const socket = env['NOTIFY_SOCKET'];
   if (!socket) {
     const nothing = async () => {};
-    return { enabled: false, watchdogIntervalMs: null, ready: nothing, stopping: nothing, watchdog: nothing, status: nothing };
+    return {
+      enabled: false,
+      watchdogIntervalMs: null,
+      ready: nothing,
+      stopping: nothing,
+      watchdog: nothing,
+      status: nothing,
+    };
   }
   // systemd sets WATCHDOG_USEC (and WATCHDOG_PID, for the main process) when the unit has WatchdogSec=.
   const usec = Number(env['WATCHDOG_USEC']);
@@ -31,7 +38,10 @@ export function createNotifier(env: Readonly<Record<string, string | undefined>>
   const watchdogIntervalMs = Number.isFinite(usec) && usec > 0 && forUs ? usec / 1000 : null;
   const assign = (assignment: string) =>
     new Promise<void>((resolve) => {
-      const child = spawn('systemd-notify', [`MAINPID=${process.pid}`, assignment], { env: { ...process.env, NOTIFY_SOCKET: socket }, stdio: 'ignore' });
+      const child = spawn('systemd-notify', [`MAINPID=${process.pid}`, assignment], {
+        env: { ...process.env, NOTIFY_SOCKET: socket },
+        stdio: 'ignore',
+      });
       child.on('error', (err) => {
         log.warn({ err, assignment }, 'sd_notify failed');
         resolve();

@@ -18,7 +18,10 @@ function rows(path: string): string[][] {
   } catch {
     return [];
   }
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(':'));
 }
 
 export function lookupUser(name: string): OsUser | null {

@@ -40,9 +40,15 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new VsError('VS_ERR_BACKUP_FAILED', `cannot run ${command}: ${e.message}`, { cause: e })));
+    child.on('error', (e) =>
+      reject(new VsError('VS_ERR_BACKUP_FAILED', `cannot run ${command}: ${e.message}`, { cause: e })),
+    );
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new VsError('VS_ERR_BACKUP_FAILED', `${command} exited ${code}: ${err.trim().split('\n').pop() ?? ''}`)),
+      code === 0
+        ? resolve()
+        : reject(
+            new VsError('VS_ERR_BACKUP_FAILED', `${command} exited ${code}: ${err.trim().split('\n').pop() ?? ''}`),
+          ),
     );
   });
 }
@@ -50,11 +56,23 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
 export async function pgDump(source: DumpSource, dest: string): Promise<BackupFile> {
   // Created 0600 before pg_dump opens it: the dump holds every row.
   await (await open(dest, 'wx', 0o600)).close();
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PGAPPNAME: 'vsmigrate-backup', PGCONNECT_TIMEOUT: '10' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    PGAPPNAME: 'vsmigrate-backup',
+    PGCONNECT_TIMEOUT: '10',
+  };
   if (source.password !== undefined) env['PGPASSWORD'] = source.password;
   await runTool(
     pgTool('pg_dump', source.serverMajor),
-    ['--format=custom', '--no-password', `--file=${dest}`, `--host=${source.host}`, `--port=${source.port}`, `--username=${source.user}`, `--dbname=${source.database}`],
+    [
+      '--format=custom',
+      '--no-password',
+      `--file=${dest}`,
+      `--host=${source.host}`,
+      `--port=${source.port}`,
+      `--username=${source.user}`,
+      `--dbname=${source.database}`,
+    ],
     env,
   );
   await runTool(pgTool('pg_restore', source.serverMajor), ['--list', dest], env);
@@ -67,19 +85,41 @@ export async function pgDump(source: DumpSource, dest: string): Promise<BackupFi
  * the connecting role.
  */
 export async function pgRestore(source: DumpSource, dump: string, role?: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PGAPPNAME: 'vsmigrate-restore', PGCONNECT_TIMEOUT: '10' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    PGAPPNAME: 'vsmigrate-restore',
+    PGCONNECT_TIMEOUT: '10',
+  };
   if (source.password !== undefined) env['PGPASSWORD'] = source.password;
   await runTool(
     pgTool('pg_restore', source.serverMajor),
-    ['--no-password', '--no-owner', ...(role ? [`--role=${role}`] : []), '--exit-on-error', '--single-transaction', `--host=${source.host}`, `--port=${source.port}`, `--username=${source.user}`, `--dbname=${source.database}`, dump],
+    [
+      '--no-password',
+      '--no-owner',
+      ...(role ? [`--role=${role}`] : []),
+      '--exit-on-error',
+      '--single-transaction',
+      `--host=${source.host}`,
+      `--port=${source.port}`,
+      `--username=${source.user}`,
+      `--dbname=${source.database}`,
+      dump,
+    ],
     env,
   );
 }
 
 /** The database a custom-format dump was taken from, as its table of contents names it. */
 export function dumpDatabase(dump: string, major?: number): string {
-  const list = execFileSync(pgTool('pg_restore', major), ['--list', dump], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const list = execFileSync(pgTool('pg_restore', major), ['--list', dump], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const name = /^;\s+dbname: (.+)$/m.exec(list)?.[1]?.trim();
-  if (!name) throw new VsError('VS_ERR_BACKUP_FAILED', `${dump} names no database in its table of contents; is it a pg_dump --format=custom file?`);
+  if (!name)
+    throw new VsError(
+      'VS_ERR_BACKUP_FAILED',
+      `${dump} names no database in its table of contents; is it a pg_dump --format=custom file?`,
+    );
   return name;
 }

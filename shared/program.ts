@@ -34,7 +34,13 @@ export function resolveProgramConfig<S extends z.ZodType>(
  * prints the version, `--help` (`-h`) the usage and the configuration
  * reference. True when one was answered and the program should exit 0.
  */
-export function answerStandardFlags(program: string, usage: string, schema: z.ZodType, argv: readonly string[], out: NodeJS.WritableStream = process.stdout): boolean {
+export function answerStandardFlags(
+  program: string,
+  usage: string,
+  schema: z.ZodType,
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+): boolean {
   if (argv.includes('--version') || argv.includes('-V')) {
     out.write(`${program} ${productVersion()}\n`);
     return true;
@@ -49,7 +55,10 @@ export function answerStandardFlags(program: string, usage: string, schema: z.Zo
 /** The configuration reference of a program, one line per key. */
 export function configReference(schema: z.ZodType): string {
   return configLeaves(schema)
-    .map((l) => `  ${l.flag.padEnd(36)} ${l.env.padEnd(40)} default ${JSON.stringify(l.default ?? null)}\n      ${l.description}`)
+    .map(
+      (l) =>
+        `  ${l.flag.padEnd(36)} ${l.env.padEnd(40)} default ${JSON.stringify(l.default ?? null)}\n      ${l.description}`,
+    )
     .join('\n');
 }
 

@@ -10,10 +10,14 @@ export async function assertPrivateFile(path: string, what: string): Promise<voi
   try {
     mode = (await stat(path)).mode & 0o777;
   } catch (err) {
-    throw new VsError('VS_ERR_SECRET_FILE_UNREADABLE', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      details: { path },
-      cause: err,
-    });
+    throw new VsError(
+      'VS_ERR_SECRET_FILE_UNREADABLE',
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        details: { path },
+        cause: err,
+      },
+    );
   }
   if ((mode & 0o077) !== 0) {
     const octal = mode.toString(8).padStart(4, '0');
@@ -53,5 +57,8 @@ export async function ensurePrivateDir(path: string): Promise<void> {
       : (st.mode & 0o077) !== 0
         ? `its mode ${(st.mode & 0o777).toString(8).padStart(4, '0')} lets group or others in (chmod 700 ${path})`
         : '';
-  if (why) throw new VsError('VS_ERR_WORK_DIR_UNSAFE', `the work directory ${path} cannot hold a copy of the data: ${why}`, { details: { path } });
+  if (why)
+    throw new VsError('VS_ERR_WORK_DIR_UNSAFE', `the work directory ${path} cannot hold a copy of the data: ${why}`, {
+      details: { path },
+    });
 }

@@ -39,12 +39,20 @@ export function connectPinned(o: PinnedConnectOptions): { client: Client; ready:
       cleanup();
       if (presented && !sameKey(o.hostKey, presented)) {
         reject(
-          new VsError('VS_ERR_SSH_HOST_KEY_MISMATCH', `SSH host key mismatch for ${where}: expected ${o.hostKey.fingerprint}, the server presented ${fingerprint(presented)}`, {
-            details: { expected: o.hostKey.fingerprint, presented: fingerprint(presented) },
-          }),
+          new VsError(
+            'VS_ERR_SSH_HOST_KEY_MISMATCH',
+            `SSH host key mismatch for ${where}: expected ${o.hostKey.fingerprint}, the server presented ${fingerprint(presented)}`,
+            {
+              details: { expected: o.hostKey.fingerprint, presented: fingerprint(presented) },
+            },
+          ),
         );
       } else if (err.level === 'client-authentication') {
-        reject(new VsError('VS_ERR_SSH_AUTH', `the SSH server at ${where} refused the key for user ${o.username}`, { cause: err }));
+        reject(
+          new VsError('VS_ERR_SSH_AUTH', `the SSH server at ${where} refused the key for user ${o.username}`, {
+            cause: err,
+          }),
+        );
       } else {
         reject(new VsError('VS_ERR_SSH_CONNECT', `SSH connection to ${where} failed: ${err.message}`, { cause: err }));
       }

@@ -29,7 +29,10 @@ export function parseHostKey(line: string): PinnedHostKey {
   const parts = line.trim().split(/\s+/);
   const [type, b64] = parts;
   if (!type || !b64 || !KEY_TYPES.has(type)) {
-    throw new VsError('VS_ERR_BUNDLE_INVALID', `SSH_HOST_KEY must be an OpenSSH public key line ("ssh-ed25519 AAAA..."), got type "${type ?? ''}"`);
+    throw new VsError(
+      'VS_ERR_BUNDLE_INVALID',
+      `SSH_HOST_KEY must be an OpenSSH public key line ("ssh-ed25519 AAAA..."), got type "${type ?? ''}"`,
+    );
   }
   const blob = Buffer.from(b64, 'base64');
   if (blob.toString('base64').replace(/=+$/, '') !== b64.replace(/=+$/, '') || blob.length < 8) {

@@ -47,8 +47,16 @@ export interface SshLinkOptions {
 }
 
 /** The connection half of a link's options, from a pairing. */
-export function pairingEndpoint(pairing: Pairing): Pick<SshLinkOptions, 'host' | 'port' | 'username' | 'privateKey' | 'hostKey'> {
-  return { host: pairing.ssh.host, port: pairing.ssh.port, username: pairing.ssh.user, privateKey: pairing.ssh.privateKey, hostKey: pairing.ssh.hostKey };
+export function pairingEndpoint(
+  pairing: Pairing,
+): Pick<SshLinkOptions, 'host' | 'port' | 'username' | 'privateKey' | 'hostKey'> {
+  return {
+    host: pairing.ssh.host,
+    port: pairing.ssh.port,
+    username: pairing.ssh.user,
+    privateKey: pairing.ssh.privateKey,
+    hostKey: pairing.ssh.hostKey,
+  };
 }
 
 export interface LinkSnapshot {
@@ -109,7 +117,10 @@ export class SshLink extends EventEmitter {
     const spec = this.opts.forwards.find((f) => f.name === name);
     if (!spec) throw new Error(`no forward named ${name}`);
     const client = this.client;
-    if (this._state !== 'up' || !client) throw new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${this._state}`, { details: { lastError: this.lastError?.message ?? null } });
+    if (this._state !== 'up' || !client)
+      throw new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${this._state}`, {
+        details: { lastError: this.lastError?.message ?? null },
+      });
     return openChannel(client, spec);
   }
 
@@ -131,7 +142,9 @@ export class SshLink extends EventEmitter {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(this.lastError ?? new VsError('VS_ERR_LINK_DOWN', `the SSH link did not come up within ${timeoutMs} ms`));
+        reject(
+          this.lastError ?? new VsError('VS_ERR_LINK_DOWN', `the SSH link did not come up within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const onState = (state: LinkState) => {
         if (state === 'up') {
@@ -155,7 +168,9 @@ export class SshLink extends EventEmitter {
     this.retryTimer = null;
     this.setState('stopped');
     for (const socket of this.sockets) socket.destroy();
-    const closing = [...this.forwardServers.values()].map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const closing = [...this.forwardServers.values()].map(
+      ({ server }) => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
     this.client?.end();
     this.client = null;
     await Promise.all(closing);
@@ -211,8 +226,18 @@ export class SshLink extends EventEmitter {
         // Many small request/response exchanges share this connection: Nagle's
         // algorithm would hold each reply back for the previous one's ACK.
         client.setNoDelay(true);
-        client.on('error', (err: Error) => lost(new VsError('VS_ERR_SSH_CONNECT', `SSH connection to ${this.opts.host}:${this.opts.port} failed: ${err.message}`, { cause: err })));
-        client.on('close', () => lost(new VsError('VS_ERR_LINK_DOWN', `SSH connection to ${this.opts.host}:${this.opts.port} closed`)));
+        client.on('error', (err: Error) =>
+          lost(
+            new VsError(
+              'VS_ERR_SSH_CONNECT',
+              `SSH connection to ${this.opts.host}:${this.opts.port} failed: ${err.message}`,
+              { cause: err },
+            ),
+          ),
+        );
+        client.on('close', () =>
+          lost(new VsError('VS_ERR_LINK_DOWN', `SSH connection to ${this.opts.host}:${this.opts.port} closed`)),
+        );
         this.probe(client).then(
           () => {
             if (settled || this._state === 'stopped') return;
@@ -273,7 +298,10 @@ export class SshLink extends EventEmitter {
         socket.resume();
       },
       (err: unknown) => {
-        this.log.warn({ forward: spec.name, errCode: toVsError(err).code, errMessage: toVsError(err).message }, 'forward refused');
+        this.log.warn(
+          { forward: spec.name, errCode: toVsError(err).code, errMessage: toVsError(err).message },
+          'forward refused',
+        );
         socket.destroy();
       },
     );

@@ -8,11 +8,21 @@ export interface MergedReport {
   hosts: Array<{ name: string; verdict: string; error: string; operation: string; report: RehearsalReport | null }>;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const COLOR: Record<string, string> = { 'would succeed': '#2e7d32', 'would fail': '#c62828', unreachable: '#757575', failed: '#c62828' };
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const COLOR: Record<string, string> = {
+  'would succeed': '#2e7d32',
+  'would fail': '#c62828',
+  unreachable: '#757575',
+  failed: '#c62828',
+};
 
 function chart(m: MergedReport): string {
-  const bars = m.hosts.map((h) => ({ name: h.name, verdict: h.verdict, seconds: h.report?.projectedDowntime?.seconds ?? 0 }));
+  const bars = m.hosts.map((h) => ({
+    name: h.name,
+    verdict: h.verdict,
+    seconds: h.report?.projectedDowntime?.seconds ?? 0,
+  }));
   const max = Math.max(1, ...bars.map((b) => b.seconds));
   const rowH = 34;
   const labelW = 180;
@@ -24,7 +34,9 @@ function chart(m: MergedReport): string {
     const text = b.seconds > 0 ? `${b.seconds.toFixed(1)} s` : b.verdict;
     return (
       `<text x="${labelW - 8}" y="${y + 20}" text-anchor="end" class="label">${esc(b.name)}</text>` +
-      (b.seconds > 0 ? `<rect class="bar" x="${labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 10}" fill="${COLOR[b.verdict] ?? '#555'}"><title>${esc(b.name)}: ${text}</title></rect>` : '') +
+      (b.seconds > 0
+        ? `<rect class="bar" x="${labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 10}" fill="${COLOR[b.verdict] ?? '#555'}"><title>${esc(b.name)}: ${text}</title></rect>`
+        : '') +
       `<text x="${labelW + (b.seconds > 0 ? w : 0) + 6}" y="${y + 20}" class="value">${esc(text)}</text>`
     );
   });
@@ -40,9 +52,11 @@ export function renderFleetHtml(m: MergedReport): string {
     .map((h) => {
       const r = h.report;
       const why = h.error || (r?.reasons ?? []).join('; ');
-      return `<tr class="${h.verdict.replace(/ /g, '-')}"><td>${esc(h.name)}</td><td><span class="verdict" style="background:${COLOR[h.verdict] ?? '#555'}">${esc(h.verdict)}</span></td>` +
+      return (
+        `<tr class="${h.verdict.replace(/ /g, '-')}"><td>${esc(h.name)}</td><td><span class="verdict" style="background:${COLOR[h.verdict] ?? '#555'}">${esc(h.verdict)}</span></td>` +
         `<td class="num">${r?.projectedDowntime ? r.projectedDowntime.seconds.toFixed(1) + ' s' : '–'}</td><td class="num">${r ? r.findings.length : '–'}</td>` +
-        `<td class="num">${r ? r.tables.reduce((a, t) => a + t.rows, 0) : '–'}</td><td>${esc(why)}</td></tr>`;
+        `<td class="num">${r ? r.tables.reduce((a, t) => a + t.rows, 0) : '–'}</td><td>${esc(why)}</td></tr>`
+      );
     })
     .join('\n');
   const failing = m.hosts.filter((h) => h.verdict !== 'would succeed').length;

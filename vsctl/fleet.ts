@@ -49,7 +49,10 @@ export async function readInventory(path: string): Promise<InventoryHost[]> {
   try {
     raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new VsError('VS_ERR_USAGE', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new VsError(
+      'VS_ERR_USAGE',
+      `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
   }
   const parsed = InventorySchema.safeParse(raw);
   if (!parsed.success) {
@@ -134,7 +137,9 @@ async function rehearseHost(h: InventoryHost, row: HostRow, request: object, cha
   }
   const client: AgentAppClient = connectAgentApp(t.socketPath);
   try {
-    const op = await call<Operation__Output>((md, opts, cb) => client.rehearse(request, md, opts, cb), { deadlineMs: 30_000 });
+    const op = await call<Operation__Output>((md, opts, cb) => client.rehearse(request, md, opts, cb), {
+      deadlineMs: 30_000,
+    });
     row.operation = op.id;
     row.state = 'running';
     changed();
@@ -154,7 +159,9 @@ async function rehearseHost(h: InventoryHost, row: HostRow, request: object, cha
       stream.on('error', (err) => fail(toVsError(err)));
       stream.on('end', () => done());
     });
-    const rep = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: op.id }, md, opts, cb), { deadlineMs: 30_000 });
+    const rep = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: op.id }, md, opts, cb), {
+      deadlineMs: 30_000,
+    });
     row.report = rep.rehearsal;
     row.state = row.report ? 'done' : 'failed';
     if (!row.report) row.error = 'the rehearsal ended without a report';
@@ -168,7 +175,7 @@ async function rehearseHost(h: InventoryHost, row: HostRow, request: object, cha
   }
 }
 
-const verdictOf = (r: HostRow) => (r.state === 'unreachable' ? 'unreachable' : r.report?.verdict ?? 'failed');
+const verdictOf = (r: HostRow) => (r.state === 'unreachable' ? 'unreachable' : (r.report?.verdict ?? 'failed'));
 
 function renderTable(rows: HostRow[]): string {
   const head = ['host', 'state', 'step', 'progress', 'findings', 'projected downtime', 'verdict'];
@@ -179,7 +186,9 @@ function renderTable(rows: HostRow[]): string {
     r.rowsTotal ? `${Math.floor((100 * r.rowsDone) / r.rowsTotal)}%` : '',
     String(r.report?.findings.length ?? r.findings),
     r.report?.projectedDowntime ? `${r.report.projectedDowntime.seconds.toFixed(1)} s` : '',
-    r.state === 'done' || r.state === 'unreachable' || r.state === 'failed' ? verdictOf(r) + (r.error ? `: ${r.error}` : '') : '',
+    r.state === 'done' || r.state === 'unreachable' || r.state === 'failed'
+      ? verdictOf(r) + (r.error ? `: ${r.error}` : '')
+      : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -187,10 +196,17 @@ function renderTable(rows: HostRow[]): string {
 }
 
 export function renderFleetMarkdown(rows: HostRow[], generatedAt: string): string {
-  const lines = [`# Fleet rehearsal, ${generatedAt}`, '', '| host | verdict | projected downtime | findings | reasons |', '| --- | --- | ---: | ---: | --- |'];
+  const lines = [
+    `# Fleet rehearsal, ${generatedAt}`,
+    '',
+    '| host | verdict | projected downtime | findings | reasons |',
+    '| --- | --- | ---: | ---: | --- |',
+  ];
   for (const r of rows) {
     const reasons = r.error || (r.report?.reasons ?? []).join('; ');
-    lines.push(`| ${r.name} | ${verdictOf(r)} | ${r.report?.projectedDowntime ? `${r.report.projectedDowntime.seconds.toFixed(1)} s` : ''} | ${r.report?.findings.length ?? ''} | ${reasons.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${r.name} | ${verdictOf(r)} | ${r.report?.projectedDowntime ? `${r.report.projectedDowntime.seconds.toFixed(1)} s` : ''} | ${r.report?.findings.length ?? ''} | ${reasons.replace(/\|/g, '\\|')} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -205,13 +221,25 @@ export interface FleetOptions {
 
 export async function fleetRehearse(o: FleetOptions, out: NodeJS.WriteStream | NodeJS.WritableStream): Promise<number> {
   const hosts = await readInventory(o.inventory);
-  const rows: HostRow[] = hosts.map((h) => ({ name: h.name, state: 'waiting', step: '', rowsDone: 0, rowsTotal: 0, findings: 0, report: null, error: '', operation: '' }));
+  const rows: HostRow[] = hosts.map((h) => ({
+    name: h.name,
+    state: 'waiting',
+    step: '',
+    rowsDone: 0,
+    rowsTotal: 0,
+    findings: 0,
+    report: null,
+    error: '',
+    operation: '',
+  }));
   const tty = (out as NodeJS.WriteStream).isTTY === true && !o.json;
   let drawn = 0;
   const printed = new Map<string, string>();
   const hostLine = (r: HostRow) =>
     `${r.name}: ${r.state}${r.step && r.state === 'running' ? ` (${r.step})` : ''}` +
-    (r.state === 'done' || r.state === 'unreachable' || r.state === 'failed' ? ` → ${verdictOf(r)}${r.error ? `: ${r.error}` : ''}` : '');
+    (r.state === 'done' || r.state === 'unreachable' || r.state === 'failed'
+      ? ` → ${verdictOf(r)}${r.error ? `: ${r.error}` : ''}`
+      : '');
   const draw = () => {
     if (o.json) return;
     if (tty) {
@@ -251,13 +279,26 @@ export async function fleetRehearse(o: FleetOptions, out: NodeJS.WriteStream | N
 
   const generatedAt = new Date().toISOString();
   await mkdir(o.outDir, { recursive: true });
-  const merged = { generatedAt, inventory: resolve(o.inventory), hosts: rows.map((r) => ({ name: r.name, verdict: verdictOf(r), error: r.error, operation: r.operation, report: r.report })) };
+  const merged = {
+    generatedAt,
+    inventory: resolve(o.inventory),
+    hosts: rows.map((r) => ({
+      name: r.name,
+      verdict: verdictOf(r),
+      error: r.error,
+      operation: r.operation,
+      report: r.report,
+    })),
+  };
   await writeFile(join(o.outDir, 'fleet.json'), JSON.stringify(merged, null, 2) + '\n');
   await writeFile(join(o.outDir, 'fleet.md'), renderFleetMarkdown(rows, generatedAt));
   await writeFile(join(o.outDir, 'fleet.html'), renderFleetHtml(merged));
   const failing = rows.filter((r) => verdictOf(r) !== 'would succeed');
   if (o.json) out.write(JSON.stringify(merged) + '\n');
-  else out.write(`\nreports: ${join(o.outDir, 'fleet.html')}, fleet.md, fleet.json\n${failing.length === 0 ? 'every host would migrate' : `${failing.length} of ${rows.length} host(s) would not: ${failing.map((r) => r.name).join(', ')}`}\n`);
+  else
+    out.write(
+      `\nreports: ${join(o.outDir, 'fleet.html')}, fleet.md, fleet.json\n${failing.length === 0 ? 'every host would migrate' : `${failing.length} of ${rows.length} host(s) would not: ${failing.map((r) => r.name).join(', ')}`}\n`,
+    );
   return failing.length === 0 ? EXIT.ok : EXIT.failure;
 }
 

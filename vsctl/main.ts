@@ -23,7 +23,10 @@ const PROGRAM = 'vsctl';
 type OperationMethod = 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify';
 
 /** `RULE=ACTION`, as many times as given. */
-function policy(spec: string, previous: Array<{ rule: string; action: string }>): Array<{ rule: string; action: string }> {
+function policy(
+  spec: string,
+  previous: Array<{ rule: string; action: string }>,
+): Array<{ rule: string; action: string }> {
   const eq = spec.lastIndexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`needs RULE=ACTION, got "${spec}"`);
   return [...previous, { rule: spec.slice(0, eq), action: spec.slice(eq + 1) }];
@@ -80,9 +83,19 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
   const startOp = (method: OperationMethod, request: object, detach: boolean) => {
     const c = config();
     return startAndFollow(c, json(), detach, io.out, (client) =>
-      call<Operation__Output>((md, opts, cb) => (client[method] as (r: object, m: typeof md, o: typeof opts, cb2: typeof cb) => void).call(client, request, md, opts, cb), {
-        deadlineMs: c.timeoutMs,
-      }),
+      call<Operation__Output>(
+        (md, opts, cb) =>
+          (client[method] as (r: object, m: typeof md, o: typeof opts, cb2: typeof cb) => void).call(
+            client,
+            request,
+            md,
+            opts,
+            cb,
+          ),
+        {
+          deadlineMs: c.timeoutMs,
+        },
+      ),
     );
   };
   const command = (name: string, description: string, ...example: string[]) =>
@@ -94,13 +107,27 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
       .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s), outputError: () => {} })
       .exitOverride();
 
-  command('status', 'agent-app, the SSH link, agent-db and PostgreSQL, with a verdict', 'vsctl status', 'vsctl status --json').action(() => run(statusCommand(config(), json(), io.out)));
+  command(
+    'status',
+    'agent-app, the SSH link, agent-db and PostgreSQL, with a verdict',
+    'vsctl status',
+    'vsctl status --json',
+  ).action(() => run(statusCommand(config(), json(), io.out)));
 
-  command('pair', 'check a vs-conf.txt from `vs-agent-db bootstrap` end to end, then keep it', 'vsctl pair --bundle /root/vs-conf.txt')
+  command(
+    'pair',
+    'check a vs-conf.txt from `vs-agent-db bootstrap` end to end, then keep it',
+    'vsctl pair --bundle /root/vs-conf.txt',
+  )
     .requiredOption('--bundle <file>', 'the pairing bundle (0600), copied from the PostgreSQL host')
     .action((o: { bundle: string }) => run(pairCommand(config(), o.bundle, json(), io.out)));
 
-  command('preflight', 'the checks before a migration, none of which changes anything, with a verdict', 'vsctl preflight', 'vsctl preflight --sqlite /srv/copy-of-dev.db --json')
+  command(
+    'preflight',
+    'the checks before a migration, none of which changes anything, with a verdict',
+    'vsctl preflight',
+    'vsctl preflight --sqlite /srv/copy-of-dev.db --json',
+  )
     .option('--sqlite <file>', 'check this SQLite file instead of the configured one')
     .action((o: { sqlite?: string }) => run(preflightCommand(config(), o.sqlite, json(), io.out)));
 
@@ -129,9 +156,15 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
     .argument('[run]', 'the migration to undo (default: the last that succeeded)')
     .option('--accept-loss', 'roll back even though PostgreSQL holds writes SQLite does not have')
     .option('--detach', 'start it and return')
-    .action((runId: string | undefined, o: { acceptLoss?: boolean; detach?: boolean }) => run(startOp('rollback', { runId: runId ?? '', acceptLoss: o.acceptLoss === true }, o.detach === true)));
+    .action((runId: string | undefined, o: { acceptLoss?: boolean; detach?: boolean }) =>
+      run(startOp('rollback', { runId: runId ?? '', acceptLoss: o.acceptLoss === true }, o.detach === true)),
+    );
 
-  command('install', 'a new deployment straight onto PostgreSQL (no SQLite): database, schema, env files, start', 'vsctl install')
+  command(
+    'install',
+    'a new deployment straight onto PostgreSQL (no SQLite): database, schema, env files, start',
+    'vsctl install',
+  )
     .option('--detach', 'start it and return')
     .action((o: { detach?: boolean }) => run(startOp('install', {}, o.detach === true)));
 
@@ -143,7 +176,11 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
     'vsctl rehearse --inventory fleet.yaml --parallel 8 --out /var/tmp/fleet',
   )
     .option('--keep', 'keep the scratch database afterwards')
-    .option('--max-rate <MB_PER_S>', 'a limit on the copy, in MB per second', positiveNumber('a positive number of MB per second'))
+    .option(
+      '--max-rate <MB_PER_S>',
+      'a limit on the copy, in MB per second',
+      positiveNumber('a positive number of MB per second'),
+    )
     .option('--policy <RULE=ACTION>', 'how to handle a finding of the data lint (repeatable)', policy, [])
     .option('--detach', 'start it and return (one host only)')
     .option('--inventory <file>', 'rehearse every host of this inventory (YAML) over SSH')
@@ -153,27 +190,76 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
       return n;
     })
     .option('--out <dir>', 'where the fleet report goes, with --inventory')
-    .action((o: { keep?: boolean; maxRate?: number; policy: Array<{ rule: string; action: string }>; detach?: boolean; inventory?: string; parallel?: number; out?: string }) => {
-      const request = { keep: o.keep === true, policies: o.policy, maxRateBytesPerSecond: String(Math.round((o.maxRate ?? 0) * 1024 * 1024)) };
-      if (!o.inventory && (o.parallel !== undefined || o.out !== undefined)) throw new VsError('VS_ERR_USAGE', '--parallel and --out go with --inventory');
-      if (o.inventory && o.detach) throw new VsError('VS_ERR_USAGE', '--detach rehearses one host; a fleet rehearsal follows every host to its end');
-      if (o.inventory) run(fleetRehearse({ inventory: o.inventory, parallel: o.parallel ?? 4, outDir: o.out ?? defaultFleetOutDir(), request, json: json() }, io.out));
-      else run(startOp('rehearse', request, o.detach === true));
-    });
+    .action(
+      (o: {
+        keep?: boolean;
+        maxRate?: number;
+        policy: Array<{ rule: string; action: string }>;
+        detach?: boolean;
+        inventory?: string;
+        parallel?: number;
+        out?: string;
+      }) => {
+        const request = {
+          keep: o.keep === true,
+          policies: o.policy,
+          maxRateBytesPerSecond: String(Math.round((o.maxRate ?? 0) * 1024 * 1024)),
+        };
+        if (!o.inventory && (o.parallel !== undefined || o.out !== undefined))
+          throw new VsError('VS_ERR_USAGE', '--parallel and --out go with --inventory');
+        if (o.inventory && o.detach)
+          throw new VsError(
+            'VS_ERR_USAGE',
+            '--detach rehearses one host; a fleet rehearsal follows every host to its end',
+          );
+        if (o.inventory)
+          run(
+            fleetRehearse(
+              {
+                inventory: o.inventory,
+                parallel: o.parallel ?? 4,
+                outDir: o.out ?? defaultFleetOutDir(),
+                request,
+                json: json(),
+              },
+              io.out,
+            ),
+          );
+        else run(startOp('rehearse', request, o.detach === true));
+      },
+    );
 
-  command('verify', "verify again that the database equals a migration's snapshot, every value", 'vsctl verify', 'vsctl verify migrate-20261129T081718Z-6bf5')
+  command(
+    'verify',
+    "verify again that the database equals a migration's snapshot, every value",
+    'vsctl verify',
+    'vsctl verify migrate-20261129T081718Z-6bf5',
+  )
     .argument('[run]', 'the migration to verify (default: the last that succeeded)')
     .option('--detach', 'start it and return')
-    .action((runId: string | undefined, o: { detach?: boolean }) => run(startOp('verify', { runId: runId ?? '' }, o.detach === true)));
+    .action((runId: string | undefined, o: { detach?: boolean }) =>
+      run(startOp('verify', { runId: runId ?? '' }, o.detach === true)),
+    );
 
-  command('runs', 'the operations this agent knows, newest first', 'vsctl runs').action(() => run(runsCommand(config(), json(), io.out)));
+  command('runs', 'the operations this agent knows, newest first', 'vsctl runs').action(() =>
+    run(runsCommand(config(), json(), io.out)),
+  );
   command('watch', 'follow an operation (again), from its first event', 'vsctl watch migrate-20261129T081718Z-6bf5')
     .argument('<id>', 'the operation')
     .action((id: string) => run(watchCommand(config(), id, json(), io.out)));
-  command('cancel', 'stop an operation at its next safe point (a migration then rolls back)', 'vsctl cancel migrate-20261129T081718Z-6bf5')
+  command(
+    'cancel',
+    'stop an operation at its next safe point (a migration then rolls back)',
+    'vsctl cancel migrate-20261129T081718Z-6bf5',
+  )
     .argument('<id>', 'the operation')
     .action((id: string) => run(cancelCommand(config(), id, io.out)));
-  command('report', "an operation's report (Markdown; --json for the JSON)", 'vsctl report migrate-20261129T081718Z-6bf5', 'vsctl --json report rehearse-20261129T084443Z-839c')
+  command(
+    'report',
+    "an operation's report (Markdown; --json for the JSON)",
+    'vsctl report migrate-20261129T081718Z-6bf5',
+    'vsctl --json report rehearse-20261129T084443Z-839c',
+  )
     .argument('<id>', 'the operation')
     .action((id: string) => run(reportCommand(config(), id, json(), io.out)));
 
@@ -205,7 +291,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return ran.code ? await ran.code : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT.ok;
       // commander's own message, less its "error: " prefix, as our usage error.
       return report(new VsError('VS_ERR_USAGE', err.message.replace(/^error: /, '')), jsonOut, io);
     }

@@ -19,18 +19,31 @@ import type { VsctlConfig } from './config.js';
 type Out = NodeJS.WriteStream | NodeJS.WritableStream;
 
 function printOperationEnd(op: Operation__Output, out: Out): void {
-  const verdict = { succeeded: 'succeeded', failed: 'FAILED', cancelled: 'cancelled', rolled_back: 'ROLLED BACK' }[op.state] ?? op.state;
-  out.write(`\n${op.kind} ${op.id}: ${verdict}${op.error?.code ? `\n  ${op.error.code}: ${op.error.message}\n  next: ${op.error.hint}` : ''}\n`);
+  const verdict =
+    { succeeded: 'succeeded', failed: 'FAILED', cancelled: 'cancelled', rolled_back: 'ROLLED BACK' }[op.state] ??
+    op.state;
+  out.write(
+    `\n${op.kind} ${op.id}: ${verdict}${op.error?.code ? `\n  ${op.error.code}: ${op.error.message}\n  next: ${op.error.hint}` : ''}\n`,
+  );
 }
 
 /** Follow an operation to its end; re-attach after a dropped stream (an agent restart) for up to `reattachMs`. */
-export async function follow(client: AgentAppClient, id: string, json: boolean, out: Out, reattachMs = 120_000): Promise<Operation__Output> {
+export async function follow(
+  client: AgentAppClient,
+  id: string,
+  json: boolean,
+  out: Out,
+  reattachMs = 120_000,
+): Promise<Operation__Output> {
   const view = new LiveView(out);
   let after = 0;
   let lostAt = 0;
   for (;;) {
     const ended = await new Promise<Operation__Output | 'dropped'>((resolve, reject) => {
-      const stream: ClientReadableStream<OperationEvent__Output> = client.watch({ operationId: id, afterSequence: String(after) });
+      const stream: ClientReadableStream<OperationEvent__Output> = client.watch({
+        operationId: id,
+        afterSequence: String(after),
+      });
       let finished: Operation__Output | null = null;
       stream.on('data', (e: OperationEvent__Output) => {
         lostAt = 0;
@@ -50,11 +63,20 @@ export async function follow(client: AgentAppClient, id: string, json: boolean, 
     // The stream ended without the end of the operation: the agent went away, or the
     // operation is paused until the agent's next start. Ask, and wait for it.
     lostAt ||= Date.now();
-    if (Date.now() - lostAt > reattachMs) throw new VsError('VS_ERR_AGENT_UNREACHABLE', `lost ${id} and could not re-attach within ${reattachMs / 1000} s; run: vsctl watch ${id}`);
-    if (!json) view.event({ log: { level: 'warn', message: 'lost the agent; re-attaching ...' } } as OperationEvent__Output);
+    if (Date.now() - lostAt > reattachMs)
+      throw new VsError(
+        'VS_ERR_AGENT_UNREACHABLE',
+        `lost ${id} and could not re-attach within ${reattachMs / 1000} s; run: vsctl watch ${id}`,
+      );
+    if (!json)
+      view.event({ log: { level: 'warn', message: 'lost the agent; re-attaching ...' } } as OperationEvent__Output);
     await new Promise((r) => setTimeout(r, 1_000));
     try {
-      const op = (await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 200 }, md, opts, cb), { deadlineMs: 3_000 })).runs.find((r) => r.id === id);
+      const op = (
+        await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 200 }, md, opts, cb), {
+          deadlineMs: 3_000,
+        })
+      ).runs.find((r) => r.id === id);
       if (op && op.state !== 'running') {
         // It ended while we were away: print what we missed, then the end.
         continue;
@@ -96,12 +118,16 @@ export async function watchCommand(config: VsctlConfig, id: string, json: boolea
 
 export async function runsCommand(config: VsctlConfig, json: boolean, out: Out): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {
-    const r = await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 50 }, md, opts, cb), { deadlineMs: config.timeoutMs });
+    const r = await call<ListRunsResponse__Output>((md, opts, cb) => client.listRuns({ limit: 50 }, md, opts, cb), {
+      deadlineMs: config.timeoutMs,
+    });
     if (json) out.write(JSON.stringify(r.runs, null, 2) + '\n');
     else if (r.runs.length === 0) out.write('no operations yet\n');
     else {
       for (const op of r.runs) {
-        out.write(`${op.id.padEnd(38)} ${op.kind.padEnd(9)} ${op.state.padEnd(12)} ${op.startedAt}  ${op.state === 'running' ? `at ${op.step}` : op.error?.code ?? ''}\n`);
+        out.write(
+          `${op.id.padEnd(38)} ${op.kind.padEnd(9)} ${op.state.padEnd(12)} ${op.startedAt}  ${op.state === 'running' ? `at ${op.step}` : (op.error?.code ?? '')}\n`,
+        );
       }
     }
     return EXIT.ok;
@@ -110,15 +136,23 @@ export async function runsCommand(config: VsctlConfig, json: boolean, out: Out):
 
 export async function cancelCommand(config: VsctlConfig, id: string, out: Out): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {
-    const op = await call<Operation__Output>((md, opts, cb) => client.cancel({ operationId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
-    out.write(op.state === 'running' ? `${id}: cancel requested; it stops at its next safe point (vsctl watch ${id})\n` : `${id} is not running (${op.state})\n`);
+    const op = await call<Operation__Output>((md, opts, cb) => client.cancel({ operationId: id }, md, opts, cb), {
+      deadlineMs: config.timeoutMs,
+    });
+    out.write(
+      op.state === 'running'
+        ? `${id}: cancel requested; it stops at its next safe point (vsctl watch ${id})\n`
+        : `${id} is not running (${op.state})\n`,
+    );
     return EXIT.ok;
   });
 }
 
 export async function reportCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {
-    const r = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: id }, md, opts, cb), { deadlineMs: config.timeoutMs });
+    const r = await call<Report__Output>((md, opts, cb) => client.getReport({ runId: id }, md, opts, cb), {
+      deadlineMs: config.timeoutMs,
+    });
     out.write((json ? r.json : r.markdown) || `${id} has no report\n`);
     return EXIT.ok;
   });

@@ -11,10 +11,17 @@ import type { VsctlConfig } from './config.js';
 // Pairing opens an SSH link and logs in through it; preflight reads the whole SQLite file.
 const SLOW_CALL_MS = 10 * 60_000;
 
-export async function pairCommand(config: VsctlConfig, bundle: string, json: boolean, out: NodeJS.WritableStream): Promise<number> {
+export async function pairCommand(
+  config: VsctlConfig,
+  bundle: string,
+  json: boolean,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const bundlePath = resolve(bundle);
   return withAgentApp(config.socketPath, async (client) => {
-    const r = await call<PairResponse__Output>((md, opts, cb) => client.pair({ bundlePath }, md, opts, cb), { deadlineMs: Math.max(config.timeoutMs, 60_000) });
+    const r = await call<PairResponse__Output>((md, opts, cb) => client.pair({ bundlePath }, md, opts, cb), {
+      deadlineMs: Math.max(config.timeoutMs, 60_000),
+    });
     if (json) out.write(JSON.stringify(r, null, 2) + '\n');
     else {
       out.write(
@@ -39,18 +46,28 @@ export function renderPreflight(r: PreflightReport__Output): string {
   const lines = r.checks.map((c) => {
     const mark = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' }[c.status] ?? c.status;
     const head = `  ${mark}  ${c.name.padEnd(w)}  ${c.detail}`;
-    return c.status === 'fail' && c.error?.code ? `${head}\n  ${' '.repeat(6 + w)}  ${c.error.code}; next: ${c.error.hint}` : head;
+    return c.status === 'fail' && c.error?.code
+      ? `${head}\n  ${' '.repeat(6 + w)}  ${c.error.code}; next: ${c.error.hint}`
+      : head;
   });
   const failed = r.checks.filter((c) => c.status === 'fail').length;
   lines.push('', r.ok ? 'verdict: ready to migrate' : `verdict: BLOCKED: ${failed} check(s) failed`);
   return lines.join('\n') + '\n';
 }
 
-export async function preflightCommand(config: VsctlConfig, sqlitePath: string | undefined, json: boolean, out: NodeJS.WritableStream): Promise<number> {
+export async function preflightCommand(
+  config: VsctlConfig,
+  sqlitePath: string | undefined,
+  json: boolean,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {
-    const r = await call<PreflightReport__Output>((md, opts, cb) => client.preflight({ sqlitePath: sqlitePath ? resolve(sqlitePath) : '' }, md, opts, cb), {
-      deadlineMs: Math.max(config.timeoutMs, SLOW_CALL_MS),
-    });
+    const r = await call<PreflightReport__Output>(
+      (md, opts, cb) => client.preflight({ sqlitePath: sqlitePath ? resolve(sqlitePath) : '' }, md, opts, cb),
+      {
+        deadlineMs: Math.max(config.timeoutMs, SLOW_CALL_MS),
+      },
+    );
     out.write(json ? JSON.stringify(r, null, 2) + '\n' : renderPreflight(r));
     return r.ok ? EXIT.ok : EXIT.unhealthy;
   });

@@ -9,7 +9,8 @@ import type { TargetConfig } from './target.js';
 /** A key or index to build, or a table to VACUUM ANALYZE. */
 export type BuildTask = NamedStatement | { vacuum: string };
 
-export const runTask = async (t: BuildTask, c: Client) => ('vacuum' in t ? target.vacuumAnalyze(c, t.vacuum) : void (await target.runStep(c, t)));
+export const runTask = async (t: BuildTask, c: Client) =>
+  'vacuum' in t ? target.vacuumAnalyze(c, t.vacuum) : void (await target.runStep(c, t));
 
 export class BackgroundBuilder {
   private readonly queue: BuildTask[] = [];
@@ -50,4 +51,3 @@ export class BackgroundBuilder {
     }
   }
 }
-

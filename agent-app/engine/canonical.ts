@@ -101,14 +101,16 @@ function jsonbText(v: unknown, number: (n: unknown) => string): string {
   const obj = v as Record<string, unknown>;
   const keys = Object.keys(obj).sort(jsonbKeyOrder);
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i ? ', ' : ''}${jsonString(keys[i]!)}: ${jsonbText(obj[keys[i]!], number)}`;
+  for (let i = 0; i < keys.length; i++)
+    out += `${i ? ', ' : ''}${jsonString(keys[i]!)}: ${jsonbText(obj[keys[i]!], number)}`;
   return out + '}';
 }
 
 // A number literal that a double would print differently from PostgreSQL's
 // numeric: an exponent, trailing zeros in a fraction, many digits, or a tiny value.
 const RISKY_NUMBER = /\d[eE]|\.\d*0(?![\d.])|\d{16,}|\.0{5,}/;
-const losslessText = (n: unknown) => (typeof n === 'number' ? numericText(String(n)) : numericText((n as LosslessNumber).value));
+const losslessText = (n: unknown) =>
+  typeof n === 'number' ? numericText(String(n)) : numericText((n as LosslessNumber).value);
 
 /** JSON text as PostgreSQL prints the jsonb it becomes (keys ordered, last duplicate wins). */
 export function canonicalJson(text: string): string {
@@ -289,7 +291,12 @@ export class HashSum {
  * Texts whose hashes the verification compares with the server's before it
  * trusts any checksum: every tail length of lookup3, multi-byte characters.
  */
-export const HASH_PROBES = ['', '(1,"x y",,t)', 'é中😀', ...Array.from({ length: 25 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz'.slice(0, i + 1))];
+export const HASH_PROBES = [
+  '',
+  '(1,"x y",,t)',
+  'é中😀',
+  ...Array.from({ length: 25 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz'.slice(0, i + 1)),
+];
 
 /** PostgreSQL's hashtextextended(text, 0) of a row's canonical text, as a signed 64-bit integer. */
 export function rowHash(text: string): bigint {
@@ -319,12 +326,24 @@ function lookup3(k: Uint8Array, length: number): void {
     a = (a + (k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24))) | 0;
     b = (b + (k[i + 4]! | (k[i + 5]! << 8) | (k[i + 6]! << 16) | (k[i + 7]! << 24))) | 0;
     c = (c + (k[i + 8]! | (k[i + 9]! << 8) | (k[i + 10]! << 16) | (k[i + 11]! << 24))) | 0;
-    a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0;
-    b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0;
-    c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0;
-    a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0;
-    b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0;
-    c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0;
+    a = (a - c) | 0;
+    a ^= rot(c, 4);
+    c = (c + b) | 0;
+    b = (b - a) | 0;
+    b ^= rot(a, 6);
+    a = (a + c) | 0;
+    c = (c - b) | 0;
+    c ^= rot(b, 8);
+    b = (b + a) | 0;
+    a = (a - c) | 0;
+    a ^= rot(c, 16);
+    c = (c + b) | 0;
+    b = (b - a) | 0;
+    b ^= rot(a, 19);
+    a = (a + c) | 0;
+    c = (c - b) | 0;
+    c ^= rot(b, 4);
+    b = (b + a) | 0;
     i += 12;
     len -= 12;
   }
@@ -340,13 +359,20 @@ function lookup3(k: Uint8Array, length: number): void {
   if (len >= 3) a = (a + (k[i + 2]! << 16)) | 0;
   if (len >= 2) a = (a + (k[i + 1]! << 8)) | 0;
   if (len >= 1) a = (a + k[i]!) | 0;
-  c ^= b; c = (c - rot(b, 14)) | 0;
-  a ^= c; a = (a - rot(c, 11)) | 0;
-  b ^= a; b = (b - rot(a, 25)) | 0;
-  c ^= b; c = (c - rot(b, 16)) | 0;
-  a ^= c; a = (a - rot(c, 4)) | 0;
-  b ^= a; b = (b - rot(a, 14)) | 0;
-  c ^= b; c = (c - rot(b, 24)) | 0;
+  c ^= b;
+  c = (c - rot(b, 14)) | 0;
+  a ^= c;
+  a = (a - rot(c, 11)) | 0;
+  b ^= a;
+  b = (b - rot(a, 25)) | 0;
+  c ^= b;
+  c = (c - rot(b, 16)) | 0;
+  a ^= c;
+  a = (a - rot(c, 4)) | 0;
+  b ^= a;
+  b = (b - rot(a, 14)) | 0;
+  c ^= b;
+  c = (c - rot(b, 24)) | 0;
   HASH[0] = b;
   HASH[1] = c;
 }

@@ -12,7 +12,8 @@ export type SqliteValue = bigint | number | string | Buffer | null;
 
 export const RULES = {
   'null-in-required': 'NULL in a required column',
-  'datetime-invalid': 'not an integer of milliseconds, a "YYYY-MM-DD HH:MM:SS[.fff]" text or an ISO-8601 text with a zone',
+  'datetime-invalid':
+    'not an integer of milliseconds, a "YYYY-MM-DD HH:MM:SS[.fff]" text or an ISO-8601 text with a zone',
   'boolean-invalid': 'not 0/1 or "true"/"false"',
   'int-overflow': 'an integer outside int4 (-2147483648..2147483647)',
   'int-invalid': 'not an integer',
@@ -54,7 +55,8 @@ export const NULL = '\\N';
 /** An excerpt of a value for reports: at most 60 characters, never a whole secret. */
 export function excerpt(v: SqliteValue): string {
   if (v === null) return 'NULL';
-  if (Buffer.isBuffer(v)) return `blob(${v.length} bytes) ${v.subarray(0, 16).toString('hex')}${v.length > 16 ? '…' : ''}`;
+  if (Buffer.isBuffer(v))
+    return `blob(${v.length} bytes) ${v.subarray(0, 16).toString('hex')}${v.length > 16 ? '…' : ''}`;
   const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…(${s.length} chars)` : s;
 }
@@ -216,7 +218,8 @@ function toDecimal(v: SqliteValue): string | Rejection {
 }
 
 // PostgreSQL's jsonb refuses \u0000 and unpaired surrogate escapes.
-const JSON_PG_UNSAFE = /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+const JSON_PG_UNSAFE =
+  /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
 /** Is this JSON text PostgreSQL can store as jsonb? (JSON.parse is the validator.) */
 export function jsonTextOk(s: string): boolean {
@@ -274,7 +277,11 @@ export interface ConvertOptions {
 }
 
 /** The converter for one column. */
-export function converterFor(c: Column, enumValues: ReadonlySet<string> | undefined, options: ConvertOptions = {}): ColumnConverter {
+export function converterFor(
+  c: Column,
+  enumValues: ReadonlySet<string> | undefined,
+  options: ConvertOptions = {},
+): ColumnConverter {
   const inner: ColumnConverter = (() => {
     switch (c.type) {
       case 'DateTime':
@@ -296,7 +303,8 @@ export function converterFor(c: Column, enumValues: ReadonlySet<string> | undefi
       case 'String':
         return (v: SqliteValue) => toString_(v, options.linted === true);
       case 'Enum':
-        return (v: SqliteValue) => (typeof v === 'string' && enumValues!.has(v) ? copyText(v) : new Rejection('enum-unknown', excerpt(v)));
+        return (v: SqliteValue) =>
+          typeof v === 'string' && enumValues!.has(v) ? copyText(v) : new Rejection('enum-unknown', excerpt(v));
     }
   })();
   if (c.required) return (v) => (v === null ? new Rejection('null-in-required', 'NULL') : inner(v));

@@ -118,10 +118,17 @@ const INTEGER_TEXT = /^-?\d+$/;
  * The binary encoder for a column. `text` is the column's text converter: it
  * decides every value this one does not take, so both refuse the same values.
  */
-export function binaryConverterFor(c: Column, enumValues: ReadonlySet<string> | undefined, text: ColumnConverter, widened: boolean): BinaryConverter {
+export function binaryConverterFor(
+  c: Column,
+  enumValues: ReadonlySet<string> | undefined,
+  text: ColumnConverter,
+  widened: boolean,
+): BinaryConverter {
   const refuse = (v: SqliteValue): Rejection => {
     const r = text(v);
-    return r instanceof Rejection ? r : new Rejection('int-invalid', `internal: the binary encoder of ${c.type} missed an accepted value`);
+    return r instanceof Rejection
+      ? r
+      : new Rejection('int-invalid', `internal: the binary encoder of ${c.type} missed an accepted value`);
   };
   const inner: (v: Exclude<SqliteValue, null>, w: BinaryRows) => Rejection | undefined = (() => {
     switch (c.type) {

@@ -37,7 +37,7 @@ export async function copyRanges(
   emit: (e: EngineEvent) => void,
   onTableCopied: (table: string) => void,
 ): Promise<boolean> {
-  const left = (r: Range) => (r.hi - r.lastRowid) / Math.max(1, r.hi - r.lo + 1) * (totals.get(r.table)?.rows ?? 0);
+  const left = (r: Range) => ((r.hi - r.lastRowid) / Math.max(1, r.hi - r.lo + 1)) * (totals.get(r.table)?.rows ?? 0);
   const pending = ranges.filter((r) => r.lastRowid < r.hi).sort((a, b) => left(b) - left(a));
   const rangesLeft = new Map<string, number>();
   for (const r of pending) rangesLeft.set(r.table, (rangesLeft.get(r.table) ?? 0) + 1);
@@ -109,7 +109,12 @@ export async function copyRanges(
             if (running === 0 && (stopped || pending.length === 0)) resolve();
           } else if (m.type === 'error') {
             failed = true;
-            reject(new VsError(m.code === 'VS_ERR_INTERNAL' ? 'VS_ERR_COPY_FAILED' : (m.code as 'VS_ERR_COPY_FAILED'), m.message));
+            reject(
+              new VsError(
+                m.code === 'VS_ERR_INTERNAL' ? 'VS_ERR_COPY_FAILED' : (m.code as 'VS_ERR_COPY_FAILED'),
+                m.message,
+              ),
+            );
           }
         });
         w.on('error', (err) => {

@@ -15,7 +15,6 @@ import type { WorkerTable } from './worker-tables.js';
 import type { Range, TargetConfig } from './target.js';
 import { VsError, toVsError } from '../../shared/errors.js';
 
-
 export interface WorkerInit {
   snapshotPath: string;
   target: TargetConfig;
@@ -65,19 +64,31 @@ async function main(): Promise<void> {
 
   const prepared = new Map<
     string,
-    { convs: ColumnConverter[]; binary: BinaryConverter[] | null; quarantine: Set<number>; repairs: Map<number, Map<number, SqliteValue>> }
+    {
+      convs: ColumnConverter[];
+      binary: BinaryConverter[] | null;
+      quarantine: Set<number>;
+      repairs: Map<number, Map<number, SqliteValue>>;
+    }
   >();
   const tableFor = (name: string) => {
     let p = prepared.get(name);
     if (p) return p;
     const t = init.tables[name]!;
-    const facts = t.columns.map((c) => ({ labels: c.enumName ? new Set(t.enums[c.enumName]) : undefined, widened: t.widened.includes(c.name) }));
-    const convs = t.columns.map((c, i) => converterFor(c, facts[i]!.labels, { linted: true, widened: facts[i]!.widened }));
+    const facts = t.columns.map((c) => ({
+      labels: c.enumName ? new Set(t.enums[c.enumName]) : undefined,
+      widened: t.widened.includes(c.name),
+    }));
+    const convs = t.columns.map((c, i) =>
+      converterFor(c, facts[i]!.labels, { linted: true, widened: facts[i]!.widened }),
+    );
     const binary = t.columns.every(binarySupported)
       ? t.columns.map((c, i) => binaryConverterFor(c, facts[i]!.labels, convs[i]!, facts[i]!.widened))
       : null;
     const index = new Map(t.columns.map((c, i) => [c.name, i]));
-    const repairs = new Map(t.repairs.map(([rowid, cols]) => [rowid, new Map(cols.map(([c, v]) => [index.get(c)!, v]))]));
+    const repairs = new Map(
+      t.repairs.map(([rowid, cols]) => [rowid, new Map(cols.map(([c, v]) => [index.get(c)!, v]))]),
+    );
     p = { convs, binary, quarantine: new Set(t.quarantine), repairs };
     prepared.set(name, p);
     return p;
@@ -98,9 +109,19 @@ async function main(): Promise<void> {
     const { convs, binary, quarantine, repairs } = tableFor(range.table);
     const n = t.columns.length;
     const cols = t.columns.map((c) => exactReadExpr(c, t.widened.includes(c.name))).join(', ');
-    const stmt = db.prepare(`SELECT rowid, ${cols} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ${PAGE_ROWS}`).raw(true);
+    const stmt = db
+      .prepare(
+        `SELECT rowid, ${cols} FROM ${q(t.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ${PAGE_ROWS}`,
+      )
+      .raw(true);
     stmt.safeIntegers(false); // see exactReadExpr
-    const writer = new ChunkWriter(pg, t.name, t.columns.map((c) => c.name), range.lo, binary ? { header: BINARY_HEADER, trailer: BINARY_TRAILER } : null);
+    const writer = new ChunkWriter(
+      pg,
+      t.name,
+      t.columns.map((c) => c.name),
+      range.lo,
+      binary ? { header: BINARY_HEADER, trailer: BINARY_TRAILER } : null,
+    );
     const rows = new BinaryRows();
     let open = false;
     // Fields and separators collect in one array, joined once per piece:
@@ -129,11 +150,20 @@ async function main(): Promise<void> {
       await throttle(size);
     };
     const fail = (i: number, rowid: number, r: Rejection) =>
-      new VsError('VS_ERR_COPY_FAILED', `${t.name} rowid ${rowid}, column ${t.columns[i]!.name}: ${r.rule} (${r.excerpt}) was not caught by the lint`);
+      new VsError(
+        'VS_ERR_COPY_FAILED',
+        `${t.name} rowid ${rowid}, column ${t.columns[i]!.name}: ${r.rule} (${r.excerpt}) was not caught by the lint`,
+      );
     const commit = async () => {
       await flushPiece();
       await writer.commit(lastRowid, chunkRows, chunkBytes);
-      port.postMessage({ type: 'progress', table: t.name, lo: range.lo, rows: chunkRows, bytes: chunkBytes } satisfies FromWorker);
+      port.postMessage({
+        type: 'progress',
+        table: t.name,
+        lo: range.lo,
+        rows: chunkRows,
+        bytes: chunkBytes,
+      } satisfies FromWorker);
       open = false;
       chunkRows = 0;
       chunkBytes = 0;
@@ -186,7 +216,8 @@ async function main(): Promise<void> {
       return;
     }
     copyRange(msg.range).then(
-      (stopped) => port.postMessage({ type: 'done', table: msg.range.table, lo: msg.range.lo, stopped } satisfies FromWorker),
+      (stopped) =>
+        port.postMessage({ type: 'done', table: msg.range.table, lo: msg.range.lo, stopped } satisfies FromWorker),
       (err: unknown) => {
         const vs = toVsError(err);
         const detail = vs.code === 'VS_ERR_INTERNAL' && vs.cause instanceof Error ? `: ${vs.cause.message}` : '';

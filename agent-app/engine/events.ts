@@ -11,7 +11,14 @@ export type EngineEvent =
   | { type: 'table'; table: string; rowsDone: number; rowsTotal: number; bytesDone: number }
   | { type: 'finding'; finding: Finding };
 
-const tableProgress = (table: string, rowsDone: number, rowsTotal: number, bytesDone: number, bytesTotal: number, state: string) => ({
+const tableProgress = (
+  table: string,
+  rowsDone: number,
+  rowsTotal: number,
+  bytesDone: number,
+  bytesTotal: number,
+  state: string,
+) => ({
   table,
   rowsDone: String(rowsDone),
   rowsTotal: String(rowsTotal),
@@ -28,10 +35,21 @@ export function operationEventOf(e: EngineEvent): ViewEvent {
     case 'plan':
       return { plan: { tables: e.tables.map((t) => tableProgress(t.table, 0, t.rows, 0, t.bytes, 'pending')) } };
     case 'table':
-      return { table: tableProgress(e.table, e.rowsDone, e.rowsTotal, e.bytesDone, 0, e.rowsDone >= e.rowsTotal ? 'done' : 'copying') };
+      return {
+        table: tableProgress(
+          e.table,
+          e.rowsDone,
+          e.rowsTotal,
+          e.bytesDone,
+          0,
+          e.rowsDone >= e.rowsTotal ? 'done' : 'copying',
+        ),
+      };
     case 'finding': {
       const f = e.finding;
-      return { finding: { table: f.table, key: f.key, column: f.column, rule: f.rule, excerpt: f.excerpt, action: f.action } };
+      return {
+        finding: { table: f.table, key: f.key, column: f.column, rule: f.rule, excerpt: f.excerpt, action: f.action },
+      };
     }
   }
 }

@@ -63,7 +63,8 @@ export interface LintResult {
   seconds: number;
 }
 
-const POLICY_FORM = /^(?:[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*(?::[a-z0-9-]+)?|[a-z0-9-]+)=(?:fail|quarantine|repair:[a-z0-9-]+)$/;
+const POLICY_FORM =
+  /^(?:[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*(?::[a-z0-9-]+)?|[a-z0-9-]+)=(?:fail|quarantine|repair:[a-z0-9-]+)$/;
 
 /** A request's policies ({rule, action}, as vsctl sends them) as `RULE=ACTION` strings. */
 export function policySpecs(policies: ReadonlyArray<{ rule: string; action: string }>): string[] {
@@ -73,22 +74,34 @@ export function policySpecs(policies: ReadonlyArray<{ rule: string; action: stri
 /** Parse `RULE=ACTION` strings, refusing unknown rules and repairs by name. */
 export function parsePolicies(specs: readonly string[], schema: Schema): Policy[] {
   return specs.map((spec) => {
-    if (!POLICY_FORM.test(spec)) throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}" is not RULE=fail|quarantine|repair:NAME`);
+    if (!POLICY_FORM.test(spec))
+      throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}" is not RULE=fail|quarantine|repair:NAME`);
     const [match, action] = spec.split('=') as [string, Action];
     const [target, ruleName] = match.includes('.') ? match.split(':') : [null, match];
     if (target) {
       const [t, c] = target.split('.');
       const table = schema.tables.find((x) => x.name === t);
-      if (!table || !table.columns.some((x) => x.name === c)) throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}": no column ${target} in the schema`);
+      if (!table || !table.columns.some((x) => x.name === c))
+        throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}": no column ${target} in the schema`);
     }
     if (ruleName && !(ruleName in RULES)) {
-      throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}": unknown rule ${ruleName}; rules: ${Object.keys(RULES).join(', ')}`);
+      throw new VsError(
+        'VS_ERR_POLICY_INVALID',
+        `policy "${spec}": unknown rule ${ruleName}; rules: ${Object.keys(RULES).join(', ')}`,
+      );
     }
     if (action.startsWith('repair:')) {
       const repair = action.slice('repair:'.length);
-      if (!REPAIRS[repair]) throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}": unknown repair ${repair}; repairs: ${Object.keys(REPAIRS).join(', ')}`);
+      if (!REPAIRS[repair])
+        throw new VsError(
+          'VS_ERR_POLICY_INVALID',
+          `policy "${spec}": unknown repair ${repair}; repairs: ${Object.keys(REPAIRS).join(', ')}`,
+        );
       if (ruleName && !REPAIRS[repair]!.includes(ruleName as Rule)) {
-        throw new VsError('VS_ERR_POLICY_INVALID', `policy "${spec}": ${repair} repairs ${REPAIRS[repair]!.join(', ')}, not ${ruleName}`);
+        throw new VsError(
+          'VS_ERR_POLICY_INVALID',
+          `policy "${spec}": ${repair} repairs ${REPAIRS[repair]!.join(', ')}, not ${ruleName}`,
+        );
       }
     }
     return { match, action };
@@ -98,7 +111,10 @@ export function parsePolicies(specs: readonly string[], schema: Schema): Policy[
 function actionFor(policies: readonly Policy[], table: string, column: string, rule: Rule): Action {
   const exact = `${table}.${column}:${rule}`;
   const col = `${table}.${column}`;
-  const pick = policies.find((p) => p.match === exact) ?? policies.find((p) => p.match === col) ?? policies.find((p) => p.match === rule);
+  const pick =
+    policies.find((p) => p.match === exact) ??
+    policies.find((p) => p.match === col) ??
+    policies.find((p) => p.match === rule);
   if (!pick) return 'fail';
   // A column-wide repair applies only to the rules it repairs.
   if (pick.action.startsWith('repair:') && !REPAIRS[pick.action.slice(7)]!.includes(rule)) return 'fail';
@@ -143,7 +159,14 @@ export function reportRow(row: Record<string, unknown>): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
     if (k === '__rowid') continue;
-    out[k] = typeof v === 'bigint' ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : { $bigint: String(v) }) : Buffer.isBuffer(v) ? { $blob: v.toString('hex') } : v;
+    out[k] =
+      typeof v === 'bigint'
+        ? v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(v)
+          : { $bigint: String(v) }
+        : Buffer.isBuffer(v)
+          ? { $blob: v.toString('hex') }
+          : v;
   }
   return out;
 }
@@ -154,7 +177,12 @@ interface RepairResult {
 }
 
 /** Apply a named repair to a value, or say why it cannot apply. */
-function repairValue(repair: string, c: Column, v: SqliteValue, enumDefault: string | undefined): RepairResult | string {
+function repairValue(
+  repair: string,
+  c: Column,
+  v: SqliteValue,
+  enumDefault: string | undefined,
+): RepairResult | string {
   switch (repair) {
     case 'empty-json-to-default':
       if (c.default?.kind === 'literal') return { value: String(c.default.value) };
@@ -175,13 +203,22 @@ function repairValue(repair: string, c: Column, v: SqliteValue, enumDefault: str
   }
 }
 
-export function lintSnapshot(db: Database.Database, schema: Schema, policies: readonly Policy[], onTable?: (table: string) => void): LintResult {
+export function lintSnapshot(
+  db: Database.Database,
+  schema: Schema,
+  policies: readonly Policy[],
+  onTable?: (table: string) => void,
+): LintResult {
   const started = Date.now();
   const missing = missingInFile(db, schema.tables);
   if (missing.length > 0) {
-    throw new VsError('VS_ERR_SCHEMA_MISMATCH', `the SQLite file lacks what schema.prisma names: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`, {
-      details: { missing: missing.length },
-    });
+    throw new VsError(
+      'VS_ERR_SCHEMA_MISMATCH',
+      `the SQLite file lacks what schema.prisma names: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+      {
+        details: { missing: missing.length },
+      },
+    );
   }
   const findings: Finding[] = [];
   const plan: LintPlan = { quarantine: new Map(), repairs: new Map(), repairLog: [], widened: new Set() };
@@ -193,7 +230,16 @@ export function lintSnapshot(db: Database.Database, schema: Schema, policies: re
     if (!m) plan.quarantine.set(t.name, (m = new Map()));
     if (!m.has(rowid)) m.set(rowid, reportRow(row));
   };
-  const setRepair = (t: Table, rowid: number, key: string, c: Column, rule: Rule, repair: string, from: SqliteValue, to: SqliteValue) => {
+  const setRepair = (
+    t: Table,
+    rowid: number,
+    key: string,
+    c: Column,
+    rule: Rule,
+    repair: string,
+    from: SqliteValue,
+    to: SqliteValue,
+  ) => {
     let m = plan.repairs.get(t.name);
     if (!m) plan.repairs.set(t.name, (m = new Map()));
     let cols = m.get(rowid);
@@ -205,7 +251,15 @@ export function lintSnapshot(db: Database.Database, schema: Schema, policies: re
   /** Record a finding and carry out its policy. */
   const found = (t: Table, rowid: number, row: Record<string, unknown>, c: Column, rule: Rule, value: SqliteValue) => {
     const key = keyOf(t, row);
-    const f: Finding = { table: t.name, key, rowid, column: c.name, rule, excerpt: excerpt(value), action: actionFor(policies, t.name, c.name, rule) };
+    const f: Finding = {
+      table: t.name,
+      key,
+      rowid,
+      column: c.name,
+      rule,
+      excerpt: excerpt(value),
+      action: actionFor(policies, t.name, c.name, rule),
+    };
     if (f.action === 'quarantine') quarantine(t, rowid, row);
     else if (f.action.startsWith('repair:')) {
       const repair = f.action.slice('repair:'.length);
@@ -227,7 +281,9 @@ export function lintSnapshot(db: Database.Database, schema: Schema, policies: re
     onTable?.(name);
     const convs = t.columns.map((c) => converterFor(c, c.enumName ? new Set(enums.get(c.enumName)) : undefined));
     const where = t.columns.map((c) => suspect(c, c.enumName ? enums.get(c.enumName) : undefined)).join(' OR ');
-    const stmt = db.prepare(`SELECT rowid AS __rowid, ${t.columns.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)} WHERE ${where}`);
+    const stmt = db.prepare(
+      `SELECT rowid AS __rowid, ${t.columns.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)} WHERE ${where}`,
+    );
     const rawBytes = new Map<string, Database.Statement>();
     for (const row of stmt.iterate() as Iterable<Record<string, SqliteValue>>) {
       const rowid = Number(row['__rowid']);
@@ -238,7 +294,11 @@ export function lintSnapshot(db: Database.Database, schema: Schema, policies: re
         if (out.rule === 'string-invalid-utf8') {
           // U+FFFD in the decoded text: invalid bytes, or a real U+FFFD? Ask the bytes.
           let s = rawBytes.get(c.name);
-          if (!s) rawBytes.set(c.name, (s = db.prepare(`SELECT CAST(${q(c.name)} AS BLOB) AS b FROM ${q(t.name)} WHERE rowid = ?`)));
+          if (!s)
+            rawBytes.set(
+              c.name,
+              (s = db.prepare(`SELECT CAST(${q(c.name)} AS BLOB) AS b FROM ${q(t.name)} WHERE rowid = ?`)),
+            );
           const b = (s.get(BigInt(rowid)) as { b: Buffer }).b;
           if (isUtf8(b)) return;
         }
@@ -260,10 +320,14 @@ export function lintSnapshot(db: Database.Database, schema: Schema, policies: re
         const notNull = fk.columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ');
         const join = fk.columns.map((c, i) => `p.${q(fk.refColumns[i]!)} = c.${q(c)}`).join(' AND ');
         const rows = db
-          .prepare(`SELECT c.rowid AS __rowid, c.* FROM ${q(t.name)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${join})`)
+          .prepare(
+            `SELECT c.rowid AS __rowid, c.* FROM ${q(t.name)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${join})`,
+          )
           .all() as Array<Record<string, SqliteValue>>;
         if (quarantinedParents && quarantinedParents.size > 0) {
-          const parentKeys = new Set([...quarantinedParents.values()].map((r) => fk.refColumns.map((c) => String(r[c])).join('|')));
+          const parentKeys = new Set(
+            [...quarantinedParents.values()].map((r) => fk.refColumns.map((c) => String(r[c])).join('|')),
+          );
           const candidates = db.prepare(`SELECT c.rowid AS __rowid, c.* FROM ${q(t.name)} c WHERE ${notNull}`);
           for (const row of candidates.iterate() as Iterable<Record<string, SqliteValue>>) {
             if (parentKeys.has(fk.columns.map((c) => String(row[c])).join('|'))) rows.push(row);

@@ -12,7 +12,17 @@ import { lintSnapshot } from './lint.js';
 import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
 import type { NamedStatement } from './pg-ddl.js';
 import type { Schema } from './prisma-schema.js';
-import { openSnapshot, planRanges, readSnapshotRecord, sequenceMarks, snapshotRecordPath, staleSnapshot, tableBytes, takeSnapshot, writeSnapshotRecord } from './snapshot.js';
+import {
+  openSnapshot,
+  planRanges,
+  readSnapshotRecord,
+  sequenceMarks,
+  snapshotRecordPath,
+  staleSnapshot,
+  tableBytes,
+  takeSnapshot,
+  writeSnapshotRecord,
+} from './snapshot.js';
 import type { SnapshotInfo } from './snapshot.js';
 import * as target from './target.js';
 import { verify } from './verify.js';
@@ -93,8 +103,6 @@ export const BASELINE_NAME = '0_init';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-
-
 export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
   const started = Date.now();
   const emit = opts.onEvent ?? (() => {});
@@ -117,9 +125,13 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     let backup: string | undefined;
     const foreign = state.kind === 'foreign' ? state.tables : state.kind === 'resumable' ? state.others : [];
     if (foreign.length > 0 && !opts.replace) {
-      throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `the target database already holds ${foreign.length} table(s) (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); refusing to touch it`, {
-        details: { tables: foreign.length },
-      });
+      throw new VsError(
+        'VS_ERR_TARGET_NOT_EMPTY',
+        `the target database already holds ${foreign.length} table(s) (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); refusing to touch it`,
+        {
+          details: { tables: foreign.length },
+        },
+      );
     }
 
     // Snapshot: reuse ours only when it is the one the target's run copies, of
@@ -129,14 +141,29 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       const stale = await staleSnapshot(opts.workDir, opts.sqlitePath, state.run.sourceSha256);
       if (!stale) {
         snap = await readSnapshotRecord(opts.workDir);
-        emit({ type: 'step', name: 'snapshot', state: 'skipped', detail: 'resuming: the snapshot of the interrupted run is reused (the live file has not changed since)' });
+        emit({
+          type: 'step',
+          name: 'snapshot',
+          state: 'skipped',
+          detail: 'resuming: the snapshot of the interrupted run is reused (the live file has not changed since)',
+        });
       } else {
-        emit({ type: 'step', name: 'resume', state: 'finished', seconds: 0, detail: `the interrupted run's snapshot cannot be reused: ${stale}; copying again from a new snapshot` });
+        emit({
+          type: 'step',
+          name: 'resume',
+          state: 'finished',
+          seconds: 0,
+          detail: `the interrupted run's snapshot cannot be reused: ${stale}; copying again from a new snapshot`,
+        });
       }
     }
     if (!snap) {
       await rm(snapshotRecordPath(opts.workDir), { force: true });
-      snap = await step('snapshot', () => takeSnapshot(opts.sqlitePath, snapshotPath), (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`);
+      snap = await step(
+        'snapshot',
+        () => takeSnapshot(opts.sqlitePath, snapshotPath),
+        (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`,
+      );
       await writeSnapshotRecord(opts.workDir, snap);
     }
 
@@ -146,7 +173,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     let marks: Map<string, bigint>;
     let sizes: Map<string, number>;
     try {
-      lint = await step('lint', async () => lintSnapshot(db, schema, opts.policies), (out) => `${out.findings.length} finding(s), ${out.blocking.length} blocking`);
+      lint = await step(
+        'lint',
+        async () => lintSnapshot(db, schema, opts.policies),
+        (out) => `${out.findings.length} finding(s), ${out.blocking.length} blocking`,
+      );
       for (const f of lint.findings) emit({ type: 'finding', finding: f });
       planned = planRanges(db, schema, opts.rangeRows ?? Number.MAX_SAFE_INTEGER);
       marks = sequenceMarks(db);
@@ -165,7 +196,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       snapshot: { sha256: snap.sha256, bytes: snap.bytes },
       findings: lint.findings,
       repairs: lint.plan.repairLog,
-      quarantined: [...lint.plan.quarantine.entries()].flatMap(([table, rows]) => [...rows.entries()].map(([rowid, row]) => ({ table, rowid, row }))),
+      quarantined: [...lint.plan.quarantine.entries()].flatMap(([table, rows]) =>
+        [...rows.entries()].map(([rowid, row]) => ({ table, rowid, row })),
+      ),
       widened: [...lint.plan.widened],
       migration: { name: BASELINE_NAME, checksum, dir: migrationDir },
     };
@@ -184,12 +217,21 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       planSha256: sha256(JSON.stringify({ policies: opts.policies, widened: [...lint.plan.widened].sort() })),
     };
     if (state.kind === 'resumable') {
-      const same = state.run.sourceSha256 === run.sourceSha256 && state.run.schemaSha256 === run.schemaSha256 && state.run.planSha256 === run.planSha256;
+      const same =
+        state.run.sourceSha256 === run.sourceSha256 &&
+        state.run.schemaSha256 === run.schemaSha256 &&
+        state.run.planSha256 === run.planSha256;
       // Another snapshot, schema or policy set: the partial run is ours alone
       // (checked above: no table in "public" it did not create), so it is
       // cleared without a backup and the copy starts again.
       if (!same) {
-        emit({ type: 'step', name: 'resume', state: 'finished', seconds: 0, detail: `the interrupted run copied ${state.run.sourceSha256 !== run.sourceSha256 ? 'another snapshot' : 'with another schema or policy set'}: its partial copy is cleared` });
+        emit({
+          type: 'step',
+          name: 'resume',
+          state: 'finished',
+          seconds: 0,
+          detail: `the interrupted run copied ${state.run.sourceSha256 !== run.sourceSha256 ? 'another snapshot' : 'with another schema or policy set'}: its partial copy is cleared`,
+        });
         state = state.others.length > 0 ? { kind: 'foreign', tables: state.tables } : { kind: 'foreign', tables: [] };
       }
     }
@@ -197,15 +239,34 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     if (state.kind === 'foreign') {
       // A replace never happens without a backup, except of our own partial run.
       if (state.tables.length > 0) {
-        if (!opts.backupTarget) throw new VsError('VS_ERR_BACKUP_FAILED', 'the target holds data and no backup is configured; refusing to replace it');
-        backup = await step('backup', () => opts.backupTarget!(), (path) => path);
+        if (!opts.backupTarget)
+          throw new VsError(
+            'VS_ERR_BACKUP_FAILED',
+            'the target holds data and no backup is configured; refusing to replace it',
+          );
+        backup = await step(
+          'backup',
+          () => opts.backupTarget!(),
+          (path) => path,
+        );
       }
       await step('clear', () => target.clearTarget(control));
     }
 
     const plan = loadPlan(schema, widened);
     if (!resumed) {
-      await step('schema', () => target.createRun(control, run, [...plan.enums, ...plan.tables], planned.ranges, schema.tables.map((t) => t.name)), () => `${plan.tables.length} tables, ${plan.enums.length} enums`);
+      await step(
+        'schema',
+        () =>
+          target.createRun(
+            control,
+            run,
+            [...plan.enums, ...plan.tables],
+            planned.ranges,
+            schema.tables.map((t) => t.name),
+          ),
+        () => `${plan.tables.length} tables, ${plan.enums.length} enums`,
+      );
     } else {
       emit({ type: 'step', name: 'schema', state: 'skipped', detail: 'resuming an interrupted run' });
     }
@@ -223,7 +284,14 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       t.bytes += r.bytes;
     }
     // The totals every progress view draws against, known before the first row moves.
-    emit({ type: 'plan', tables: schema.loadOrder.map((name) => ({ table: name, rows: totals.get(name)!.rows, bytes: sizes.get(name) ?? 0 })) });
+    emit({
+      type: 'plan',
+      tables: schema.loadOrder.map((name) => ({
+        table: name,
+        rows: totals.get(name)!.rows,
+        bytes: sizes.get(name) ?? 0,
+      })),
+    });
     const done = await target.doneSteps(control);
     const pending = (list: NamedStatement[]) => list.filter((s) => !done.has(s.name));
     const builder = new BackgroundBuilder(opts.target);
@@ -232,20 +300,32 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       ...(done.has(`vacuum:${table}`) ? [] : [{ vacuum: table }]),
     ];
     let leftover: BuildTask[];
-    const stopped = await step('copy', async () => {
-      try {
-        return await copyRanges(opts, snap.path, lint.plan, stored, totals, emit, (table) => builder.add(buildsOf(table)));
-      } finally {
-        leftover = await builder.close();
-      }
-    }, () => {
-      const rows = [...totals.values()].reduce((a, t) => a + t.done, 0);
-      const bytes = [...totals.values()].reduce((a, t) => a + t.bytes, 0);
-      return `${rows} rows, ${(bytes / 1048576).toFixed(1)} MB`;
-    });
+    const stopped = await step(
+      'copy',
+      async () => {
+        try {
+          return await copyRanges(opts, snap.path, lint.plan, stored, totals, emit, (table) =>
+            builder.add(buildsOf(table)),
+          );
+        } finally {
+          leftover = await builder.close();
+        }
+      },
+      () => {
+        const rows = [...totals.values()].reduce((a, t) => a + t.done, 0);
+        const bytes = [...totals.values()].reduce((a, t) => a + t.bytes, 0);
+        return `${rows} rows, ${(bytes / 1048576).toFixed(1)} MB`;
+      },
+    );
     const tables: TableSummary[] = schema.loadOrder.map((name) => {
       const t = totals.get(name)!;
-      return { name, rows: t.done, bytes: t.bytes, quarantined: lint.plan.quarantine.get(name)?.size ?? 0, seconds: t.started ? ((t.finished || Date.now()) - t.started) / 1000 : 0 };
+      return {
+        name,
+        rows: t.done,
+        bytes: t.bytes,
+        quarantined: lint.plan.quarantine.get(name)?.size ?? 0,
+        seconds: t.started ? ((t.finished || Date.now()) - t.started) / 1000 : 0,
+      };
     });
     const summary = (ok: boolean, extra: Partial<MigrateSummary> = {}): MigrateSummary => ({
       ok,
@@ -269,13 +349,23 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     // Keys and indexes share one pool, biggest tables first, so both cores stay busy.
     const size = new Map([...totals.entries()].map(([name, t]) => [name, t.bytes]));
     const tableOf = (t: BuildTask) => ('vacuum' in t ? t.vacuum : t.table);
-    const builds = leftover!.filter((t) => !('vacuum' in t)).sort((a, b) => (size.get(tableOf(b)) ?? 0) - (size.get(tableOf(a)) ?? 0));
+    const builds = leftover!
+      .filter((t) => !('vacuum' in t))
+      .sort((a, b) => (size.get(tableOf(b)) ?? 0) - (size.get(tableOf(a)) ?? 0));
     const vacuums = leftover!.filter((t) => 'vacuum' in t);
-    await step('keys and indexes', () => target.parallel(builds, jobs, runTask, opts.target, target.BUILD_SETTINGS), () => `${builds.length} left after the copy`);
+    await step(
+      'keys and indexes',
+      () => target.parallel(builds, jobs, runTask, opts.target, target.BUILD_SETTINGS),
+      () => `${builds.length} left after the copy`,
+    );
     if (opts.shouldStop?.()) return summary(false);
-    await step('foreign keys', async () => {
-      for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
-    }, () => 'added NOT VALID; validated with the statistics below');
+    await step(
+      'foreign keys',
+      async () => {
+        for (const s of pending(plan.foreignKeys)) await target.runStep(control, s);
+      },
+      () => 'added NOT VALID; validated with the statistics below',
+    );
     const sequences: Record<string, string> = {};
     await step('sequences', async () => {
       for (const t of schema.tables) {
@@ -289,14 +379,22 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     // table lock, so one table's tasks stay in one job; different tables run in
     // parallel, with no barrier between the two kinds of work).
     const byTable = new Map<string, BuildTask[]>();
-    for (const t of [...pending(plan.validations), ...vacuums]) byTable.set(tableOf(t), [...(byTable.get(tableOf(t)) ?? []), t]);
-    const groups = [...byTable.values()].sort((a, b) => (size.get(tableOf(b[0]!)) ?? 0) - (size.get(tableOf(a[0]!)) ?? 0));
+    for (const t of [...pending(plan.validations), ...vacuums])
+      byTable.set(tableOf(t), [...(byTable.get(tableOf(t)) ?? []), t]);
+    const groups = [...byTable.values()].sort(
+      (a, b) => (size.get(tableOf(b[0]!)) ?? 0) - (size.get(tableOf(a[0]!)) ?? 0),
+    );
     await step(
       'validate, vacuum analyze',
       () =>
-        target.parallel(groups, jobs, async (group, c) => {
-          for (const t of group) await runTask(t, c);
-        }, opts.target),
+        target.parallel(
+          groups,
+          jobs,
+          async (group, c) => {
+            for (const t of group) await runTask(t, c);
+          },
+          opts.target,
+        ),
       () => `${pending(plan.validations).length} foreign key(s), ${vacuums.length} table(s) left after the copy`,
     );
     const vdb = openSnapshot(snap.path);
@@ -304,8 +402,19 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     try {
       verification = await step(
         'verify',
-        () => verify({ db: vdb, schema, target: opts.target, plan: lint.plan, parallel: jobs, workerNice: opts.workerNice }),
-        (v) => (v.ok ? `every table equal, ${v.checks.length} catalog checks passed` : `${v.tables.filter((t) => !t.equal).length} table(s) differ, ${v.checks.filter((c) => !c.ok).length} check(s) failed`),
+        () =>
+          verify({
+            db: vdb,
+            schema,
+            target: opts.target,
+            plan: lint.plan,
+            parallel: jobs,
+            workerNice: opts.workerNice,
+          }),
+        (v) =>
+          v.ok
+            ? `every table equal, ${v.checks.length} catalog checks passed`
+            : `${v.tables.filter((t) => !t.equal).length} table(s) differ, ${v.checks.filter((c) => !c.ok).length} check(s) failed`,
       );
     } finally {
       vdb.close();
@@ -322,7 +431,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
         await opts.beforeComplete?.(result);
       } catch (err) {
         const why = err instanceof VsError && err.code === 'VS_ERR_DISK_FULL' ? err.message : (err as Error).message;
-        throw new VsError('VS_ERR_REPORT_WRITE', `the database is complete and verified, but its report could not be written: ${why}; run the same command again: it verifies again and writes the report`, { cause: err });
+        throw new VsError(
+          'VS_ERR_REPORT_WRITE',
+          `the database is complete and verified, but its report could not be written: ${why}; run the same command again: it verifies again and writes the report`,
+          { cause: err },
+        );
       }
       await target.dropState(control);
     }

@@ -101,7 +101,17 @@ interface Dmmf {
   };
 }
 
-const SCALARS = new Set<string>(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
+const SCALARS = new Set<string>([
+  'String',
+  'Int',
+  'BigInt',
+  'Float',
+  'Decimal',
+  'Boolean',
+  'DateTime',
+  'Json',
+  'Bytes',
+]);
 
 /** PostgreSQL's identifier limit; Prisma shortens generated names to fit it. */
 const MAX_IDENT = 63;
@@ -126,9 +136,14 @@ function stripAnsi(s: string): string {
 }
 
 function column(model: string, f: DmmfField): Column {
-  if (f.isList) throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: list fields (scalar arrays) are not supported`);
+  if (f.isList)
+    throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: list fields (scalar arrays) are not supported`);
   if (f.dbName) throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: @map is not supported yet`);
-  if (f.nativeType) throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: native type attributes (@db.*) are not supported yet`);
+  if (f.nativeType)
+    throw new VsError(
+      'VS_ERR_SCHEMA_UNSUPPORTED',
+      `${model}.${f.name}: native type attributes (@db.*) are not supported yet`,
+    );
   const col: Column = {
     name: f.name,
     type: f.kind === 'enum' ? 'Enum' : (f.type as ScalarType),
@@ -136,7 +151,8 @@ function column(model: string, f: DmmfField): Column {
     updatedAt: f.isUpdatedAt,
   };
   if (f.kind === 'enum') col.enumName = f.type;
-  else if (!SCALARS.has(f.type)) throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: type ${f.type} is not supported`);
+  else if (!SCALARS.has(f.type))
+    throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `${model}.${f.name}: type ${f.type} is not supported`);
   if (f.hasDefaultValue) {
     const d = f.default;
     if (typeof d === 'object' && d !== null && 'name' in d) {
@@ -175,7 +191,11 @@ export function parseSchema(text: string, source = 'schema.prisma'): Schema {
   let provider = '';
   try {
     dmmf = JSON.parse(wasm().get_dmmf(JSON.stringify({ prismaSchema: text }))) as Dmmf;
-    const config = JSON.parse(wasm().get_config(JSON.stringify({ prismaSchema: text, datasourceOverrides: {}, ignoreEnvVarErrors: true, env: {} }))) as {
+    const config = JSON.parse(
+      wasm().get_config(
+        JSON.stringify({ prismaSchema: text, datasourceOverrides: {}, ignoreEnvVarErrors: true, env: {} }),
+      ),
+    ) as {
       config: { datasources: Array<{ provider: string }> };
     };
     provider = config.config.datasources[0]?.provider ?? '';
@@ -187,11 +207,16 @@ export function parseSchema(text: string, source = 'schema.prisma'): Schema {
     } catch {
       // not JSON
     }
-    throw new VsError('VS_ERR_SCHEMA_INVALID', `${source}: Prisma's parser rejected the schema:\n${stripAnsi(message)}`, { cause: err });
+    throw new VsError(
+      'VS_ERR_SCHEMA_INVALID',
+      `${source}: Prisma's parser rejected the schema:\n${stripAnsi(message)}`,
+      { cause: err },
+    );
   }
   const dm = dmmf.datamodel;
   for (const e of dm.enums) {
-    if (e.dbName || e.values.some((v) => v.dbName)) throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `enum ${e.name}: @map/@@map is not supported yet`);
+    if (e.dbName || e.values.some((v) => v.dbName))
+      throw new VsError('VS_ERR_SCHEMA_UNSUPPORTED', `enum ${e.name}: @map/@@map is not supported yet`);
   }
 
   const tables: Table[] = dm.models.map((m) => {
@@ -223,7 +248,13 @@ export function parseSchema(text: string, source = 'schema.prisma'): Schema {
           onUpdate: f.relationOnUpdate ?? 'Cascade',
         };
       });
-    return { name: m.name, columns, primaryKey: { name: idIndex.dbName ?? constraintName(m.name, pkColumns, 'pkey'), columns: pkColumns }, indexes, foreignKeys };
+    return {
+      name: m.name,
+      columns,
+      primaryKey: { name: idIndex.dbName ?? constraintName(m.name, pkColumns, 'pkey'), columns: pkColumns },
+      indexes,
+      foreignKeys,
+    };
   });
 
   return {
@@ -240,7 +271,11 @@ export async function readSchemaSource(path: string): Promise<{ text: string; sc
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new VsError(
+      'VS_ERR_SCHEMA_INVALID',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   return { text, schema: parseSchema(text, path) };
 }

@@ -27,7 +27,9 @@ function openReadOnly(path: string): Database.Database {
   try {
     return new Database(path, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `cannot open ${path} read-only: ${(err as Error).message}`, { cause: err });
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `cannot open ${path} read-only: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -43,7 +45,11 @@ export function integrityProblems(db: Database.Database): string[] {
  * file's mark is read before and after the copy; equal marks prove the copy is
  * the file as the mark describes it.
  */
-export async function takeSnapshot(livePath: string, dest: string, onProgress?: (fraction: number) => void): Promise<SnapshotInfo> {
+export async function takeSnapshot(
+  livePath: string,
+  dest: string,
+  onProgress?: (fraction: number) => void,
+): Promise<SnapshotInfo> {
   const started = Date.now();
   await mkdir(dirname(dest), { recursive: true });
   const before = readSourceMark(livePath);
@@ -57,9 +63,13 @@ export async function takeSnapshot(livePath: string, dest: string, onProgress?: 
     copy.pragma('journal_mode = DELETE');
     const problems = integrityProblems(copy);
     if (problems.length > 0) {
-      throw new VsError('VS_ERR_SQLITE_CORRUPT', `the snapshot of ${livePath} fails integrity_check: ${problems.slice(0, 5).join('; ')}`, {
-        details: { problems: problems.length },
-      });
+      throw new VsError(
+        'VS_ERR_SQLITE_CORRUPT',
+        `the snapshot of ${livePath} fails integrity_check: ${problems.slice(0, 5).join('; ')}`,
+        {
+          details: { problems: problems.length },
+        },
+      );
     }
   } catch (err) {
     throw isDiskFull(err) ? await diskFullError(dest, 'the snapshot', before.size, err) : err;
@@ -72,7 +82,12 @@ export async function takeSnapshot(livePath: string, dest: string, onProgress?: 
 }
 
 /** One online backup of the live file into a new 0600 file at `dest`. */
-async function copyOnce(livePath: string, dest: string, mark: SourceMark, onProgress?: (fraction: number) => void): Promise<void> {
+async function copyOnce(
+  livePath: string,
+  dest: string,
+  mark: SourceMark,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
   await rm(dest, { force: true });
   await rm(`${dest}-journal`, { force: true });
   // SQLite would create the file 0644: it holds every row, password hashes included.
@@ -86,8 +101,11 @@ async function copyOnce(livePath: string, dest: string, mark: SourceMark, onProg
       },
     });
   } catch (err) {
-    if (isDiskFull(err)) throw await diskFullError(dest, 'the snapshot', mark.size + (mark.wal ? mark.wal.frames * 4096 : 0), err);
-    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, { cause: err });
+    if (isDiskFull(err))
+      throw await diskFullError(dest, 'the snapshot', mark.size + (mark.wal ? mark.wal.frames * 4096 : 0), err);
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   } finally {
     live.close();
   }
@@ -116,9 +134,11 @@ export async function staleSnapshot(workDir: string, livePath: string, runSha256
   } catch {
     return `${workDir} holds no record of the file its snapshot was taken from`;
   }
-  if (record.sha256 !== runSha256) return 'the work directory\'s snapshot is not the one the target\'s run copied';
-  if (!existsSync(record.path) || (await sha256File(record.path)) !== record.sha256) return `the snapshot ${record.path} is gone or changed`;
-  if (!record.source) return `${livePath} was being written while the snapshot was taken, so nothing shows the snapshot is still the file`;
+  if (record.sha256 !== runSha256) return "the work directory's snapshot is not the one the target's run copied";
+  if (!existsSync(record.path) || (await sha256File(record.path)) !== record.sha256)
+    return `the snapshot ${record.path} is gone or changed`;
+  if (!record.source)
+    return `${livePath} was being written while the snapshot was taken, so nothing shows the snapshot is still the file`;
   const now = readSourceMark(livePath);
   if (now.path !== record.source.path || now.ino !== record.source.ino || now.dev !== record.source.dev) {
     return `the interrupted run copied ${record.source.path}, not ${now.path}`;
@@ -134,7 +154,9 @@ export async function staleSnapshot(workDir: string, livePath: string, runSha256
  */
 export function exactReadExpr(c: { name: string; type: string }, widened: boolean): string {
   const x = `"${c.name.replace(/"/g, '""')}"`;
-  return c.type === 'BigInt' || c.type === 'Json' || widened ? `CASE typeof(${x}) WHEN 'integer' THEN CAST(${x} AS TEXT) ELSE ${x} END AS ${x}` : x;
+  return c.type === 'BigInt' || c.type === 'Json' || widened
+    ? `CASE typeof(${x}) WHEN 'integer' THEN CAST(${x} AS TEXT) ELSE ${x} END AS ${x}`
+    : x;
 }
 
 /** A read-only connection to a snapshot, integers as bigint, with the UTF-8 check the lint uses. */
@@ -156,7 +178,9 @@ export interface TableStats {
 }
 
 export function tableStats(db: Database.Database, table: string): TableStats {
-  const r = db.prepare(`SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM "${table.replace(/"/g, '""')}"`).get() as {
+  const r = db
+    .prepare(`SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM "${table.replace(/"/g, '""')}"`)
+    .get() as {
     n: bigint;
     lo: bigint | null;
     hi: bigint | null;
@@ -193,7 +217,10 @@ export function sequenceMarks(db: Database.Database): Map<string, bigint> {
  * name everywhere, so another column order (older installs rebuilt tables) is
  * fine; a missing one means schema.prisma and the file do not match.
  */
-export function missingInFile(db: Database.Database, tables: Array<{ name: string; columns: Array<{ name: string }> }>): string[] {
+export function missingInFile(
+  db: Database.Database,
+  tables: Array<{ name: string; columns: Array<{ name: string }> }>,
+): string[] {
   const out: string[] = [];
   const columnsOf = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck();
   for (const t of tables) {
@@ -205,7 +232,11 @@ export function missingInFile(db: Database.Database, tables: Array<{ name: strin
 }
 
 /** Each table's row count, and rowid ranges of at most `rangeRows` rows (by rowid span), largest first. */
-export function planRanges(db: Database.Database, schema: { loadOrder: string[] }, rangeRows: number): { rows: Map<string, number>; ranges: Array<{ table: string; lo: number; hi: number }> } {
+export function planRanges(
+  db: Database.Database,
+  schema: { loadOrder: string[] },
+  rangeRows: number,
+): { rows: Map<string, number>; ranges: Array<{ table: string; lo: number; hi: number }> } {
   const out: Array<{ table: string; lo: number; hi: number; rows: number }> = [];
   const rows = new Map<string, number>();
   for (const name of schema.loadOrder) {

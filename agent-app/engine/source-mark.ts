@@ -105,10 +105,16 @@ function markOf(path: string): SourceMark {
 /** What differs between two marks of one file, in words; empty when nothing does. */
 export function markDifferences(before: SourceMark, now: SourceMark): string[] {
   const out: string[] = [];
-  if (before.path !== now.path || before.dev !== now.dev || before.ino !== now.ino) out.push(`it is another file (${before.path}, inode ${before.ino} then ${now.path}, inode ${now.ino})`);
-  if (before.changeCounter !== now.changeCounter) out.push(`its change counter moved from ${before.changeCounter} to ${now.changeCounter}`);
-  if (before.size !== now.size || before.mtimeNs !== now.mtimeNs) out.push('it was written (size or modification time changed)');
+  if (before.path !== now.path || before.dev !== now.dev || before.ino !== now.ino)
+    out.push(`it is another file (${before.path}, inode ${before.ino} then ${now.path}, inode ${now.ino})`);
+  if (before.changeCounter !== now.changeCounter)
+    out.push(`its change counter moved from ${before.changeCounter} to ${now.changeCounter}`);
+  if (before.size !== now.size || before.mtimeNs !== now.mtimeNs)
+    out.push('it was written (size or modification time changed)');
   const w = (m: SourceMark) => (m.wal ? `${m.wal.salts}/${m.wal.checkpointSeq}/${m.wal.frames}` : 'none');
-  if (w(before) !== w(now)) out.push(`its WAL moved (${before.wal ? `${before.wal.frames} committed frames` : 'no WAL'} then ${now.wal ? `${now.wal.frames}` : 'no WAL'})`);
+  if (w(before) !== w(now))
+    out.push(
+      `its WAL moved (${before.wal ? `${before.wal.frames} committed frames` : 'no WAL'} then ${now.wal ? `${now.wal.frames}` : 'no WAL'})`,
+    );
   return out;
 }

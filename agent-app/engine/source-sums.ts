@@ -32,7 +32,9 @@ export class SnapshotTable {
   }
 
   private select(where: string, order: string): Database.Statement {
-    const stmt = this.db.prepare(`SELECT rowid AS __rowid, ${this.readColumns} FROM ${q(this.t.name)} ${where}${order ? ` ORDER BY ${order}` : ''}`);
+    const stmt = this.db.prepare(
+      `SELECT rowid AS __rowid, ${this.readColumns} FROM ${q(this.t.name)} ${where}${order ? ` ORDER BY ${order}` : ''}`,
+    );
     stmt.safeIntegers(false);
     return stmt;
   }
@@ -56,7 +58,9 @@ export class SnapshotTable {
     const columns = this.t.columns;
     const fields: Array<string | null> = new Array(columns.length);
     const s = new HashSum();
-    for (const row of this.select(where, '').raw(true).iterate(...bindable(params)) as Iterable<SqliteValue[]>) {
+    for (const row of this.select(where, '')
+      .raw(true)
+      .iterate(...bindable(params)) as Iterable<SqliteValue[]>) {
       const rowid = row[0] as number;
       if (this.quarantine.size > 0 && this.quarantine.has(rowid)) continue;
       const fix = this.repairs.size > 0 ? this.repairs.get(rowid) : undefined;
@@ -93,7 +97,10 @@ export class SumPool {
     for (let i = 0; i < size; i++) {
       // A small young generation: a worker's garbage is short-lived row text,
       // and V8's default would let each worker grow by tens of MB before collecting.
-      const w = new Worker(url, { workerData: { snapshotPath, tables, nice }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const w = new Worker(url, {
+        workerData: { snapshotPath, tables, nice },
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      });
       w.on('message', (m: SumReply) => {
         const p = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);

@@ -28,7 +28,8 @@ export async function connect(config: TargetConfig, settings: Record<string, str
   const client = new pg.Client(config);
   try {
     await client.connect();
-    for (const [name, value] of Object.entries(settings)) await client.query(`SELECT set_config($1, $2, false)`, [name, value]);
+    for (const [name, value] of Object.entries(settings))
+      await client.query(`SELECT set_config($1, $2, false)`, [name, value]);
   } catch (err) {
     await client.end().catch(() => {});
     throw fromPgError(err, 'connect to the target database');
@@ -57,14 +58,21 @@ export type TargetState =
 /** What the target holds: nothing, a run of ours, or someone's data. */
 export async function inspectTarget(c: pg.Client): Promise<TargetState> {
   const tables = (
-    await c.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    await c.query<{
+      name: string;
+    }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY 1`)
   ).rows.map((r) => r.name);
-  const types = (await c.query(`SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e' LIMIT 1`))
-    .rowCount;
+  const types = (
+    await c.query(
+      `SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e' LIMIT 1`,
+    )
+  ).rowCount;
   const hasState = (await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [STATE])).rowCount === 1;
   if (hasState) {
-    const r = await c.query<{ source_sha256: string; schema_sha256: string; plan_sha256: string; tables?: string[] }>(`SELECT * FROM ${q(STATE)}.run`);
+    const r = await c.query<{ source_sha256: string; schema_sha256: string; plan_sha256: string; tables?: string[] }>(
+      `SELECT * FROM ${q(STATE)}.run`,
+    );
     const row = r.rows[0];
     if (row) {
       // A state from before the run recorded its tables owns none of them: clearing it then needs a backup.
@@ -86,12 +94,20 @@ export async function clearTarget(c: pg.Client): Promise<void> {
   await c.query('BEGIN');
   try {
     await c.query(`DROP SCHEMA IF EXISTS ${q(STATE)} CASCADE`);
-    const rel = await c.query<{ name: string; kind: string }>(`SELECT c.relname AS name, c.relkind AS kind FROM pg_class c
+    const rel = await c.query<{
+      name: string;
+      kind: string;
+    }>(`SELECT c.relname AS name, c.relkind AS kind FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')`);
-    for (const r of rel.rows.filter((x) => x.kind === 'v' || x.kind === 'm')) await c.query(`DROP ${r.kind === 'm' ? 'MATERIALIZED VIEW' : 'VIEW'} IF EXISTS public.${q(r.name)} CASCADE`);
-    for (const r of rel.rows.filter((x) => x.kind === 'r' || x.kind === 'p')) await c.query(`DROP TABLE IF EXISTS public.${q(r.name)} CASCADE`);
-    for (const r of rel.rows.filter((x) => x.kind === 'S')) await c.query(`DROP SEQUENCE IF EXISTS public.${q(r.name)} CASCADE`);
-    const types = await c.query<{ name: string }>(`SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    for (const r of rel.rows.filter((x) => x.kind === 'v' || x.kind === 'm'))
+      await c.query(`DROP ${r.kind === 'm' ? 'MATERIALIZED VIEW' : 'VIEW'} IF EXISTS public.${q(r.name)} CASCADE`);
+    for (const r of rel.rows.filter((x) => x.kind === 'r' || x.kind === 'p'))
+      await c.query(`DROP TABLE IF EXISTS public.${q(r.name)} CASCADE`);
+    for (const r of rel.rows.filter((x) => x.kind === 'S'))
+      await c.query(`DROP SEQUENCE IF EXISTS public.${q(r.name)} CASCADE`);
+    const types = await c.query<{
+      name: string;
+    }>(`SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
       WHERE n.nspname = 'public' AND t.typtype IN ('e', 'c', 'd') AND NOT EXISTS (SELECT 1 FROM pg_class r WHERE r.reltype = t.oid)`);
     for (const t of types.rows) await c.query(`DROP TYPE IF EXISTS public.${q(t.name)} CASCADE`);
     await c.query('COMMIT');
@@ -128,17 +144,23 @@ export async function createRun(
     await c.query(`CREATE SCHEMA ${q(STATE)}`);
     await c.query(`CREATE TABLE ${q(STATE)}.run (source_sha256 text NOT NULL, schema_sha256 text NOT NULL, plan_sha256 text NOT NULL,
       tables text[] NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`);
-    await c.query(`INSERT INTO ${q(STATE)}.run (source_sha256, schema_sha256, plan_sha256, tables) VALUES ($1, $2, $3, $4)`, [
-      run.sourceSha256,
-      run.schemaSha256,
-      run.planSha256,
-      [...tables, '_prisma_migrations'],
-    ]);
+    await c.query(
+      `INSERT INTO ${q(STATE)}.run (source_sha256, schema_sha256, plan_sha256, tables) VALUES ($1, $2, $3, $4)`,
+      [run.sourceSha256, run.schemaSha256, run.planSha256, [...tables, '_prisma_migrations']],
+    );
     await c.query(`CREATE TABLE ${q(STATE)}.range (tbl text NOT NULL, lo bigint NOT NULL, hi bigint NOT NULL, last_rowid bigint NOT NULL,
       rows bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL DEFAULT 0, PRIMARY KEY (tbl, lo))`);
-    await c.query(`CREATE TABLE ${q(STATE)}.done (step text PRIMARY KEY, finished_at timestamptz NOT NULL DEFAULT now())`);
+    await c.query(
+      `CREATE TABLE ${q(STATE)}.done (step text PRIMARY KEY, finished_at timestamptz NOT NULL DEFAULT now())`,
+    );
     for (const s of ddl) await c.query(s.sql);
-    for (const r of ranges) await c.query(`INSERT INTO ${q(STATE)}.range (tbl, lo, hi, last_rowid) VALUES ($1, $2, $3, $4)`, [r.table, r.lo, r.hi, r.lo - 1]);
+    for (const r of ranges)
+      await c.query(`INSERT INTO ${q(STATE)}.range (tbl, lo, hi, last_rowid) VALUES ($1, $2, $3, $4)`, [
+        r.table,
+        r.lo,
+        r.hi,
+        r.lo - 1,
+      ]);
     await c.query('COMMIT');
   } catch (err) {
     await c.query('ROLLBACK').catch(() => {});
@@ -147,8 +169,17 @@ export async function createRun(
 }
 
 export async function readRanges(c: pg.Client): Promise<Range[]> {
-  const r = await c.query<{ tbl: string; lo: string; hi: string; last_rowid: string; rows: string; bytes: string }>(`SELECT * FROM ${q(STATE)}.range ORDER BY tbl, lo`);
-  return r.rows.map((x) => ({ table: x.tbl, lo: Number(x.lo), hi: Number(x.hi), lastRowid: Number(x.last_rowid), rows: Number(x.rows), bytes: Number(x.bytes) }));
+  const r = await c.query<{ tbl: string; lo: string; hi: string; last_rowid: string; rows: string; bytes: string }>(
+    `SELECT * FROM ${q(STATE)}.range ORDER BY tbl, lo`,
+  );
+  return r.rows.map((x) => ({
+    table: x.tbl,
+    lo: Number(x.lo),
+    hi: Number(x.hi),
+    lastRowid: Number(x.last_rowid),
+    rows: Number(x.rows),
+    bytes: Number(x.bytes),
+  }));
 }
 
 export async function doneSteps(c: pg.Client): Promise<Set<string>> {
@@ -247,7 +278,9 @@ export class ChunkWriter {
   async begin(): Promise<void> {
     await this.c.query('BEGIN');
     const format = this.binary ? ' WITH (FORMAT binary)' : '';
-    const stream = this.c.query(copyFrom(`COPY ${q(this.table)} (${this.columns.map(q).join(', ')}) FROM STDIN${format}`));
+    const stream = this.c.query(
+      copyFrom(`COPY ${q(this.table)} (${this.columns.map(q).join(', ')}) FROM STDIN${format}`),
+    );
     stream.on('error', (err) => (this.failure = err));
     this.stream = stream;
     if (this.binary) await this.write(this.binary.header);
@@ -269,13 +302,10 @@ export class ChunkWriter {
     try {
       stream.end();
       await finished(stream);
-      await this.c.query(`UPDATE ${q(STATE)}.range SET last_rowid = $3, rows = rows + $4, bytes = bytes + $5 WHERE tbl = $1 AND lo = $2`, [
-        this.table,
-        this.rangeLo,
-        lastRowid,
-        rows,
-        bytes,
-      ]);
+      await this.c.query(
+        `UPDATE ${q(STATE)}.range SET last_rowid = $3, rows = rows + $4, bytes = bytes + $5 WHERE tbl = $1 AND lo = $2`,
+        [this.table, this.rangeLo, lastRowid, rows, bytes],
+      );
       await this.c.query('COMMIT');
     } catch (err) {
       await this.c.query('ROLLBACK').catch(() => {});
@@ -285,10 +315,18 @@ export class ChunkWriter {
 }
 
 /** Run fn over items, in order, on up to `jobs` connections at once (each takes the next item when free). */
-export async function parallel<T>(items: T[], jobs: number, fn: (item: T, client: pg.Client) => Promise<void>, config: TargetConfig, settings?: Record<string, string>): Promise<void> {
+export async function parallel<T>(
+  items: T[],
+  jobs: number,
+  fn: (item: T, client: pg.Client) => Promise<void>,
+  config: TargetConfig,
+  settings?: Record<string, string>,
+): Promise<void> {
   if (items.length === 0) return;
   const queue = [...items];
-  const clients = await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => connect(config, settings)));
+  const clients = await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => connect(config, settings)),
+  );
   try {
     await Promise.all(
       clients.map(async (c) => {

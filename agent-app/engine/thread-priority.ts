@@ -19,7 +19,10 @@ export function lowerPriority(nice: number): void {
   }
   try {
     const tid = readlinkSync('/proc/thread-self').split('/').pop()!;
-    execFileSync('ionice', ['-c', String(REHEARSAL_IO.class), '-n', String(REHEARSAL_IO.level), '-p', tid], { stdio: 'ignore', timeout: 5_000 });
+    execFileSync('ionice', ['-c', String(REHEARSAL_IO.class), '-n', String(REHEARSAL_IO.level), '-p', tid], {
+      stdio: 'ignore',
+      timeout: 5_000,
+    });
   } catch {
     // no ionice, or not permitted: the worker's I/O keeps the agent's priority
   }

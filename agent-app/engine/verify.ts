@@ -80,10 +80,15 @@ const LEAF_ROWS = 256;
 /** Rows per range a worker sums at a time. */
 const RANGE_ROWS = 100_000;
 const FANOUT = 8;
-const excerptOf = (s: string | null) => (s === null ? null : s.length > 80 ? `${s.slice(0, 77)}…(${s.length} chars)` : s);
+const excerptOf = (s: string | null) =>
+  s === null ? null : s.length > 80 ? `${s.slice(0, 77)}…(${s.length} chars)` : s;
 /** A differing value as the report shows it: timestamps with all three digits of their milliseconds. */
 const shown = (c: Column, s: string | null) =>
-  excerptOf(c.type === 'DateTime' && s !== null ? s.replace(/(:\d\d)(?:\.(\d{1,3}))?(?=$| BC$)/, (_, sec: string, frac = '') => `${sec}.${frac.padEnd(3, '0')}`) : s);
+  excerptOf(
+    c.type === 'DateTime' && s !== null
+      ? s.replace(/(:\d\d)(?:\.(\d{1,3}))?(?=$| BC$)/, (_, sec: string, frac = '') => `${sec}.${frac.padEnd(3, '0')}`)
+      : s,
+  );
 
 class TableVerifier {
   private readonly pk: Column[];
@@ -104,7 +109,9 @@ class TableVerifier {
 
   /** SQL for keys in [lo, hi): bytewise order for text on the PostgreSQL side. */
   private range(lo: Key | null, hi: Key | null, pgSide: boolean, offset = 0): { where: string; params: unknown[] } {
-    const cols = this.pk.map((c) => (pgSide && (c.type === 'String' || c.type === 'Enum') ? `${q(c.name)} COLLATE "C"` : q(c.name)));
+    const cols = this.pk.map((c) =>
+      pgSide && (c.type === 'String' || c.type === 'Enum') ? `${q(c.name)} COLLATE "C"` : q(c.name),
+    );
     const tuple = cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
     const params: unknown[] = [];
     const ph = (k: Key) => {
@@ -132,18 +139,29 @@ class TableVerifier {
 
   async targetSum(lo: Key | null, hi: Key | null): Promise<{ n: number; sum: bigint }> {
     const r = this.range(lo, hi, true);
-    const res = await this.pg.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(this.t.columns)}), 0)::text AS s FROM ${q(this.t.name)} ${r.where}`, r.params);
+    const res = await this.pg.query<{ n: string; s: string }>(
+      `SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(this.t.columns)}), 0)::text AS s FROM ${q(this.t.name)} ${r.where}`,
+      r.params,
+    );
     return { n: Number(res.rows[0]!.n), sum: BigInt(res.rows[0]!.s) };
   }
 
   /** Keys splitting [lo, hi) into about FANOUT parts, read from the source. */
   private boundaries(lo: Key | null, hi: Key | null, rows: number): Key[] {
     const r = this.range(lo, hi, false);
-    const stmt = this.db.prepare(`SELECT ${this.order} FROM ${q(this.t.name)} ${r.where} ORDER BY ${this.order} LIMIT 1 OFFSET ?`).raw(true);
+    const stmt = this.db
+      .prepare(`SELECT ${this.order} FROM ${q(this.t.name)} ${r.where} ORDER BY ${this.order} LIMIT 1 OFFSET ?`)
+      .raw(true);
     const out: Key[] = [];
     for (let i = 1; i < FANOUT; i++) {
       const k = stmt.get(...r.params, Math.floor((rows * i) / FANOUT)) as Key | undefined;
-      if (k && (out.length === 0 || JSON.stringify(out.at(-1), (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(k, (_, v) => (typeof v === 'bigint' ? String(v) : v)))) out.push(k);
+      if (
+        k &&
+        (out.length === 0 ||
+          JSON.stringify(out.at(-1), (_, v) => (typeof v === 'bigint' ? String(v) : v)) !==
+            JSON.stringify(k, (_, v) => (typeof v === 'bigint' ? String(v) : v)))
+      )
+        out.push(k);
     }
     return out;
   }
@@ -167,14 +185,21 @@ class TableVerifier {
     }
     const r = this.range(lo, hi, true);
     const cols = this.t.columns.map((c) => `${canonicalSql(c)} AS ${q(c.name)}`).join(', ');
-    const res = await this.pg.query<Record<string, string | null>>(`SELECT ${cols} FROM ${q(this.t.name)} ${r.where}`, r.params);
-    const targetRows = new Map(res.rows.map((row) => [this.keyText(row), this.t.columns.map((c) => row[c.name] ?? null)]));
+    const res = await this.pg.query<Record<string, string | null>>(
+      `SELECT ${cols} FROM ${q(this.t.name)} ${r.where}`,
+      r.params,
+    );
+    const targetRows = new Map(
+      res.rows.map((row) => [this.keyText(row), this.t.columns.map((c) => row[c.name] ?? null)]),
+    );
     for (const [key, f] of source) {
       const other = targetRows.get(key);
       if (!other) {
         if (!this.record({ key, kind: 'missing-in-target' })) return;
       } else if (rowText(f) !== rowText(other)) {
-        const columns = this.t.columns.flatMap((c, i) => (f[i] === other[i] ? [] : [{ column: c.name, source: shown(c, f[i]!), target: shown(c, other[i]!) }]));
+        const columns = this.t.columns.flatMap((c, i) =>
+          f[i] === other[i] ? [] : [{ column: c.name, source: shown(c, f[i]!), target: shown(c, other[i]!) }],
+        );
         if (!this.record({ key, kind: 'different', columns })) return;
       }
     }
@@ -203,24 +228,47 @@ class TableVerifier {
 
 async function catalogChecks(pg: Client, db: Database.Database, schema: Schema): Promise<CatalogCheck[]> {
   const checks: CatalogCheck[] = [];
-  const fks = await pg.query<{ conname: string; convalidated: boolean }>(`SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`);
+  const fks = await pg.query<{ conname: string; convalidated: boolean }>(
+    `SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`,
+  );
   const expectedFks = schema.tables.flatMap((t) => t.foreignKeys.map((f) => f.name));
   const present = new Map(fks.rows.map((r) => [r.conname, r.convalidated]));
   const missingFks = expectedFks.filter((n) => !present.has(n));
   const invalid = expectedFks.filter((n) => present.get(n) === false);
-  checks.push({ name: 'foreign keys', ok: missingFks.length === 0 && invalid.length === 0, detail: missingFks.length || invalid.length ? `missing: ${missingFks.join(', ') || '-'}; not validated: ${invalid.join(', ') || '-'}` : `${expectedFks.length} present and validated` });
+  checks.push({
+    name: 'foreign keys',
+    ok: missingFks.length === 0 && invalid.length === 0,
+    detail:
+      missingFks.length || invalid.length
+        ? `missing: ${missingFks.join(', ') || '-'}; not validated: ${invalid.join(', ') || '-'}`
+        : `${expectedFks.length} present and validated`,
+  });
 
-  const idx = new Set((await pg.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`)).rows.map((r) => r.indexname));
+  const idx = new Set(
+    (await pg.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`)).rows.map(
+      (r) => r.indexname,
+    ),
+  );
   const expectedIdx = schema.tables.flatMap((t) => [t.primaryKey.name, ...t.indexes.map((i) => i.name)]);
   const missingIdx = expectedIdx.filter((n) => !idx.has(n));
-  checks.push({ name: 'indexes', ok: missingIdx.length === 0, detail: missingIdx.length ? `missing: ${missingIdx.join(', ')}` : `${expectedIdx.length} present` });
+  checks.push({
+    name: 'indexes',
+    ok: missingIdx.length === 0,
+    detail: missingIdx.length ? `missing: ${missingIdx.join(', ')}` : `${expectedIdx.length} present`,
+  });
 
   const enumRows = await pg.query<{ typname: string; labels: string }>(
     `SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1`,
   );
   const enums = new Map(enumRows.rows.map((r) => [r.typname, r.labels]));
   const wrongEnums = schema.enums.filter((e) => enums.get(e.name) !== e.values.join(',')).map((e) => e.name);
-  checks.push({ name: 'enum types', ok: wrongEnums.length === 0, detail: wrongEnums.length ? `missing or different: ${wrongEnums.join(', ')}` : `${schema.enums.length} present with their labels` });
+  checks.push({
+    name: 'enum types',
+    ok: wrongEnums.length === 0,
+    detail: wrongEnums.length
+      ? `missing or different: ${wrongEnums.join(', ')}`
+      : `${schema.enums.length} present with their labels`,
+  });
 
   const marks = sequenceMarks(db);
   const low: string[] = [];
@@ -239,16 +287,26 @@ async function catalogChecks(pg: Client, db: Database.Database, schema: Schema):
     const need = [BigInt(r.rows[0]!.max), marks.get(t.name) ?? 0n].reduce((a, b) => (a > b ? a : b));
     if (seq < need) low.push(`${t.name}.${c.name} at ${seq}, needs ${need}`);
   }
-  checks.push({ name: 'sequences', ok: low.length === 0, detail: low.length ? low.join('; ') : `${serials} at or above max(id) and the SQLite high-water mark` });
+  checks.push({
+    name: 'sequences',
+    ok: low.length === 0,
+    detail: low.length ? low.join('; ') : `${serials} at or above max(id) and the SQLite high-water mark`,
+  });
   return checks;
 }
 
 /** The server must hash a row's text as canonical.ts does, or no checksum means anything. */
 async function checkServerHash(pg: Client): Promise<void> {
-  const res = await pg.query<{ h: string }>(`SELECT hashtextextended(p COLLATE "C", 0)::text AS h FROM unnest($1::text[]) WITH ORDINALITY AS x(p, i) ORDER BY i`, [HASH_PROBES]);
+  const res = await pg.query<{ h: string }>(
+    `SELECT hashtextextended(p COLLATE "C", 0)::text AS h FROM unnest($1::text[]) WITH ORDINALITY AS x(p, i) ORDER BY i`,
+    [HASH_PROBES],
+  );
   const differ = HASH_PROBES.filter((p, i) => res.rows[i]?.h !== String(rowHash(p)));
   if (differ.length > 0) {
-    throw new VsError('VS_ERR_VERIFY_UNSUPPORTED', `the server's hashtextextended() differs from the verification's for ${differ.length} of ${HASH_PROBES.length} probe texts`);
+    throw new VsError(
+      'VS_ERR_VERIFY_UNSUPPORTED',
+      `the server's hashtextextended() differs from the verification's for ${differ.length} of ${HASH_PROBES.length} probe texts`,
+    );
   }
 }
 
@@ -267,34 +325,54 @@ export async function verify(opts: VerifyOptions): Promise<VerifyReport> {
     const sourceSums = new Map<string, Promise<Sum>>();
     for (const name of opts.schema.loadOrder) {
       const parts = planned.ranges.filter((r) => r.table === name).map((r) => pool.sum(r));
-      sourceSums.set(name, Promise.all(parts).then((xs) => xs.reduce((a, x) => ({ n: a.n + x.n, sum: a.sum + x.sum }), { n: 0, sum: 0n })));
+      sourceSums.set(
+        name,
+        Promise.all(parts).then((xs) => xs.reduce((a, x) => ({ n: a.n + x.n, sum: a.sum + x.sum }), { n: 0, sum: 0n })),
+      );
     }
     // A rejection is awaited by its table's turn; until then it is not "unhandled".
     for (const p of sourceSums.values()) p.catch(() => {});
     const order = [...opts.schema.loadOrder].sort((a, b) => planned.rows.get(b)! - planned.rows.get(a)!);
     const verdicts = new Map<string, TableVerdict>();
-    await target.parallel(order, lanes, async (name, pg) => {
-      const t = opts.schema.tables.find((x) => x.name === name)!;
-      const t0 = Date.now();
-      const v = new TableVerifier(t, opts.db, new SnapshotTable(opts.db, tables[name]!), pg, opts.maxDifferences ?? 20);
-      const [s, tg] = await Promise.all([sourceSums.get(name)!, v.targetSum(null, null)]);
-      const equal = s.n === tg.n && s.sum === tg.sum;
-      if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
-      const verdict: TableVerdict = {
-        table: name,
-        rows: { source: s.n, target: tg.n },
-        checksum: { source: s.sum.toString(16), target: tg.sum.toString(16) },
-        equal,
-        seconds: (Date.now() - t0) / 1000,
-        differences: v.differences,
-        truncated: v.truncated,
-      };
-      verdicts.set(name, verdict);
-      opts.onTable?.(verdict);
-    }, opts.target, CANONICAL_SETTINGS);
+    await target.parallel(
+      order,
+      lanes,
+      async (name, pg) => {
+        const t = opts.schema.tables.find((x) => x.name === name)!;
+        const t0 = Date.now();
+        const v = new TableVerifier(
+          t,
+          opts.db,
+          new SnapshotTable(opts.db, tables[name]!),
+          pg,
+          opts.maxDifferences ?? 20,
+        );
+        const [s, tg] = await Promise.all([sourceSums.get(name)!, v.targetSum(null, null)]);
+        const equal = s.n === tg.n && s.sum === tg.sum;
+        if (!equal) await v.bisect(null, null, Math.max(s.n, 1));
+        const verdict: TableVerdict = {
+          table: name,
+          rows: { source: s.n, target: tg.n },
+          checksum: { source: s.sum.toString(16), target: tg.sum.toString(16) },
+          equal,
+          seconds: (Date.now() - t0) / 1000,
+          differences: v.differences,
+          truncated: v.truncated,
+        };
+        verdicts.set(name, verdict);
+        opts.onTable?.(verdict);
+      },
+      opts.target,
+      CANONICAL_SETTINGS,
+    );
     const verdictList = opts.schema.loadOrder.map((name) => verdicts.get(name)!);
     const checks = await catalogChecks(control, opts.db, opts.schema);
-    return { ok: verdictList.every((t) => t.equal) && checks.every((c) => c.ok), tables: verdictList, checks, seconds: (Date.now() - started) / 1000 };
+    return {
+      ok: verdictList.every((t) => t.equal) && checks.every((c) => c.ok),
+      tables: verdictList,
+      checks,
+      seconds: (Date.now() - started) / 1000,
+    };
   } catch (err) {
     throw fromPgError(err, 'verify');
   } finally {
@@ -316,7 +394,9 @@ export async function targetContentSums(config: TargetConfig, schema: Schema): P
   try {
     const out: ContentSums = {};
     for (const t of schema.tables) {
-      const r = await c.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(t.columns)}), 0)::text AS s FROM ${q(t.name)}`);
+      const r = await c.query<{ n: string; s: string }>(
+        `SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(t.columns)}), 0)::text AS s FROM ${q(t.name)}`,
+      );
       out[t.name] = { rows: Number(r.rows[0]!.n), sum: BigInt(r.rows[0]!.s).toString(16) };
     }
     return out;

@@ -29,7 +29,12 @@ function backupName(path: string, stamp: Date): string {
  * Set DATABASE_URL and SHADOW_DATABASE_URL in each existing env file; only
  * those keys change. `onEdit` journals each file as soon as it is written.
  */
-export async function switchEnvFiles(files: string[], values: Record<string, string>, stamp: Date, onEdit?: (edits: EnvEdit[]) => void): Promise<EnvEdit[]> {
+export async function switchEnvFiles(
+  files: string[],
+  values: Record<string, string>,
+  stamp: Date,
+  onEdit?: (edits: EnvEdit[]) => void,
+): Promise<EnvEdit[]> {
   const edits: EnvEdit[] = [];
   for (const path of files) {
     if (!existsSync(path)) continue;
@@ -65,7 +70,9 @@ export async function restoreEnvFiles(files: string[], edits: EnvEdit[], stamp: 
         if (!existsSync(backup)) continue;
         const was = dotenv.parse(readFileSync(backup).toString('latin1'));
         const keys = recorded?.changed ?? SWITCHED_KEYS;
-        old = Object.fromEntries(keys.map((k) => [k, k in was ? Buffer.from(was[k]!, 'latin1').toString('utf8') : null]));
+        old = Object.fromEntries(
+          keys.map((k) => [k, k in was ? Buffer.from(was[k]!, 'latin1').toString('utf8') : null]),
+        );
       }
       const set = Object.fromEntries(Object.entries(old).filter((e): e is [string, string] => e[1] !== null));
       const remove = Object.keys(old).filter((k) => old![k] === null);
@@ -73,7 +80,14 @@ export async function restoreEnvFiles(files: string[], edits: EnvEdit[], stamp: 
       const r = await editEnvFile(path, set, { now: new Date(), remove });
       if (r.changed.length > 0) outcome.restored.push(path);
     } catch (err) {
-      outcome.failed.push(err instanceof VsError ? err : new VsError('VS_ERR_ENVFILE_WRITE', `cannot restore ${path}: ${(err as Error).message}`, { cause: err, details: { path } }));
+      outcome.failed.push(
+        err instanceof VsError
+          ? err
+          : new VsError('VS_ERR_ENVFILE_WRITE', `cannot restore ${path}: ${(err as Error).message}`, {
+              cause: err,
+              details: { path },
+            }),
+      );
     }
   }
   return outcome;
@@ -92,9 +106,21 @@ export function filesNotOnSqlite(files: string[]): string[] {
 export function runHook(argv: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<void> {
   if (argv.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env }, timeout: timeoutMs }, (err, _stdout, stderr) => {
-      if (err) reject(new VsError('VS_ERR_HEALTH_PROBE', `the switch hook ${argv.join(' ')} failed: ${stderr.trim().split('\n').pop() || err.message}`, { cause: err }));
-      else resolve();
-    });
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env }, timeout: timeoutMs },
+      (err, _stdout, stderr) => {
+        if (err)
+          reject(
+            new VsError(
+              'VS_ERR_HEALTH_PROBE',
+              `the switch hook ${argv.join(' ')} failed: ${stderr.trim().split('\n').pop() || err.message}`,
+              { cause: err },
+            ),
+          );
+        else resolve();
+      },
+    );
   });
 }

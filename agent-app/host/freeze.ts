@@ -54,7 +54,9 @@ export class WriteLock {
     } catch (err) {
       this.db.close();
       this.db = null;
-      throw new VsError('VS_ERR_WRITER_ACTIVE', `cannot take the write lock of ${path}: ${(err as Error).message}`, { cause: err });
+      throw new VsError('VS_ERR_WRITER_ACTIVE', `cannot take the write lock of ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -77,7 +79,11 @@ export function unitsToStart(stopped: string[], backendUnit: string): string[] {
 }
 
 /** Stop the writer units that exist and run; then nothing may hold the file. */
-export async function freeze(services: ServiceManager, units: string[], say: (line: string) => void): Promise<FrozenUnits> {
+export async function freeze(
+  services: ServiceManager,
+  units: string[],
+  say: (line: string) => void,
+): Promise<FrozenUnits> {
   const stopped: string[] = [];
   for (const unit of units) {
     const st = await services.state(unit);
@@ -94,7 +100,9 @@ export function assertNoHolders(sqlitePath: string): void {
   const holders = holdersOf(sqlitePath);
   if (holders.length > 0) {
     const list = holders.map((h) => `${h.name} (pid ${h.pid}, ${basename(h.file)})`).join(', ');
-    throw new VsError('VS_ERR_WRITER_ACTIVE', `still open after the writers were stopped: ${list}`, { details: { pid: holders[0]!.pid, name: holders[0]!.name } });
+    throw new VsError('VS_ERR_WRITER_ACTIVE', `still open after the writers were stopped: ${list}`, {
+      details: { pid: holders[0]!.pid, name: holders[0]!.name },
+    });
   }
 }
 

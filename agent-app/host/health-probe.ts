@@ -26,18 +26,26 @@ async function healthy(url: string): Promise<{ ok: boolean; why: string }> {
 
 /** The backend answers healthy within the timeout, and its unit stays active and healthy for the settle time. */
 export async function probeHealth(services: ServiceManager, config: ProbeSettings): Promise<string> {
-  const o = { url: config.healthUrl, unit: config.backendUnit, timeoutMs: config.healthTimeoutMs, settleMs: config.healthSettleMs };
+  const o = {
+    url: config.healthUrl,
+    unit: config.backendUnit,
+    timeoutMs: config.healthTimeoutMs,
+    settleMs: config.healthSettleMs,
+  };
   const deadline = Date.now() + o.timeoutMs;
   let last = { ok: false, why: 'no answer yet' };
   while (Date.now() < deadline) {
     last = await healthy(o.url);
     if (last.ok) break;
-    if (!(await services.state(o.unit)).active) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} is not active (it exited); last health answer: ${last.why}`);
+    if (!(await services.state(o.unit)).active)
+      throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} is not active (it exited); last health answer: ${last.why}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  if (!last.ok) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.url} did not answer healthy within ${o.timeoutMs} ms: ${last.why}`);
+  if (!last.ok)
+    throw new VsError('VS_ERR_HEALTH_PROBE', `${o.url} did not answer healthy within ${o.timeoutMs} ms: ${last.why}`);
   await new Promise((r) => setTimeout(r, o.settleMs));
-  if (!(await services.state(o.unit)).active) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} exited within ${o.settleMs} ms of answering healthy`);
+  if (!(await services.state(o.unit)).active)
+    throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} exited within ${o.settleMs} ms of answering healthy`);
   const again = await healthy(o.url);
   if (!again.ok) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.url} stopped answering healthy: ${again.why}`);
   return `healthy, and ${o.unit} stayed active for ${(o.settleMs / 1000).toFixed(1)} s`;

@@ -20,23 +20,45 @@ export class ServiceManager {
 
   private run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(this.systemctl, args, { timeout: this.timeoutMs, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SYSTEMD_PAGER: '', LC_ALL: 'C' } }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
+      execFile(
+        this.systemctl,
+        args,
+        {
+          timeout: this.timeoutMs,
+          env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SYSTEMD_PAGER: '', LC_ALL: 'C' },
+        },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
   }
 
   async state(unit: string): Promise<UnitState> {
     const r = await this.run(['show', '--property=LoadState,ActiveState,MainPID', '--', unit]);
-    const props = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const props = Object.fromEntries(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     if (r.code !== 0 && !props['LoadState']) {
-      throw new VsError('VS_ERR_SERVICE', `systemctl show ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}`, { details: { unit } });
+      throw new VsError('VS_ERR_SERVICE', `systemctl show ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}`, {
+        details: { unit },
+      });
     }
     return {
       unit,
       exists: props['LoadState'] !== 'not-found',
-      active: props['ActiveState'] === 'active' || props['ActiveState'] === 'activating' || props['ActiveState'] === 'reloading',
+      active:
+        props['ActiveState'] === 'active' ||
+        props['ActiveState'] === 'activating' ||
+        props['ActiveState'] === 'reloading',
       mainPid: Number(props['MainPID'] ?? 0),
     };
   }
@@ -44,7 +66,11 @@ export class ServiceManager {
   private async act(verb: 'start' | 'stop' | 'restart', unit: string): Promise<void> {
     const r = await this.run([verb, '--', unit]);
     if (r.code !== 0) {
-      throw new VsError('VS_ERR_SERVICE', `systemctl ${verb} ${unit} failed: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, { details: { unit, verb } });
+      throw new VsError(
+        'VS_ERR_SERVICE',
+        `systemctl ${verb} ${unit} failed: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`,
+        { details: { unit, verb } },
+      );
     }
   }
 

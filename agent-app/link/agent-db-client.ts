@@ -44,7 +44,10 @@ export class AgentDbClient extends EventEmitter {
   }
 
   /** One call with the token; `deadlineMs` defaults to callTimeoutMs. */
-  private rpc<Res>(invoke: (md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => void, deadlineMs = this.callTimeoutMs): Promise<Res> {
+  private rpc<Res>(
+    invoke: (md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => void,
+    deadlineMs = this.callTimeoutMs,
+  ): Promise<Res> {
     return call<Res>(invoke, { metadata: tokenMetadata(this.token), deadlineMs });
   }
 
@@ -74,7 +77,10 @@ export class AgentDbClient extends EventEmitter {
   async refresh(): Promise<AgentDbView> {
     let next: AgentDbView;
     try {
-      const health = await checkHealth(this.target, { metadata: tokenMetadata(this.token), deadlineMs: this.callTimeoutMs });
+      const health = await checkHealth(this.target, {
+        metadata: tokenMetadata(this.token),
+        deadlineMs: this.callTimeoutMs,
+      });
       next = { health, checkedAt: new Date(), error: null };
     } catch (err) {
       next = { health: 'UNKNOWN', checkedAt: new Date(), error: toVsError(err) };

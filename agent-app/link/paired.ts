@@ -33,7 +33,11 @@ export function linkFor(pairing: Pairing, timings: LinkTimings, log: Logger): Ss
 }
 
 /** Log in to PostgreSQL as the pairing's owner role through the link's forward. */
-export async function ownerLogin(pairing: Pairing, link: SshLink, timeoutMs: number): Promise<{ user: string; database: string; version: string; tables: number }> {
+export async function ownerLogin(
+  pairing: Pairing,
+  link: SshLink,
+  timeoutMs: number,
+): Promise<{ user: string; database: string; version: string; tables: number }> {
   const client = new pg.Client({
     host: '127.0.0.1',
     port: link.localPort('postgres'),
@@ -76,7 +80,12 @@ export class Paired extends EventEmitter {
     this.link = link;
     // Bound listeners first: the agent-db client needs the forward's local port.
     await link.start();
-    const agentDb = new AgentDbClient(link.localPort('agent-db'), pairing.agentDb.token, this.options.callTimeoutMs, log);
+    const agentDb = new AgentDbClient(
+      link.localPort('agent-db'),
+      pairing.agentDb.token,
+      this.options.callTimeoutMs,
+      log,
+    );
     this.agentDb = agentDb;
     link.on('state', (state: LinkState) => {
       this.emit('link', state);
@@ -90,8 +99,10 @@ export class Paired extends EventEmitter {
 
   /** The link, up, or the reason it is not. */
   upLink(): SshLink {
-    if (!this.pairing || !this.link) throw new VsError('VS_ERR_NOT_PAIRED', 'this host is not paired with a PostgreSQL host');
-    if (this.link.state !== 'up') throw this.link.snapshot().lastError ?? new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${this.link.state}`);
+    if (!this.pairing || !this.link)
+      throw new VsError('VS_ERR_NOT_PAIRED', 'this host is not paired with a PostgreSQL host');
+    if (this.link.state !== 'up')
+      throw this.link.snapshot().lastError ?? new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${this.link.state}`);
     return this.link;
   }
 

@@ -53,7 +53,10 @@ export async function parseLocalArgs<O extends NonNullable<ParseArgsConfig['opti
   const urlArg = v['database-url'] as string | undefined;
   const urlFile = v['database-url-file'] as string | undefined;
   if (!sqlite || !schemaPath || (!urlArg && !urlFile)) {
-    throw new VsError('VS_ERR_USAGE', `${command} needs --sqlite, --prisma-schema and --database-url or --database-url-file\n${usage}`);
+    throw new VsError(
+      'VS_ERR_USAGE',
+      `${command} needs --sqlite, --prisma-schema and --database-url or --database-url-file\n${usage}`,
+    );
   }
   const url = urlArg ?? (await readSecretFile(urlFile!, 'database URL file'));
   const { text: schemaText, schema } = await readSchemaSource(schemaPath);

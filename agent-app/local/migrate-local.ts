@@ -76,7 +76,8 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       chunkBytes: values['chunk-mb'] ? Number(values['chunk-mb']) * 1024 * 1024 : undefined,
       onEvent,
       beforeComplete: (done) => writeReports(workDir, done),
-      backupTarget: async () => (await pgDump(parseDatabaseUrl(url), join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
+      backupTarget: async () =>
+        (await pgDump(parseDatabaseUrl(url), join(workDir, `target-backup-${backupStamp(new Date())}.dump`))).path,
     });
   } catch (err) {
     view.done();
@@ -104,13 +105,19 @@ const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 function printFindings(view: LiveView, findings: Finding[]): void {
   const shown = findings.slice(0, 30);
   view.print(`findings (${findings.length}):`);
-  for (const f of shown) view.print(`  ${f.table} [${f.key}] ${f.column}: ${f.rule} ${f.excerpt} → ${f.action}${f.note ? ` (${f.note})` : ''}`);
+  for (const f of shown)
+    view.print(
+      `  ${f.table} [${f.key}] ${f.column}: ${f.rule} ${f.excerpt} → ${f.action}${f.note ? ` (${f.note})` : ''}`,
+    );
   if (findings.length > shown.length) view.print(`  … and ${findings.length - shown.length} more`);
 }
 
 /** How the run ended, and where its report and Prisma baseline are. */
 function printSummary(view: LiveView, s: MigrateSummary, workDir: string): void {
-  if (s.ok) view.print(`done: ${s.rows} rows, ${mb(s.bytes)} MB in ${s.seconds.toFixed(1)} s, verified equal; ${s.quarantined.length} row(s) quarantined, ${s.repairs.length} value(s) repaired`);
+  if (s.ok)
+    view.print(
+      `done: ${s.rows} rows, ${mb(s.bytes)} MB in ${s.seconds.toFixed(1)} s, verified equal; ${s.quarantined.length} row(s) quarantined, ${s.repairs.length} value(s) repaired`,
+    );
   else if (s.verification) {
     const bad = s.verification.tables.filter((t) => !t.equal).map((t) => t.table);
     const checks = s.verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);

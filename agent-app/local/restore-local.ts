@@ -24,7 +24,13 @@ export async function restoreLocal(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { dump: { type: 'string' }, 'database-url': { type: 'string' }, 'database-url-file': { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        dump: { type: 'string' },
+        'database-url': { type: 'string' },
+        'database-url-file': { type: 'string' },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -37,8 +43,16 @@ export async function restoreLocal(argv: string[]): Promise<number> {
   const dump = values['dump'] as string | undefined;
   const urlArg = values['database-url'] as string | undefined;
   const urlFile = values['database-url-file'] as string | undefined;
-  if (!dump || (!urlArg && !urlFile)) throw new VsError('VS_ERR_USAGE', `restore-local needs --dump and --database-url or --database-url-file\n${RESTORE_LOCAL_USAGE}`);
-  if (!values['force']) throw new VsError('VS_ERR_USAGE', `restore-local replaces what the target holds now (after backing it up): pass --force\n${RESTORE_LOCAL_USAGE}`);
+  if (!dump || (!urlArg && !urlFile))
+    throw new VsError(
+      'VS_ERR_USAGE',
+      `restore-local needs --dump and --database-url or --database-url-file\n${RESTORE_LOCAL_USAGE}`,
+    );
+  if (!values['force'])
+    throw new VsError(
+      'VS_ERR_USAGE',
+      `restore-local replaces what the target holds now (after backing it up): pass --force\n${RESTORE_LOCAL_USAGE}`,
+    );
   const url = urlArg ?? (await readSecretFile(urlFile!, 'database URL file'));
   const source = parseDatabaseUrl(url);
   const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -39,7 +39,10 @@ export async function verifyLocal(argv: string[]): Promise<number> {
       target: targetFromUrl(url),
       plan: lint.plan,
       maxDifferences: values['max-differences'] ? Number(values['max-differences']) : undefined,
-      onTable: (t) => process.stderr.write(`  ${t.table}: ${t.equal ? 'equal' : 'DIFFERENT'} (${t.rows.source} / ${t.rows.target} rows)\n`),
+      onTable: (t) =>
+        process.stderr.write(
+          `  ${t.table}: ${t.equal ? 'equal' : 'DIFFERENT'} (${t.rows.source} / ${t.rows.target} rows)\n`,
+        ),
     });
     const md = renderVerification(report).join('\n') + '\n';
     if (values['report']) await writeFile(values['report'] as string, md);

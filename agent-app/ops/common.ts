@@ -35,10 +35,17 @@ export function targetThroughLink(paired: Paired, database?: string): TargetConf
 }
 
 /** The URLs the app gets: the external connector, never PostgreSQL directly. */
-export function connectorUrls(config: AgentAppConfig, paired: Paired): { DATABASE_URL: string; SHADOW_DATABASE_URL: string } {
+export function connectorUrls(
+  config: AgentAppConfig,
+  paired: Paired,
+): { DATABASE_URL: string; SHADOW_DATABASE_URL: string } {
   const p = paired.pairing!.postgres;
-  const [host, port] = [config.connectorListen.slice(0, config.connectorListen.lastIndexOf(':')), Number(config.connectorListen.slice(config.connectorListen.lastIndexOf(':') + 1))];
-  const url = (database: string) => databaseUrl({ host, port, user: p.user, password: p.password, database, params: { schema: 'public' } });
+  const [host, port] = [
+    config.connectorListen.slice(0, config.connectorListen.lastIndexOf(':')),
+    Number(config.connectorListen.slice(config.connectorListen.lastIndexOf(':') + 1)),
+  ];
+  const url = (database: string) =>
+    databaseUrl({ host, port, user: p.user, password: p.password, database, params: { schema: 'public' } });
   return { DATABASE_URL: url(p.database), SHADOW_DATABASE_URL: url(`${p.database}_shadow`) };
 }
 
@@ -56,11 +63,17 @@ export interface WriteStats {
 export async function writeStats(config: TargetConfig): Promise<WriteStats> {
   const c = await target.connect(config);
   try {
-    const r = await c.query<{ relname: string; n: string }>('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables');
+    const r = await c.query<{ relname: string; n: string }>(
+      'SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables',
+    );
     const s = await c.query<{ start: string; reset: string | null }>(
       'SELECT pg_postmaster_start_time()::text AS start, (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()) AS reset',
     );
-    return { counts: Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)])), postmasterStart: s.rows[0]!.start, statsReset: s.rows[0]!.reset };
+    return {
+      counts: Object.fromEntries(r.rows.map((row) => [row.relname, Number(row.n)])),
+      postmasterStart: s.rows[0]!.start,
+      statsReset: s.rows[0]!.reset,
+    };
   } finally {
     await c.end();
   }

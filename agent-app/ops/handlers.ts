@@ -51,8 +51,19 @@ export function operationHandlers(deps: CutoverDeps, operations: Operations): Op
     pair: async (req) => {
       // A new pairing replaces the link an operation may be using.
       const busy = operations.running;
-      if (busy) throw new VsError('VS_ERR_OPERATION_RUNNING', `operation ${busy.id} (${busy.kind}) is running; pair again once it has ended`, { details: { id: busy.id ?? '' } });
-      const { pairing, response } = await pair({ bundlePath: req.bundlePath, pairingFile: config.pairingFile, link: config.link, callTimeoutMs: config.callTimeoutMs, log });
+      if (busy)
+        throw new VsError(
+          'VS_ERR_OPERATION_RUNNING',
+          `operation ${busy.id} (${busy.kind}) is running; pair again once it has ended`,
+          { details: { id: busy.id ?? '' } },
+        );
+      const { pairing, response } = await pair({
+        bundlePath: req.bundlePath,
+        pairingFile: config.pairingFile,
+        link: config.link,
+        callTimeoutMs: config.callTimeoutMs,
+        log,
+      });
       await paired.use(pairing);
       // The connector reads the pairing at start: restart it, when this host has it as a unit.
       const unit = pairing.connectorService ?? 'visionsuit-external-connector.service';
@@ -63,7 +74,10 @@ export function operationHandlers(deps: CutoverDeps, operations: Operations): Op
           restarted = true;
         }
       } catch (err) {
-        log.warn({ unit, errMessage: (err as Error).message }, 'could not restart the external connector after pairing');
+        log.warn(
+          { unit, errMessage: (err as Error).message },
+          'could not restart the external connector after pairing',
+        );
       }
       return { ...response, connectorRestarted: restarted, connectorUnit: unit };
     },
@@ -74,11 +88,20 @@ export function operationHandlers(deps: CutoverDeps, operations: Operations): Op
 /** Continue, or mark failed, what the previous process left running. */
 export function resumeInterrupted(deps: CutoverDeps, operations: Operations): void {
   const { log } = deps;
-for (const op of operations.interrupted()) {
-  if (op.kind === 'migrate') operations.resume(op.id, op.request, migrateBody(deps, op.request as MigrateRequest__Output));
-  else {
-    operations.journal.update(op.id, { state: 'failed', finished_at: new Date().toISOString(), error: JSON.stringify({ code: 'VS_ERR_INTERRUPTED', message: `agent-app restarted during this ${op.kind}; run it again`, hint: '' }) });
-    log.warn({ operation: op.id }, 'an interrupted operation cannot resume; marked failed');
+  for (const op of operations.interrupted()) {
+    if (op.kind === 'migrate')
+      operations.resume(op.id, op.request, migrateBody(deps, op.request as MigrateRequest__Output));
+    else {
+      operations.journal.update(op.id, {
+        state: 'failed',
+        finished_at: new Date().toISOString(),
+        error: JSON.stringify({
+          code: 'VS_ERR_INTERRUPTED',
+          message: `agent-app restarted during this ${op.kind}; run it again`,
+          hint: '',
+        }),
+      });
+      log.warn({ operation: op.id }, 'an interrupted operation cannot resume; marked failed');
+    }
   }
-}
 }

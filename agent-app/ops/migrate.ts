@@ -40,9 +40,15 @@ async function connectorReady(url: string): Promise<string> {
     body = JSON.parse(res.text) as typeof body;
     if (res.status === 200) return `${body.status} on route ${body.route}`;
   } catch (err) {
-    throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector does not answer at ${url} (${(err as Error).message}); after the switch the app would reach PostgreSQL through it`);
+    throw new VsError(
+      'VS_ERR_CONNECTOR_ROUTE',
+      `the external connector does not answer at ${url} (${(err as Error).message}); after the switch the app would reach PostgreSQL through it`,
+    );
   }
-  throw new VsError('VS_ERR_CONNECTOR_ROUTE', `the external connector at ${url} cannot serve new connections (status ${body.status ?? 'unknown'})`);
+  throw new VsError(
+    'VS_ERR_CONNECTOR_ROUTE',
+    `the external connector at ${url} cannot serve new connections (status ${body.status ?? 'unknown'})`,
+  );
 }
 
 export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpBody {
@@ -62,44 +68,85 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
     };
     const stopped = () => ctx.load<string[]>('stopped') ?? [];
 
-    if (resumed) ctx.log('warn', `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`);
-    if (resumed && phase === 'new') return { state: 'failed', error: new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again') };
+    if (resumed)
+      ctx.log(
+        'warn',
+        `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`,
+      );
+    if (resumed && phase === 'new')
+      return {
+        state: 'failed',
+        error: new VsError(
+          'VS_ERR_INTERRUPTED',
+          'agent-app restarted before the freeze; nothing was changed: run vsctl migrate again',
+        ),
+      };
 
     try {
       // After a restart the link comes up again by itself; give it its connect time.
       if (resumed) await paired.link?.waitUntilUp(config.link.connectTimeoutMs + 10_000).catch(() => {});
-      if (phase === 'switching') throw new VsError('VS_ERR_INTERRUPTED', 'agent-app restarted in the middle of the switch; its outcome is unknown');
+      if (phase === 'switching')
+        throw new VsError(
+          'VS_ERR_INTERRUPTED',
+          'agent-app restarted in the middle of the switch; its outcome is unknown',
+        );
       if (phase === 'new') {
         ctx.save('sqlitePath', sqlitePath);
-        const report = await ctx.step('preflight', () => preflightFor(config, paired, sqlitePath, policySpecs(req.policies)), preflightSummary);
-        for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail')) ctx.log(c.status === 'fail' ? 'error' : 'warn', `preflight ${c.name}: ${c.detail}`);
+        const report = await ctx.step(
+          'preflight',
+          () => preflightFor(config, paired, sqlitePath, policySpecs(req.policies)),
+          preflightSummary,
+        );
+        for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail'))
+          ctx.log(c.status === 'fail' ? 'error' : 'warn', `preflight ${c.name}: ${c.detail}`);
         const blocked = report.checks.find((c) => c.status === 'fail');
         if (blocked) throw checkError(blocked);
-        await ctx.step('connector', () => connectorReady(config.connectorHealthUrl), (d) => d);
-        await ctx.step('target', async () => {
-          const c = await target.connect(targetThroughLink(paired));
-          try {
-            const state = await target.inspectTarget(c);
-            const foreign = state.kind === 'foreign' ? state.tables : state.kind === 'resumable' ? state.others : [];
-            if (foreign.length > 0 && !req.replaceTarget) {
-              throw new VsError('VS_ERR_TARGET_NOT_EMPTY', `database ${paired.pairing!.postgres.database} already holds ${foreign.length} table(s); refusing before anything stops (--replace-target backs it up and replaces it)`);
+        await ctx.step(
+          'connector',
+          () => connectorReady(config.connectorHealthUrl),
+          (d) => d,
+        );
+        await ctx.step(
+          'target',
+          async () => {
+            const c = await target.connect(targetThroughLink(paired));
+            try {
+              const state = await target.inspectTarget(c);
+              const foreign = state.kind === 'foreign' ? state.tables : state.kind === 'resumable' ? state.others : [];
+              if (foreign.length > 0 && !req.replaceTarget) {
+                throw new VsError(
+                  'VS_ERR_TARGET_NOT_EMPTY',
+                  `database ${paired.pairing!.postgres.database} already holds ${foreign.length} table(s); refusing before anything stops (--replace-target backs it up and replaces it)`,
+                );
+              }
+              return foreign.length > 0 ? 'foreign' : state.kind;
+            } finally {
+              await c.end();
             }
-            return foreign.length > 0 ? 'foreign' : state.kind;
-          } finally {
-            await c.end();
-          }
-        }, (kind) => (kind === 'foreign' ? 'holds data: it will be backed up by agent-db and replaced' : kind === 'resumable' ? 'holds an interrupted run: it will resume' : 'empty'));
+          },
+          (kind) =>
+            kind === 'foreign'
+              ? 'holds data: it will be backed up by agent-db and replaced'
+              : kind === 'resumable'
+                ? 'holds an interrupted run: it will resume'
+                : 'empty',
+        );
       }
 
       if (phase === 'new' || phase === 'frozen' || phase === 'migrated') {
-        await ctx.step('freeze', async () => {
-          const f = await freeze(services, config.writerUnits, say);
-          ctx.save('stopped', [...new Set([...stopped(), ...f.stopped])]);
-          if (phase === 'new') setPhase('frozen');
-          assertNoHolders(sqlitePath);
-          lock = new WriteLock(sqlitePath);
-          return stopped();
-        }, (units) => `stopped ${units.join(', ') || 'nothing (no writer was running)'}; no other process has the file open; write lock held`);
+        await ctx.step(
+          'freeze',
+          async () => {
+            const f = await freeze(services, config.writerUnits, say);
+            ctx.save('stopped', [...new Set([...stopped(), ...f.stopped])]);
+            if (phase === 'new') setPhase('frozen');
+            assertNoHolders(sqlitePath);
+            lock = new WriteLock(sqlitePath);
+            return stopped();
+          },
+          (units) =>
+            `stopped ${units.join(', ') || 'nothing (no writer was running)'}; no other process has the file open; write lock held`,
+        );
       }
 
       if (phase === 'frozen') {
@@ -117,13 +164,20 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           beforeComplete: (done) => writeReports(ctx.runDir, done),
           backupTarget: async () => {
             const b = await paired.agentDb!.backupDatabase(paired.pairing!.postgres.database);
-            ctx.log('info', `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`);
+            ctx.log(
+              'info',
+              `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`,
+            );
             return b.path;
           },
         });
         if (!summary.ok) await writeReports(ctx.runDir, summary);
         if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped at a checkpoint');
-        if (!summary.ok) throw new VsError('VS_ERR_VERIFY_DIFFERENT', `verification found differences (report: ${join(ctx.runDir, 'report.md')}); SQLite was not changed`);
+        if (!summary.ok)
+          throw new VsError(
+            'VS_ERR_VERIFY_DIFFERENT',
+            `verification found differences (report: ${join(ctx.runDir, 'report.md')}); SQLite was not changed`,
+          );
         // What the target holds at the switch: a rollback compares it with what it holds then.
         ctx.save('switchSums', contentSumsOf(summary.verification!));
         setPhase('migrated');
@@ -132,31 +186,56 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       if (phase === 'migrated') {
         if (ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped before the switch');
         const urls = connectorUrls(config, paired);
-        await ctx.step('switch', async () => {
-          await paired.agentDb!.ensureDatabase(`${paired.pairing!.postgres.database}_shadow`, paired.pairing!.postgres.user);
-          ctx.save('pgWrites', await writeStats(targetThroughLink(paired)));
-          const stamp = new Date();
-          ctx.save('switchStamp', stamp.toISOString());
-          setPhase('switching');
-          const edits = await switchEnvFiles(config.envFiles, urls, stamp, (e) => ctx.save('envEdits', e));
-          ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
-          await runHook(config.switchHook, config.backendDir, { DATABASE_URL: urls.DATABASE_URL }, config.switchHookTimeoutMs);
-          for (const unit of unitsToStart(stopped(), config.backendUnit)) if ((await services.state(unit)).exists) await services.start(unit);
-          return edits;
-        }, (edits) => `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`);
-        await ctx.step('health', () => probeHealth(services, config), (d) => d);
+        await ctx.step(
+          'switch',
+          async () => {
+            await paired.agentDb!.ensureDatabase(
+              `${paired.pairing!.postgres.database}_shadow`,
+              paired.pairing!.postgres.user,
+            );
+            ctx.save('pgWrites', await writeStats(targetThroughLink(paired)));
+            const stamp = new Date();
+            ctx.save('switchStamp', stamp.toISOString());
+            setPhase('switching');
+            const edits = await switchEnvFiles(config.envFiles, urls, stamp, (e) => ctx.save('envEdits', e));
+            ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
+            await runHook(
+              config.switchHook,
+              config.backendDir,
+              { DATABASE_URL: urls.DATABASE_URL },
+              config.switchHookTimeoutMs,
+            );
+            for (const unit of unitsToStart(stopped(), config.backendUnit))
+              if ((await services.state(unit)).exists) await services.start(unit);
+            return edits;
+          },
+          (edits) =>
+            `DATABASE_URL and SHADOW_DATABASE_URL now point at the connector in ${edits.map((e) => e.path).join(', ')}`,
+        );
+        await ctx.step(
+          'health',
+          () => probeHealth(services, config),
+          (d) => d,
+        );
         setPhase('switched');
       }
 
       if (phase === 'switched') {
-        await ctx.step('seal', async () => {
-          releaseLock();
-          ctx.save('sealedMode', await seal(sqlitePath));
-          setPhase('sealed');
-          return sqlitePath;
-        }, (path) => `${path} is read-only; the snapshot and report are in ${ctx.runDir}`);
+        await ctx.step(
+          'seal',
+          async () => {
+            releaseLock();
+            ctx.save('sealedMode', await seal(sqlitePath));
+            setPhase('sealed');
+            return sqlitePath;
+          },
+          (path) => `${path} is read-only; the snapshot and report are in ${ctx.runDir}`,
+        );
       }
-      await appendOutcome(ctx, 'succeeded: the app runs on PostgreSQL through the external connector; SQLite is sealed read-only');
+      await appendOutcome(
+        ctx,
+        'succeeded: the app runs on PostgreSQL through the external connector; SQLite is sealed read-only',
+      );
       return { state: 'succeeded' };
     } catch (err) {
       const vs = toVsError(err);
@@ -169,10 +248,19 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       } catch (undo) {
         const u = toVsError(undo);
         ctx.log('error', `the roll back did not bring the app up on SQLite: ${u.message}`);
-        await appendOutcome(ctx, `FAILED: ${vs.code}: ${vs.message}; then the roll back failed: ${u.code}: ${u.message}`);
-        return { state: 'failed', error: new VsError(u.code, `${vs.message}; then the roll back failed: ${u.message}`) };
+        await appendOutcome(
+          ctx,
+          `FAILED: ${vs.code}: ${vs.message}; then the roll back failed: ${u.code}: ${u.message}`,
+        );
+        return {
+          state: 'failed',
+          error: new VsError(u.code, `${vs.message}; then the roll back failed: ${u.message}`),
+        };
       }
-      await appendOutcome(ctx, `rolled back to SQLite (the app answered healthy on it) because ${vs.code}: ${vs.message}`);
+      await appendOutcome(
+        ctx,
+        `rolled back to SQLite (the app answered healthy on it) because ${vs.code}: ${vs.message}`,
+      );
       return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'rolled_back', error: vs };
     }
   };
@@ -198,42 +286,57 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
     ctx.log('error', `roll back: ${vs.code}: ${vs.message}`);
   };
   let started = false;
-  await ctx.step('roll back', async () => {
-    const done: string[] = [];
-    if (phase === 'switching' || phase === 'switched') {
-      const stamp = new Date(ctx.load<string>('switchStamp') ?? Date.now());
-      const r = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
-      r.failed.forEach(failed);
-      done.push(`restored ${r.restored.join(', ') || 'no env file (none had changed)'}`);
-    }
-    const split = filesNotOnSqlite(config.envFiles);
-    if (split.length > 0) {
-      failed(new VsError('VS_ERR_ENVFILE_WRITE', `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`));
-      return done.join('; ');
-    }
-    const units = unitsToStart(ctx.load<string[]>('stopped') ?? [], config.backendUnit);
-    for (const unit of units) {
-      try {
-        const st = await services.state(unit);
-        if (!st.exists) continue;
-        if (st.active) await services.restart(unit);
-        else await services.start(unit);
-        started = true;
-      } catch (err) {
-        failed(err);
+  await ctx.step(
+    'roll back',
+    async () => {
+      const done: string[] = [];
+      if (phase === 'switching' || phase === 'switched') {
+        const stamp = new Date(ctx.load<string>('switchStamp') ?? Date.now());
+        const r = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
+        r.failed.forEach(failed);
+        done.push(`restored ${r.restored.join(', ') || 'no env file (none had changed)'}`);
       }
-    }
-    done.push(`started ${units.join(', ')} on SQLite`);
-    return done.join('; ');
-  }, (d) => d);
+      const split = filesNotOnSqlite(config.envFiles);
+      if (split.length > 0) {
+        failed(
+          new VsError(
+            'VS_ERR_ENVFILE_WRITE',
+            `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`,
+          ),
+        );
+        return done.join('; ');
+      }
+      const units = unitsToStart(ctx.load<string[]>('stopped') ?? [], config.backendUnit);
+      for (const unit of units) {
+        try {
+          const st = await services.state(unit);
+          if (!st.exists) continue;
+          if (st.active) await services.restart(unit);
+          else await services.start(unit);
+          started = true;
+        } catch (err) {
+          failed(err);
+        }
+      }
+      done.push(`started ${units.join(', ')} on SQLite`);
+      return done.join('; ');
+    },
+    (d) => d,
+  );
   if (started) {
     try {
-      await ctx.step('health on SQLite', () => probeHealth(services, config), (d) => d);
+      await ctx.step(
+        'health on SQLite',
+        () => probeHealth(services, config),
+        (d) => d,
+      );
     } catch (err) {
       failed(err);
     }
   }
   if (failures.length > 0) {
-    throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), { cause: failures[0] });
+    throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), {
+      cause: failures[0],
+    });
   }
 }

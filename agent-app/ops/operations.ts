@@ -77,11 +77,17 @@ export class Journal {
   }
 
   insert(row: OpRow): void {
-    this.db.prepare('INSERT INTO operations (id, kind, state, started_at, finished_at, step, error, request) VALUES (@id, @kind, @state, @started_at, @finished_at, @step, @error, @request)').run(row);
+    this.db
+      .prepare(
+        'INSERT INTO operations (id, kind, state, started_at, finished_at, step, error, request) VALUES (@id, @kind, @state, @started_at, @finished_at, @step, @error, @request)',
+      )
+      .run(row);
   }
 
   update(id: string, fields: Partial<Pick<OpRow, 'state' | 'finished_at' | 'step' | 'error'>>): void {
-    const sets = Object.keys(fields).map((k) => `${k} = @${k}`).join(', ');
+    const sets = Object.keys(fields)
+      .map((k) => `${k} = @${k}`)
+      .join(', ');
     this.db.prepare(`UPDATE operations SET ${sets} WHERE id = @id`).run({ ...fields, id });
   }
 
@@ -90,7 +96,9 @@ export class Journal {
   }
 
   list(limit: number): OpRow[] {
-    return this.db.prepare('SELECT * FROM operations ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as OpRow[];
+    return this.db
+      .prepare('SELECT * FROM operations ORDER BY started_at DESC, rowid DESC LIMIT ?')
+      .all(limit) as OpRow[];
   }
 
   running(): OpRow[] {
@@ -98,22 +106,40 @@ export class Journal {
   }
 
   addEvent(id: string, time: string, body: OpEvent): number {
-    const next = (this.db.prepare('SELECT coalesce(max(sequence), 0) + 1 AS n FROM events WHERE operation_id = ?').get(id) as { n: number }).n;
-    this.db.prepare('INSERT INTO events (operation_id, sequence, time, body) VALUES (?, ?, ?, ?)').run(id, next, time, JSON.stringify(body));
+    const next = (
+      this.db.prepare('SELECT coalesce(max(sequence), 0) + 1 AS n FROM events WHERE operation_id = ?').get(id) as {
+        n: number;
+      }
+    ).n;
+    this.db
+      .prepare('INSERT INTO events (operation_id, sequence, time, body) VALUES (?, ?, ?, ?)')
+      .run(id, next, time, JSON.stringify(body));
     return next;
   }
 
   events(id: string, after: number): OperationEvent[] {
-    const rows = this.db.prepare('SELECT sequence, time, body FROM events WHERE operation_id = ? AND sequence > ? ORDER BY sequence').all(id, after) as Array<{ sequence: number; time: string; body: string }>;
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as OpEvent), sequence: String(r.sequence), operationId: id, time: r.time }));
+    const rows = this.db
+      .prepare('SELECT sequence, time, body FROM events WHERE operation_id = ? AND sequence > ? ORDER BY sequence')
+      .all(id, after) as Array<{ sequence: number; time: string; body: string }>;
+    return rows.map((r) => ({
+      ...(JSON.parse(r.body) as OpEvent),
+      sequence: String(r.sequence),
+      operationId: id,
+      time: r.time,
+    }));
   }
 
   save(id: string, key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO facts (operation_id, key, value) VALUES (?, ?, ?) ON CONFLICT (operation_id, key) DO UPDATE SET value = excluded.value').run(id, key, JSON.stringify(value));
+    this.db
+      .prepare(
+        'INSERT INTO facts (operation_id, key, value) VALUES (?, ?, ?) ON CONFLICT (operation_id, key) DO UPDATE SET value = excluded.value',
+      )
+      .run(id, key, JSON.stringify(value));
   }
 
   load<T>(id: string, key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM facts WHERE operation_id = ? AND key = ?').get(id, key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM facts WHERE operation_id = ? AND key = ?').get(id, key) as
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
@@ -185,7 +211,16 @@ export class Operations {
   start(kind: OpKind, request: unknown, body: OpBody): Operation {
     this.refuseIfBusy();
     const id = `${kind}-${backupStamp(new Date())}-${randomBytes(2).toString('hex')}`;
-    this.journal.insert({ id, kind, state: 'running', started_at: new Date().toISOString(), finished_at: null, step: '', error: null, request: JSON.stringify(request ?? {}) });
+    this.journal.insert({
+      id,
+      kind,
+      state: 'running',
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      step: '',
+      error: null,
+      request: JSON.stringify(request ?? {}),
+    });
     mkdirSync(this.runDir(id), { recursive: true, mode: 0o700 });
     this.launch(id, request, body, false);
     return this.get(id);
@@ -201,13 +236,21 @@ export class Operations {
   private refuseIfBusy(): void {
     if (!this.current) return;
     const op = this.get(this.current.id);
-    throw new VsError('VS_ERR_OPERATION_RUNNING', `operation ${op.id} (${op.kind}) is running${op.step ? `, at step ${op.step}` : ''}; one at a time`, {
-      details: { id: this.current.id },
-    });
+    throw new VsError(
+      'VS_ERR_OPERATION_RUNNING',
+      `operation ${op.id} (${op.kind}) is running${op.step ? `, at step ${op.step}` : ''}; one at a time`,
+      {
+        details: { id: this.current.id },
+      },
+    );
   }
 
   private launch(id: string, request: unknown, body: OpBody, resumed: boolean): void {
-    const entry: { id: string; stop: 'cancel' | 'shutdown' | null; done: Promise<void> } = { id, stop: null, done: Promise.resolve() };
+    const entry: { id: string; stop: 'cancel' | 'shutdown' | null; done: Promise<void> } = {
+      id,
+      stop: null,
+      done: Promise.resolve(),
+    };
     const ctx: OpContext = {
       id,
       runDir: this.runDir(id),
@@ -219,10 +262,14 @@ export class Operations {
         const t0 = Date.now();
         try {
           const out = await fn();
-          this.emit(id, { step: { name, state: 'finished', seconds: (Date.now() - t0) / 1000, detail: detail?.(out) ?? '' } });
+          this.emit(id, {
+            step: { name, state: 'finished', seconds: (Date.now() - t0) / 1000, detail: detail?.(out) ?? '' },
+          });
           return out;
         } catch (err) {
-          this.emit(id, { step: { name, state: 'failed', seconds: (Date.now() - t0) / 1000, detail: toVsError(err).message } });
+          this.emit(id, {
+            step: { name, state: 'failed', seconds: (Date.now() - t0) / 1000, detail: toVsError(err).message },
+          });
           throw err;
         }
       },
@@ -249,7 +296,11 @@ export class Operations {
           this.log.info({ operation: id }, 'operation paused for shutdown; it resumes at the next start');
           return;
         }
-        this.journal.update(id, { state: outcome.state, finished_at: new Date().toISOString(), error: outcome.error ? JSON.stringify(outcome.error.toInfo()) : null });
+        this.journal.update(id, {
+          state: outcome.state,
+          finished_at: new Date().toISOString(),
+          error: outcome.error ? JSON.stringify(outcome.error.toInfo()) : null,
+        });
         const op = this.get(id);
         this.emit(id, { finished: op });
         this.log.info({ operation: id, state: outcome.state, errCode: outcome.error?.code }, 'operation finished');

@@ -24,9 +24,14 @@ export interface PairInput {
 }
 
 export async function pair(input: PairInput): Promise<{ pairing: Pairing; response: PairResponse }> {
-  if (!isAbsolute(input.bundlePath)) throw new VsError('VS_ERR_USAGE', `the bundle path must be absolute (got ${input.bundlePath})`);
+  if (!isAbsolute(input.bundlePath))
+    throw new VsError('VS_ERR_USAGE', `the bundle path must be absolute (got ${input.bundlePath})`);
   const pairing = await readBundleFile(input.bundlePath);
-  const link = linkFor(pairing, { ...input.link, reconnectMaxMs: Math.min(input.link.reconnectMaxMs, 2_000) }, input.log);
+  const link = linkFor(
+    pairing,
+    { ...input.link, reconnectMaxMs: Math.min(input.link.reconnectMaxMs, 2_000) },
+    input.log,
+  );
   let agentDb: AgentDbClient | null = null;
   try {
     await link.start();
@@ -34,7 +39,10 @@ export async function pair(input: PairInput): Promise<{ pairing: Pairing; respon
     agentDb = new AgentDbClient(link.localPort('agent-db'), pairing.agentDb.token, input.callTimeoutMs, input.log);
     const status = await agentDb.getStatus();
     if (!status.postgresReachable) {
-      throw new VsError('VS_ERR_PG_UNREACHABLE', `agent-db answers, but cannot reach PostgreSQL: ${status.error?.message ?? 'unknown'}`);
+      throw new VsError(
+        'VS_ERR_PG_UNREACHABLE',
+        `agent-db answers, but cannot reach PostgreSQL: ${status.error?.message ?? 'unknown'}`,
+      );
     }
     await ownerLogin(pairing, link, input.callTimeoutMs);
   } finally {
@@ -43,7 +51,10 @@ export async function pair(input: PairInput): Promise<{ pairing: Pairing; respon
   }
   await mkdir(dirname(input.pairingFile), { recursive: true, mode: 0o700 });
   await writeFileAtomic(input.pairingFile, await readFile(input.bundlePath), { mode: 0o600 });
-  input.log.info({ sshHost: pairing.ssh.host, hostKey: pairing.ssh.hostKey.fingerprint, pairingFile: input.pairingFile }, 'paired');
+  input.log.info(
+    { sshHost: pairing.ssh.host, hostKey: pairing.ssh.hostKey.fingerprint, pairingFile: input.pairingFile },
+    'paired',
+  );
   return {
     pairing,
     response: {

@@ -41,12 +41,27 @@ const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const human = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : mib(n));
 
 /** The preflight of this agent's settings, for a SQLite file and a run's policies. */
-export function preflightFor(config: AgentAppConfig, paired: Paired, sqlitePath: string, policies: string[] = []): Promise<{ checks: Check[]; ok: boolean }> {
-  return preflight({ paired, sqlitePath, prismaSchema: config.prismaSchema, stateDir: config.stateDir, ...config.preflight, callTimeoutMs: config.callTimeoutMs, policies, envFiles: config.envFiles });
+export function preflightFor(
+  config: AgentAppConfig,
+  paired: Paired,
+  sqlitePath: string,
+  policies: string[] = [],
+): Promise<{ checks: Check[]; ok: boolean }> {
+  return preflight({
+    paired,
+    sqlitePath,
+    prismaSchema: config.prismaSchema,
+    stateDir: config.stateDir,
+    ...config.preflight,
+    callTimeoutMs: config.callTimeoutMs,
+    policies,
+    envFiles: config.envFiles,
+  });
 }
 
 /** One line for a preflight step's end. */
-export const preflightSummary = (r: { checks: Check[] }) => `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`;
+export const preflightSummary = (r: { checks: Check[] }) =>
+  `${r.checks.filter((c) => c.status === 'ok').length} of ${r.checks.length} checks ok`;
 
 /** A failed check as the error it carries, to stop a run with. */
 export function checkError(c: Check): VsError {
@@ -70,7 +85,8 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   let serverDiskFree: number | null = null;
   if (!paired.pairing) {
     fail('pairing', new VsError('VS_ERR_NOT_PAIRED', 'this host is not paired with a PostgreSQL host'));
-    for (const name of ['ssh link', 'agent-db', 'postgres login', 'postgres settings', 'target database']) skip(name, 'needs a pairing');
+    for (const name of ['ssh link', 'agent-db', 'postgres login', 'postgres settings', 'target database'])
+      skip(name, 'needs a pairing');
   } else {
     const p = paired.pairing;
     ok('pairing', `${p.ssh.user}@${p.ssh.host}:${p.ssh.port}, database ${p.postgres.database} as ${p.postgres.user}`);
@@ -84,22 +100,30 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
       fail('ssh link', err);
     }
     if (!linkUp) {
-      for (const name of ['agent-db', 'postgres login', 'postgres settings', 'target database']) skip(name, 'needs the SSH link');
+      for (const name of ['agent-db', 'postgres login', 'postgres settings', 'target database'])
+        skip(name, 'needs the SSH link');
     } else {
       try {
         const view = await paired.agentDb!.refresh();
         if (view.error) throw view.error;
         const status = await paired.agentDb!.getStatus();
         if (view.health !== 'SERVING' || !status.postgresReachable) {
-          throw new VsError('VS_ERR_PG_UNREACHABLE', `agent-db answers, but reports PostgreSQL as not reachable (${status.error?.message ?? view.health})`);
+          throw new VsError(
+            'VS_ERR_PG_UNREACHABLE',
+            `agent-db answers, but reports PostgreSQL as not reachable (${status.error?.message ?? view.health})`,
+          );
         }
         serverDiskFree = Number(status.diskFreeBytes);
-        ok('agent-db', `${view.health}, version ${status.agentVersion}; PostgreSQL ${status.serverVersion}, TLS ${status.ssl ? `on (certificate until ${status.sslCertNotAfter || 'unknown'})` : 'off'}`);
+        ok(
+          'agent-db',
+          `${view.health}, version ${status.agentVersion}; PostgreSQL ${status.serverVersion}, TLS ${status.ssl ? `on (certificate until ${status.sslCertNotAfter || 'unknown'})` : 'off'}`,
+        );
         const problems: string[] = [];
         if (status.serverVersionNum < 120000) problems.push(`PostgreSQL ${status.serverVersion} is older than 12`);
         const settings = `password_encryption ${status.passwordEncryption}, ${status.connections}/${status.maxConnections} connections`;
         if (problems.length > 0) fail('postgres settings', new VsError('VS_ERR_PG_QUERY', problems.join('; ')));
-        else if (status.passwordEncryption !== 'scram-sha-256' || status.maxConnections - status.connections < 10) warn('postgres settings', `${settings} (want scram-sha-256 and 10 free connections)`);
+        else if (status.passwordEncryption !== 'scram-sha-256' || status.maxConnections - status.connections < 10)
+          warn('postgres settings', `${settings} (want scram-sha-256 and 10 free connections)`);
         else ok('postgres settings', settings);
       } catch (err) {
         fail('agent-db', err);
@@ -109,7 +133,11 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
         const login = await ownerLogin(p, paired.link!, input.callTimeoutMs);
         ok('postgres login', `as ${login.user} to ${login.database} through the link (server ${login.version})`);
         if (login.tables === 0) ok('target database', `${login.database} is empty`);
-        else warn('target database', `${login.database} holds ${login.tables} tables: a migration needs --replace-target (agent-db backs it up first)`);
+        else
+          warn(
+            'target database',
+            `${login.database} holds ${login.tables} tables: a migration needs --replace-target (agent-db backs it up first)`,
+          );
       } catch (err) {
         fail('postgres login', err);
         skip('target database', 'needs the login');
@@ -121,10 +149,15 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   const present = (input.envFiles ?? []).filter((f) => existsSync(f));
   const linked = present.map(envFileLinkProblem).filter((p): p is string => p !== null);
   if (linked.length > 0) fail('env files', new VsError('VS_ERR_ENVFILE_LINKED', linked.join('; ')));
-  else if (input.envFiles) ok('env files', present.length > 0 ? `${present.join(', ')}: each can be replaced atomically` : 'none of envFiles exists yet');
+  else if (input.envFiles)
+    ok(
+      'env files',
+      present.length > 0 ? `${present.join(', ')}: each can be replaced atomically` : 'none of envFiles exists yet',
+    );
   if (!existsSync(input.sqlitePath)) {
     fail('sqlite file', new VsError('VS_ERR_SQLITE_UNREADABLE', `${input.sqlitePath} does not exist (set sqlitePath)`));
-    for (const name of ['disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint']) skip(name, 'needs the SQLite file');
+    for (const name of ['disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint'])
+      skip(name, 'needs the SQLite file');
     return { checks, ok: false };
   }
   const size = statSync(input.sqlitePath).size;
@@ -132,7 +165,8 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   const need = Math.max(input.minFreeBytes, Math.ceil(size * input.diskFactor));
   const disk = (name: string, free: number | null, where: string) => {
     if (free === null) skip(name, 'needs agent-db');
-    else if (free < need) fail(name, new VsError('VS_ERR_DISK_SPACE', `${human(free)} free on ${where}, ${human(need)} needed`));
+    else if (free < need)
+      fail(name, new VsError('VS_ERR_DISK_SPACE', `${human(free)} free on ${where}, ${human(need)} needed`));
     else ok(name, `${human(free)} free on ${where}, ${human(need)} needed`);
   };
   disk('disk (PostgreSQL host)', serverDiskFree, 'the data directory');
@@ -149,12 +183,20 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   try {
     db = openSnapshot(input.sqlitePath);
     const problems = integrityProblems(db);
-    if (problems.length > 0) throw new VsError('VS_ERR_SQLITE_CORRUPT', `integrity_check: ${problems.slice(0, 3).join('; ')}`);
+    if (problems.length > 0)
+      throw new VsError('VS_ERR_SQLITE_CORRUPT', `integrity_check: ${problems.slice(0, 3).join('; ')}`);
     const orphans = (db.pragma('foreign_key_check') as unknown[]).length;
-    if (orphans > 0) warn('sqlite integrity', `integrity_check ok; foreign_key_check: ${orphans} rows point at missing parents (the data lint names them)`);
+    if (orphans > 0)
+      warn(
+        'sqlite integrity',
+        `integrity_check ok; foreign_key_check: ${orphans} rows point at missing parents (the data lint names them)`,
+      );
     else ok('sqlite integrity', 'integrity_check ok, foreign_key_check ok');
   } catch (err) {
-    const vs = err instanceof VsError ? err : new VsError('VS_ERR_SQLITE_CORRUPT', `${input.sqlitePath}: ${(err as Error).message}`, { cause: err });
+    const vs =
+      err instanceof VsError
+        ? err
+        : new VsError('VS_ERR_SQLITE_CORRUPT', `${input.sqlitePath}: ${(err as Error).message}`, { cause: err });
     fail('sqlite integrity', vs);
     db?.close();
     db = null;
@@ -165,14 +207,26 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
       const schema = parseSchema(await readFile(input.prismaSchema, 'utf8'), input.prismaSchema);
       const lint = lintSnapshot(db, schema, parsePolicies(input.policies ?? [], schema));
       if (lint.findings.length === 0) ok('data lint', `every value converts (${lint.seconds.toFixed(1)} s)`);
-      else if (lint.blocking.length === 0) warn('data lint', `${lint.findings.length} values do not convert as they are; the policies handle every one`);
+      else if (lint.blocking.length === 0)
+        warn('data lint', `${lint.findings.length} values do not convert as they are; the policies handle every one`);
       else {
         const rules = [...new Set(lint.blocking.map((f) => f.rule))].join(', ');
         const first = lint.blocking[0]!;
-        fail('data lint', new VsError('VS_ERR_LINT_FINDINGS', `${lint.blocking.length} values do not convert (${rules}); first: ${first.table}.${first.column} key ${first.key}`));
+        fail(
+          'data lint',
+          new VsError(
+            'VS_ERR_LINT_FINDINGS',
+            `${lint.blocking.length} values do not convert (${rules}); first: ${first.table}.${first.column} key ${first.key}`,
+          ),
+        );
       }
     } catch (err) {
-      fail('data lint', (err as NodeJS.ErrnoException).code === 'ENOENT' ? new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${input.prismaSchema} (set prismaSchema)`) : err);
+      fail(
+        'data lint',
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new VsError('VS_ERR_SCHEMA_INVALID', `cannot read ${input.prismaSchema} (set prismaSchema)`)
+          : err,
+      );
     } finally {
       db.close();
     }

@@ -33,18 +33,45 @@ export const RESTART_ESTIMATE_S = 5;
 export const REHEARSAL_NICE = 10;
 
 // The engine's steps that a real migration runs while the app is down.
-const DOWNTIME_STEPS = ['snapshot', 'lint', 'schema', 'copy', 'keys and indexes', 'foreign keys', 'sequences', 'baseline', 'validate, vacuum analyze', 'verify'];
+const DOWNTIME_STEPS = [
+  'snapshot',
+  'lint',
+  'schema',
+  'copy',
+  'keys and indexes',
+  'foreign keys',
+  'sequences',
+  'baseline',
+  'validate, vacuum analyze',
+  'verify',
+];
 
 /** The rehearsal's report: the contract's message, so vsctl reads what the agent writes. */
 export type RehearsalReport = RehearsalReport__Output & { load: RehearsalLoad__Output };
 
 export function renderRehearsalMarkdown(r: RehearsalReport): string {
-  const lines = [`# Rehearsal ${r.operation} on ${r.host}`, '', `**Verdict: ${r.verdict}**${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`, ''];
+  const lines = [
+    `# Rehearsal ${r.operation} on ${r.host}`,
+    '',
+    `**Verdict: ${r.verdict}**${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
+    '',
+  ];
   if (r.projectedDowntime) {
     const d = r.projectedDowntime;
-    lines.push(`## Projected downtime: ${d.seconds.toFixed(1)} s`, '', d.how, '', '| part | seconds |', '| --- | ---: |');
+    lines.push(
+      `## Projected downtime: ${d.seconds.toFixed(1)} s`,
+      '',
+      d.how,
+      '',
+      '| part | seconds |',
+      '| --- | ---: |',
+    );
     for (const [k, v] of Object.entries(d.measured)) lines.push(`| ${k} (measured) | ${v.toFixed(1)} |`);
-    lines.push(`| freeze (estimated) | ${d.freeze.toFixed(1)} |`, `| switch and restart (estimated) | ${d.switchAndRestart.toFixed(1)} |`, '');
+    lines.push(
+      `| freeze (estimated) | ${d.freeze.toFixed(1)} |`,
+      `| switch and restart (estimated) | ${d.switchAndRestart.toFixed(1)} |`,
+      '',
+    );
   }
   lines.push('## Preflight', '', '| check | status | detail |', '| --- | --- | --- |');
   for (const c of r.preflight) lines.push(`| ${c.name} | ${c.status} | ${c.detail.replace(/\|/g, '\\|')} |`);
@@ -52,11 +79,15 @@ export function renderRehearsalMarkdown(r: RehearsalReport): string {
   if (r.findings.length === 0) lines.push('none');
   else {
     lines.push('| table | key | column | rule | value | action |', '| --- | --- | --- | --- | --- | --- |');
-    for (const f of r.findings) lines.push(`| ${f.table} | ${f.key} | ${f.column} | ${f.rule} | ${f.excerpt.replace(/\|/g, '\\|')} | ${f.action} |`);
+    for (const f of r.findings)
+      lines.push(
+        `| ${f.table} | ${f.key} | ${f.column} | ${f.rule} | ${f.excerpt.replace(/\|/g, '\\|')} | ${f.action} |`,
+      );
   }
   if (r.tables.length > 0) {
     lines.push('', '## Tables', '', '| table | rows | MB | seconds |', '| --- | ---: | ---: | ---: |');
-    for (const t of r.tables) lines.push(`| ${t.name} | ${t.rows} | ${(t.bytes / 1048576).toFixed(1)} | ${t.seconds.toFixed(1)} |`);
+    for (const t of r.tables)
+      lines.push(`| ${t.name} | ${t.rows} | ${(t.bytes / 1048576).toFixed(1)} | ${t.seconds.toFixed(1)} |`);
   }
   const l = r.load;
   lines.push(
@@ -87,7 +118,11 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     const onEvent = engineEvent(ctx, (f) => findings.push(f));
 
     try {
-      const report = await ctx.step('preflight', () => preflightFor(config, paired, config.sqlitePath, policySpecs(req.policies)), preflightSummary);
+      const report = await ctx.step(
+        'preflight',
+        () => preflightFor(config, paired, config.sqlitePath, policySpecs(req.policies)),
+        preflightSummary,
+      );
       checks = report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail, error: null }));
       // The lint runs again on the snapshot below, with the policies; its verdict there is the one that counts.
       const blocking = report.checks.filter((c) => c.status === 'fail' && c.name !== 'data lint');
@@ -96,7 +131,11 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       const fatal = blocking.find((c) => needed.includes(c.name));
       if (fatal) throw checkError(fatal);
 
-      scratch = await ctx.step('scratch database', async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database, (d) => d);
+      scratch = await ctx.step(
+        'scratch database',
+        async () => (await paired.agentDb!.createScratchDatabase(ctx.id, paired.pairing!.postgres.user)).database,
+        (d) => d,
+      );
       const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
       summary = await migrate({
         sqlitePath: config.sqlitePath,
@@ -112,21 +151,30 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
         workerNice: REHEARSAL_NICE,
       });
       if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'the rehearsal was cancelled');
-      if (!summary.verification?.ok) reasons.push('the verification found differences between the copy and the snapshot');
+      if (!summary.verification?.ok)
+        reasons.push('the verification found differences between the copy and the snapshot');
     } catch (err) {
       failure = toVsError(err);
       if (failure.code !== 'VS_ERR_CANCELLED') reasons.push(`${failure.code}: ${failure.message}`);
     } finally {
       if (scratch && !req.keep) {
         await ctx
-          .step('drop scratch database', async () => (await paired.agentDb!.dropScratchDatabase(scratch)).dropped, () => scratch)
-          .catch((err: unknown) => reasons.push(`the scratch database ${scratch} could not be dropped: ${toVsError(err).message}`));
+          .step(
+            'drop scratch database',
+            async () => (await paired.agentDb!.dropScratchDatabase(scratch)).dropped,
+            () => scratch,
+          )
+          .catch((err: unknown) =>
+            reasons.push(`the scratch database ${scratch} could not be dropped: ${toVsError(err).message}`),
+          );
       }
     }
 
     const cpu = process.cpuUsage(cpu0);
     const elapsed = (Date.now() - started) / 1000;
-    const measured = Object.fromEntries(DOWNTIME_STEPS.filter((s) => summary?.steps[s] !== undefined).map((s) => [s, summary!.steps[s]!]));
+    const measured = Object.fromEntries(
+      DOWNTIME_STEPS.filter((s) => summary?.steps[s] !== undefined).map((s) => [s, summary!.steps[s]!]),
+    );
     const switchAndRestart = config.healthSettleMs / 1000 + RESTART_ESTIMATE_S;
     const throttled = Number(req.maxRateBytesPerSecond) > 0;
     const result: RehearsalReport = {
@@ -138,7 +186,12 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       findings,
       steps: summary?.steps ?? {},
       tables: (summary?.tables ?? []).map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes, seconds: t.seconds })),
-      verification: summary?.verification ? { ok: summary.verification.ok, tablesDiffering: summary.verification.tables.filter((t) => !t.equal).map((t) => t.table) } : null,
+      verification: summary?.verification
+        ? {
+            ok: summary.verification.ok,
+            tablesDiffering: summary.verification.tables.filter((t) => !t.equal).map((t) => t.table),
+          }
+        : null,
       projectedDowntime: summary
         ? {
             seconds: Object.values(measured).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
@@ -152,15 +205,27 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
               'so its copy is an upper bound for a real run.',
           }
         : null,
-      load: { cpuSeconds: (cpu.user + cpu.system) / 1e6, elapsedSeconds: elapsed, averageCores: (cpu.user + cpu.system) / 1e6 / elapsed, bytesCopied: summary?.bytes ?? 0, maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0, nice: REHEARSAL_NICE, ioPriority: `best-effort ${REHEARSAL_IO.level}` },
+      load: {
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        elapsedSeconds: elapsed,
+        averageCores: (cpu.user + cpu.system) / 1e6 / elapsed,
+        bytesCopied: summary?.bytes ?? 0,
+        maxBytesPerSecond: Number(req.maxRateBytesPerSecond) || 0,
+        nice: REHEARSAL_NICE,
+        ioPriority: `best-effort ${REHEARSAL_IO.level}`,
+      },
       scratchDatabase: scratch,
       kept: req.keep && scratch !== '',
     };
     await writeFile(join(ctx.runDir, 'report.json'), JSON.stringify(result, null, 2) + '\n');
     await writeFile(join(ctx.runDir, 'report.md'), renderRehearsalMarkdown(result));
-    ctx.log(result.verdict === 'would succeed' ? 'info' : 'warn', `verdict: ${result.verdict}${result.projectedDowntime ? `; projected downtime ${result.projectedDowntime.seconds.toFixed(1)} s` : ''}${reasons.length ? `; ${reasons.join('; ')}` : ''}`);
+    ctx.log(
+      result.verdict === 'would succeed' ? 'info' : 'warn',
+      `verdict: ${result.verdict}${result.projectedDowntime ? `; projected downtime ${result.projectedDowntime.seconds.toFixed(1)} s` : ''}${reasons.length ? `; ${reasons.join('; ')}` : ''}`,
+    );
     if (failure?.code === 'VS_ERR_CANCELLED') return { state: 'cancelled', error: failure };
-    if (result.verdict === 'would fail') return { state: 'failed', error: failure ?? new VsError('VS_ERR_VERIFY_DIFFERENT', reasons.join('; ')) };
+    if (result.verdict === 'would fail')
+      return { state: 'failed', error: failure ?? new VsError('VS_ERR_VERIFY_DIFFERENT', reasons.join('; ')) };
     return { state: 'succeeded' };
   };
 }

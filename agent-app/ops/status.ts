@@ -41,7 +41,11 @@ function linkStatus(s: StatusSources): LinkStatus {
 async function agentDbView(s: StatusSources): Promise<AgentDbView> {
   if (!s.agentDb || !s.link) return { reachable: false, health: 'UNKNOWN' };
   if (s.link.state !== 'up') {
-    return { reachable: false, health: 'UNKNOWN', error: new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${s.link.state}`).toInfo() };
+    return {
+      reachable: false,
+      health: 'UNKNOWN',
+      error: new VsError('VS_ERR_LINK_DOWN', `the SSH link is ${s.link.state}`).toInfo(),
+    };
   }
   try {
     const [status, view] = await Promise.all([s.agentDb.getStatus(), s.agentDb.refresh()]);
@@ -55,7 +59,13 @@ interface ConnectorHealth {
   status: string;
   route: string | null;
   listen: string;
-  activity: { openConnections: number; bytesToServer: number; bytesToClient: number; lastRouteChange: string | null; lastError: { at: string; message: string } | null };
+  activity: {
+    openConnections: number;
+    bytesToServer: number;
+    bytesToClient: number;
+    lastRouteChange: string | null;
+    lastError: { at: string; message: string } | null;
+  };
 }
 
 /** The connector's own health answer; not configured when nothing answers there. */
@@ -76,14 +86,27 @@ async function connectorStatus(url: string): Promise<ConnectorStatus> {
     bytesToServer: h.activity.bytesToServer,
     bytesToClient: h.activity.bytesToClient,
     lastRouteChange: h.activity.lastRouteChange ?? '',
-    ...(h.activity.lastError ? { lastError: new VsError('VS_ERR_CONNECTOR_ROUTE', `${h.activity.lastError.message} (at ${h.activity.lastError.at})`).toInfo() } : {}),
+    ...(h.activity.lastError
+      ? {
+          lastError: new VsError(
+            'VS_ERR_CONNECTOR_ROUTE',
+            `${h.activity.lastError.message} (at ${h.activity.lastError.at})`,
+          ).toInfo(),
+        }
+      : {}),
   };
 }
 
 /** agent-app's status: itself, the link, and agent-db's and PostgreSQL's facts read through it now. */
 export async function getStatus(s: StatusSources): Promise<AppStatus> {
   return {
-    agent: { version: s.version, state: s.lifecycleState, uptimeSeconds: s.uptimeSeconds, paired: s.pairing !== null, runDir: s.runDir },
+    agent: {
+      version: s.version,
+      state: s.lifecycleState,
+      uptimeSeconds: s.uptimeSeconds,
+      paired: s.pairing !== null,
+      runDir: s.runDir,
+    },
     link: linkStatus(s),
     agentDb: await agentDbView(s),
     connector: await connectorStatus(s.connectorHealthUrl),

@@ -21,27 +21,48 @@ export function runToVerify(ops: Operations, runId: string): string {
   const id = runId || ops.lastSucceededMigration();
   if (!id) throw new VsError('VS_ERR_NOT_FOUND', 'no migration has succeeded here; there is nothing to verify');
   const op = ops.get(id);
-  if (op.kind !== 'migrate') throw new VsError('VS_ERR_NOT_FOUND', `${id} is a ${op.kind}; only a migration can be verified`);
-  if (!existsSync(join(ops.runDir(id), 'snapshot.db'))) throw new VsError('VS_ERR_NOT_FOUND', `${id} has no snapshot in ${ops.runDir(id)}`);
+  if (op.kind !== 'migrate')
+    throw new VsError('VS_ERR_NOT_FOUND', `${id} is a ${op.kind}; only a migration can be verified`);
+  if (!existsSync(join(ops.runDir(id), 'snapshot.db')))
+    throw new VsError('VS_ERR_NOT_FOUND', `${id} has no snapshot in ${ops.runDir(id)}`);
   return id;
 }
 
 export function verifyBody(deps: CutoverDeps, ops: Operations, runId: string): OpBody {
   const { config, paired } = deps;
   return async (ctx): Promise<OpOutcome> => {
-    const request = (ops.journal.get(runId) ? JSON.parse(ops.journal.get(runId)!.request) : {}) as Partial<MigrateRequest__Output>;
+    const request = (
+      ops.journal.get(runId) ? JSON.parse(ops.journal.get(runId)!.request) : {}
+    ) as Partial<MigrateRequest__Output>;
     const schema = await readSchemaFile(config.prismaSchema);
     const db = openSnapshot(join(ops.runDir(runId), 'snapshot.db'));
     try {
-      const lint = await ctx.step('lint', async () => lintSnapshot(db, schema, parsePolicies(policySpecs(request.policies ?? []), schema)), () => `the expected values of ${runId}'s snapshot`);
+      const lint = await ctx.step(
+        'lint',
+        async () => lintSnapshot(db, schema, parsePolicies(policySpecs(request.policies ?? []), schema)),
+        () => `the expected values of ${runId}'s snapshot`,
+      );
       const report = await ctx.step(
         'verify',
         () => verify({ db, schema, target: targetThroughLink(paired), plan: lint.plan }),
-        (v) => (v.ok ? `every table equal, ${v.checks.length} catalog checks passed` : `${v.tables.filter((t) => !t.equal).length} table(s) differ`),
+        (v) =>
+          v.ok
+            ? `every table equal, ${v.checks.length} catalog checks passed`
+            : `${v.tables.filter((t) => !t.equal).length} table(s) differ`,
       );
       await writeFile(join(ctx.runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-      await writeFile(join(ctx.runDir, 'report.md'), `# Verification of ${runId}\n\n` + renderVerification(report).join('\n') + '\n');
-      if (!report.ok) return { state: 'failed', error: new VsError('VS_ERR_VERIFY_DIFFERENT', `the database differs from ${runId}'s snapshot; vsctl report ${ctx.id} names the rows`) };
+      await writeFile(
+        join(ctx.runDir, 'report.md'),
+        `# Verification of ${runId}\n\n` + renderVerification(report).join('\n') + '\n',
+      );
+      if (!report.ok)
+        return {
+          state: 'failed',
+          error: new VsError(
+            'VS_ERR_VERIFY_DIFFERENT',
+            `the database differs from ${runId}'s snapshot; vsctl report ${ctx.id} names the rows`,
+          ),
+        };
       return { state: 'succeeded' };
     } finally {
       db.close();

@@ -20,7 +20,10 @@ test.before(async () => {
   const pg = await startCluster('agent-db-auth', tracker);
   agentDb = await startAgentDb(dir, pg);
   tracker.addProcess(agentDb.proc);
-  client = new (loadContract().db.vsmigrate.db.v1.AgentDb)(`127.0.0.1:${agentDb.port}`, grpc.credentials.createInsecure());
+  client = new (loadContract().db.vsmigrate.db.v1.AgentDb)(
+    `127.0.0.1:${agentDb.port}`,
+    grpc.credentials.createInsecure(),
+  );
 });
 
 test.after.always(() => client?.close());
@@ -48,11 +51,15 @@ test.serial('a wrong token is refused, also for the health service, and the log 
   const nearly = agentDb.token.slice(0, -1) + (agentDb.token.endsWith('0') ? '1' : '0');
   const err2 = await t.throwsAsync(getStatus(tokenMetadata(nearly)));
   t.is((err2 as VsError).code, 'VS_ERR_AUTH_TOKEN_INVALID');
-  const healthErr = await t.throwsAsync(checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(wrong), deadlineMs: 3000 }));
+  const healthErr = await t.throwsAsync(
+    checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(wrong), deadlineMs: 3000 }),
+  );
   t.is((healthErr as VsError).code, 'VS_ERR_AUTH_TOKEN_INVALID');
 
   const refusals = await pollUntil('three refusals in the log', async () => {
-    const lines = agentDb.proc.logLines().filter((l) => l['msg'] === 'call refused: bad agent token' && l['errCode'] === 'VS_ERR_AUTH_TOKEN_INVALID');
+    const lines = agentDb.proc
+      .logLines()
+      .filter((l) => l['msg'] === 'call refused: bad agent token' && l['errCode'] === 'VS_ERR_AUTH_TOKEN_INVALID');
     return lines.length >= 3 ? lines : undefined;
   });
   t.true(refusals.some((l) => l['method'] === '/vsmigrate.db.v1.AgentDb/GetStatus'));

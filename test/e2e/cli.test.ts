@@ -15,8 +15,12 @@ trackWith(test);
 
 const NO_AGENT = '/nonexistent/vsctl.sock';
 
-test('vsctl migrate --help and vsctl help migrate print the command\'s own help, with examples', async (t) => {
-  for (const args of [['migrate', '--help'], ['help', 'migrate'], ['migrate', '-h']]) {
+test("vsctl migrate --help and vsctl help migrate print the command's own help, with examples", async (t) => {
+  for (const args of [
+    ['migrate', '--help'],
+    ['help', 'migrate'],
+    ['migrate', '-h'],
+  ]) {
     const r = await runProgram(BIN.vsctl, args);
     t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stdout, /^Usage: vsctl migrate \[options\]/);
@@ -62,13 +66,20 @@ test('vsctl pair without --bundle names the missing option; an option of another
 });
 
 test('--opt value and --opt=value both work, in vsctl and in the agents', async (t) => {
-  for (const args of [['status', '--socket-path', NO_AGENT], ['status', `--socket-path=${NO_AGENT}`], ['--socket-path', NO_AGENT, 'status']]) {
+  for (const args of [
+    ['status', '--socket-path', NO_AGENT],
+    ['status', `--socket-path=${NO_AGENT}`],
+    ['--socket-path', NO_AGENT, 'status'],
+  ]) {
     const r = await runProgram(BIN.vsctl, args);
     t.is(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr, /VS_ERR_AGENT_UNREACHABLE/);
   }
   const dir = tempDir('cli-config');
-  for (const args of [['--check-config', '--socket-path', join(dir, 'x.sock')], ['--check-config', `--socket-path=${join(dir, 'x.sock')}`]]) {
+  for (const args of [
+    ['--check-config', '--socket-path', join(dir, 'x.sock')],
+    ['--check-config', `--socket-path=${join(dir, 'x.sock')}`],
+  ]) {
     const ok = await runProgram(BIN.agentApp, args);
     t.is(ok.code, 0, ok.stderr);
     t.is(JSON.parse(ok.stdout.slice(ok.stdout.indexOf('{'))).socketPath, join(dir, 'x.sock'));

@@ -17,7 +17,16 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Sshd } from '../harness/sshd.js';
 import { checkHealth } from '../../shared/grpc.js';
 import type { PgCluster } from '../harness/postgres.js';
-import { BIN, bundleFields, cleanEnv, runProgram, startAgentApp, startAgentDb, startConnector, writeBundle } from '../harness/agents.js';
+import {
+  BIN,
+  bundleFields,
+  cleanEnv,
+  runProgram,
+  startAgentApp,
+  startAgentDb,
+  startConnector,
+  writeBundle,
+} from '../harness/agents.js';
 import type { ConnectorHandle } from '../harness/agents.js';
 import { pollUntil } from '../harness/proc.js';
 import { tempDir } from '../harness/system.js';
@@ -34,13 +43,24 @@ interface Stage {
   connector: ConnectorHandle;
 }
 
-async function stage(label: string, options: { settings?: Record<string, string>; prepare?: (c: PgCluster) => void; connector?: Record<string, unknown> } = {}): Promise<Stage> {
+async function stage(
+  label: string,
+  options: {
+    settings?: Record<string, string>;
+    prepare?: (c: PgCluster) => void;
+    connector?: Record<string, unknown>;
+  } = {},
+): Promise<Stage> {
   const dir = tempDir(label);
   const pgc = await startCluster(label, tracker, options.settings, options.prepare);
   const agentDb = await startAgentDb(dir, pgc);
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create(label, [agentDb.port, pgc.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
   const bundle = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg: pgc, agentDb }));
   const connector = await startConnector(dir, bundle, options.connector);
   tracker.addProcess(connector.proc);
@@ -50,7 +70,14 @@ async function stage(label: string, options: { settings?: Record<string, string>
 
 interface Health {
   code: number;
-  body: { status: string; route: string | null; detail: string; link: string; agentDb: string; activity: Record<string, unknown> };
+  body: {
+    status: string;
+    route: string | null;
+    detail: string;
+    link: string;
+    agentDb: string;
+    activity: Record<string, unknown>;
+  };
 }
 
 async function health(c: ConnectorHandle, path = '/healthz'): Promise<Health> {
@@ -71,7 +98,14 @@ function waitHealth(c: ConnectorHandle, ok: (h: Health) => boolean, timeoutMs = 
 }
 
 const client = (s: Stage, port = s.connector.port) =>
-  new pg.Client({ host: '127.0.0.1', port, user: s.pg.superuser, password: s.pg.password, database: 'postgres', connectionTimeoutMillis: 20_000 });
+  new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: s.pg.superuser,
+    password: s.pg.password,
+    database: 'postgres',
+    connectionTimeoutMillis: 20_000,
+  });
 
 async function withClient<T>(s: Stage, port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = client(s, port);
@@ -85,7 +119,8 @@ async function withClient<T>(s: Stage, port: number, fn: (c: pg.Client) => Promi
 
 /** About `mb` MB of COPY text: ids, a random-ish payload, a timestamp. */
 function copyRows(mb: number): Readable {
-  const line = (i: number) => `${i}\t${createHash('sha512').update(String(i)).digest('hex').repeat(3)}\t2024-01-0${(i % 9) + 1} 12:00:00.${String(i % 1000).padStart(3, '0')}\n`;
+  const line = (i: number) =>
+    `${i}\t${createHash('sha512').update(String(i)).digest('hex').repeat(3)}\t2024-01-0${(i % 9) + 1} 12:00:00.${String(i % 1000).padStart(3, '0')}\n`;
   const rows = Math.ceil((mb * 1048576) / line(1).length);
   let i = 0;
   return new Readable({
@@ -130,10 +165,29 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
   t.true(directOut.bytes > 100 * 1048576, `${directOut.bytes} bytes`);
   t.deepEqual(viaOut, directOut);
 
-  const psql = await execFileAsync('psql', ['-X', '-At', '-h', '127.0.0.1', '-p', String(s.connector.port), '-U', s.pg.superuser, '-d', 'postgres', '-c', 'SELECT count(*), sum(id) FROM big'], {
-    env: cleanEnv({ PGPASSWORD: s.pg.password }),
-  });
-  const [count] = await withClient(s, s.pg.port, (c) => c.query<{ n: string; s: string }>('SELECT count(*)::text AS n, sum(id)::text AS s FROM big')).then((r) => r.rows);
+  const psql = await execFileAsync(
+    'psql',
+    [
+      '-X',
+      '-At',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(s.connector.port),
+      '-U',
+      s.pg.superuser,
+      '-d',
+      'postgres',
+      '-c',
+      'SELECT count(*), sum(id) FROM big',
+    ],
+    {
+      env: cleanEnv({ PGPASSWORD: s.pg.password }),
+    },
+  );
+  const [count] = await withClient(s, s.pg.port, (c) =>
+    c.query<{ n: string; s: string }>('SELECT count(*)::text AS n, sum(id)::text AS s FROM big'),
+  ).then((r) => r.rows);
   t.is(psql.stdout.trim(), `${count!.n}|${count!.s}`);
 
   const h = await health(s.connector);
@@ -143,11 +197,19 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
   t.like(h.body.activity, { refusedConnections: 0, lastError: null });
 
   // vsctl status shows the connector's route and activity, read by agent-app.
-  const app = await startAgentApp(s.dir, s.bundle, { config: { connectorHealthUrl: `http://127.0.0.1:${s.connector.httpPort}/healthz` } });
+  const app = await startAgentApp(s.dir, s.bundle, {
+    config: { connectorHealthUrl: `http://127.0.0.1:${s.connector.httpPort}/healthz` },
+  });
   tracker.addProcess(app.proc);
   const st = await runProgram(BIN.vsctl, ['status', '--json', `--socket-path=${app.socketPath}`]);
   const connector = (JSON.parse(st.stdout) as { connector: Record<string, unknown> }).connector;
-  t.like(connector, { configured: true, status: 'ok', route: 'ssh', listen: `127.0.0.1:${s.connector.port}`, openConnections: 0 });
+  t.like(connector, {
+    configured: true,
+    status: 'ok',
+    route: 'ssh',
+    listen: `127.0.0.1:${s.connector.port}`,
+    openConnections: 0,
+  });
   t.true(Number(connector['bytesToServer']) > 100 * 1048576);
   const table = await runProgram(BIN.vsctl, ['status', `--socket-path=${app.socketPath}`]);
   t.regex(table.stdout, /connector\s+ok\s+route ssh, listen 127\.0\.0\.1:\d+, 0 open/);
@@ -161,7 +223,9 @@ test('sshd restarted: /healthz turns 503 and back to 200; new connections work a
   t.is(down.body.route, null);
   t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 10_000 }), 'NOT_SERVING');
   // A connection while no route exists is refused at once, with a reason.
-  const err = await withClient(s, s.connector.port, (c) => c.query('SELECT 1')).catch((e: Error & { code?: string }) => e);
+  const err = await withClient(s, s.connector.port, (c) => c.query('SELECT 1')).catch(
+    (e: Error & { code?: string }) => e,
+  );
   t.true(err instanceof Error);
   t.is((err as { code?: string }).code, '08006');
   t.regex((err as Error).message, /no route to PostgreSQL/);
@@ -205,7 +269,10 @@ test('200 connections at once, then one over the limit: refused with SQLSTATE 53
     t.is((extra as { code?: string }).code, '53300');
     t.regex((extra as Error).message, /too many connections.*limit is 200/);
     const answers = await Promise.all(clients.map((c, i) => c.query<{ n: number }>('SELECT $1::int AS n', [i])));
-    t.deepEqual(answers.map((a) => a.rows[0]!.n), clients.map((_, i) => i));
+    t.deepEqual(
+      answers.map((a) => a.rows[0]!.n),
+      clients.map((_, i) => i),
+    );
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
@@ -216,9 +283,45 @@ function makeCa(dir: string, name: string): { ca: string; cert: Buffer; key: Buf
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: d, stdio: 'pipe' });
-  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', `/CN=${name} test CA`]);
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
-  execFileSync('sh', ['-c', `printf 'subjectAltName=DNS:localhost\\n' > ext && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext`], { cwd: d, stdio: 'pipe' });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name} test CA`,
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      `printf 'subjectAltName=DNS:localhost\\n' > ext && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext`,
+    ],
+    { cwd: d, stdio: 'pipe' },
+  );
   return { ca: join(d, 'ca.crt'), cert: readFileSync(join(d, 'server.crt')), key: readFileSync(join(d, 'server.key')) };
 }
 
@@ -235,9 +338,13 @@ test('TLS fallback: while SSH is down new connections go direct and health says 
     },
   });
   // The stage's connector has no fallback; two more are configured with one each.
-  const trusting = await startConnector(join(s.dir, 'trusting'), s.bundle, { tlsFallback: { host: 'localhost', port: s.pg.port, caFile: good.ca } });
+  const trusting = await startConnector(join(s.dir, 'trusting'), s.bundle, {
+    tlsFallback: { host: 'localhost', port: s.pg.port, caFile: good.ca },
+  });
   tracker.addProcess(trusting.proc);
-  const wrongCa = await startConnector(join(s.dir, 'wrong-ca'), s.bundle, { tlsFallback: { host: 'localhost', port: s.pg.port, caFile: other.ca } });
+  const wrongCa = await startConnector(join(s.dir, 'wrong-ca'), s.bundle, {
+    tlsFallback: { host: 'localhost', port: s.pg.port, caFile: other.ca },
+  });
   tracker.addProcess(wrongCa.proc);
   await waitHealth(trusting, (h) => h.body.status === 'ok');
   await waitHealth(wrongCa, (h) => h.body.status === 'ok');
@@ -246,7 +353,9 @@ test('TLS fallback: while SSH is down new connections go direct and health says 
   const degraded = await waitHealth(trusting, (h) => h.body.route === 'tls');
   t.is(degraded.code, 200);
   t.is(degraded.body.status, 'degraded');
-  const r = await withClient(s, trusting.port, (c) => c.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'));
+  const r = await withClient(s, trusting.port, (c) =>
+    c.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'),
+  );
   t.true(r.rows[0]!.ssl, 'the server saw a TLS connection');
   t.is((await health(trusting)).body.activity['lastRoute'], 'tls');
 

@@ -7,8 +7,11 @@ const DEMO = fileURLToPath(new URL('../../demo/main.js', import.meta.url));
 
 const runDemo = () =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [DEMO], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [DEMO],
+      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 240_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 

@@ -23,15 +23,27 @@ const run = promisify(execFile);
 const OPS = 'vsm-test-ops';
 
 /** A VisionSuit host whose agent-app socket the operator user may use, and an sshd for that user. */
-async function host(label: string, fixture: 'tiny' | 'adversarial', dir: string): Promise<{ stage: CutoverStage; entry: object }> {
+async function host(
+  label: string,
+  fixture: 'tiny' | 'adversarial',
+  dir: string,
+): Promise<{ stage: CutoverStage; entry: object }> {
   const stage = await startCutoverStage(label, tracker, { fixture, agentApp: { socketGroup: OPS } });
   const ops = await Sshd.create(`${label}-ops`, [], { user: OPS, streamLocal: true });
-  tracker.add('sshd (operator)', () => ops.proc, () => ops.stop());
+  tracker.add(
+    'sshd (operator)',
+    () => ops.proc,
+    () => ops.stop(),
+  );
   const identityFile = join(dir, `${label}.key`);
   writeFileSync(identityFile, ops.clientKey.privateKey, { mode: 0o600 });
   return {
     stage,
-    entry: { name: label, ssh: { host: '127.0.0.1', port: ops.port, user: OPS, identityFile, hostKey: ops.hostKeyPublic }, socketPath: stage.agentApp.socketPath },
+    entry: {
+      name: label,
+      ssh: { host: '127.0.0.1', port: ops.port, user: OPS, identityFile, hostKey: ops.hostKeyPublic },
+      socketPath: stage.agentApp.socketPath,
+    },
   };
 }
 
@@ -41,7 +53,16 @@ test('a fleet of three: clean, adversarial, unreachable; one merged report with 
   const dir = tempDir('fleet');
   const clean = await host('vs-clean', 'tiny', dir);
   const bad = await host('vs-adversarial', 'adversarial', dir);
-  const unreachable = { name: 'vs-gone', ssh: { host: '127.0.0.1', port: await freePort(), user: OPS, identityFile: join(dir, 'vs-clean.key'), hostKey: Sshd.otherHostKey() } };
+  const unreachable = {
+    name: 'vs-gone',
+    ssh: {
+      host: '127.0.0.1',
+      port: await freePort(),
+      user: OPS,
+      identityFile: join(dir, 'vs-clean.key'),
+      hostKey: Sshd.otherHostKey(),
+    },
+  };
   const inventory = join(dir, 'fleet.yaml');
   writeFileSync(inventory, stringify({ hosts: [clean.entry, bad.entry, unreachable] }));
   const out = join(dir, 'report');
@@ -50,22 +71,45 @@ test('a fleet of three: clean, adversarial, unreachable; one merged report with 
   t.is(r.code, 1, r.stdout + r.stderr);
   t.regex(r.stdout, /vs-clean: done → would succeed/);
   t.regex(r.stdout, /vs-adversarial: done → would fail/);
-  t.regex(r.stdout, /vs-gone: unreachable → unreachable: vs-gone: SSH connection to 127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/);
+  t.regex(
+    r.stdout,
+    /vs-gone: unreachable → unreachable: vs-gone: SSH connection to 127\.0\.0\.1:\d+ failed: connect ECONNREFUSED/,
+  );
   t.regex(r.stdout, /2 of 3 host\(s\) would not: vs-adversarial, vs-gone/);
 
-  const merged = JSON.parse(readFileSync(join(out, 'fleet.json'), 'utf8')) as { hosts: Array<{ name: string; verdict: string; report: { findings: unknown[]; projectedDowntime: { seconds: number } | null } | null }> };
-  t.deepEqual(merged.hosts.map((h) => [h.name, h.verdict]), [['vs-clean', 'would succeed'], ['vs-adversarial', 'would fail'], ['vs-gone', 'unreachable']]);
+  const merged = JSON.parse(readFileSync(join(out, 'fleet.json'), 'utf8')) as {
+    hosts: Array<{
+      name: string;
+      verdict: string;
+      report: { findings: unknown[]; projectedDowntime: { seconds: number } | null } | null;
+    }>;
+  };
+  t.deepEqual(
+    merged.hosts.map((h) => [h.name, h.verdict]),
+    [
+      ['vs-clean', 'would succeed'],
+      ['vs-adversarial', 'would fail'],
+      ['vs-gone', 'unreachable'],
+    ],
+  );
   t.true(merged.hosts[0]!.report!.projectedDowntime!.seconds > 0);
   t.true(merged.hosts[1]!.report!.findings.length >= 8, `${merged.hosts[1]!.report!.findings.length} findings`);
   t.regex(readFileSync(join(out, 'fleet.md'), 'utf8'), /\| vs-gone \| unreachable \|/);
   // Nothing was left behind on either reachable host.
-  for (const h of [clean, bad]) t.deepEqual(await h.stage.pg.query("SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal%'"), []);
+  for (const h of [clean, bad])
+    t.deepEqual(await h.stage.pg.query("SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal%'"), []);
 
   // The page in a real browser: the DOM it renders has the table and the chart, and the screenshot shows the bars.
   const chromium = binary('chromium');
   if (!chromium) return;
   const html = join(out, 'fleet.html');
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--user-data-dir=${join(dir, 'chromium')}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    `--user-data-dir=${join(dir, 'chromium')}`,
+  ];
   const dom = (await run(chromium, [...flags, '--dump-dom', `file://${html}`], { maxBuffer: 8 << 20 })).stdout;
   t.is((dom.match(/<tr class="/g) ?? []).length, 3, 'three host rows');
   t.regex(dom, /<svg id="downtime-chart"/);

@@ -24,7 +24,10 @@ test.serial('agent-db: READY=1 once it answers, STOPPING=1 on SIGTERM, exit 0', 
 
   const ready = await notify.waitFor('READY=1');
   t.true(ready.message.includes(`MAINPID=${agentDb.proc.pid}`), 'READY=1 names the main pid');
-  t.is(await checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(agentDb.token), deadlineMs: 2000 }), 'SERVING');
+  t.is(
+    await checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(agentDb.token), deadlineMs: 2000 }),
+    'SERVING',
+  );
   t.is(notify.withAssignment('STOPPING=1').length, 0);
 
   agentDb.proc.signal('SIGTERM');
@@ -45,13 +48,21 @@ test.serial('watchdog: WATCHDOG=1 every half interval while the loop turns, none
   tracker.addProcess(notify.proc);
   const pg = await startCluster('lifecycle-watchdog', tracker);
   // WatchdogSec=1 as systemd would announce it: a ping every 500 ms.
-  const agentDb = await startAgentDb(dir, pg, { env: { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '1000000', NODE_OPTIONS: `--import=${BLOCK_LOOP}` } });
+  const agentDb = await startAgentDb(dir, pg, {
+    env: { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '1000000', NODE_OPTIONS: `--import=${BLOCK_LOOP}` },
+  });
   tracker.addProcess(agentDb.proc);
   const ready = await notify.waitFor('READY=1');
-  t.is(await checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(agentDb.token), deadlineMs: 2000 }), 'SERVING');
+  t.is(
+    await checkHealth(`127.0.0.1:${agentDb.port}`, { metadata: tokenMetadata(agentDb.token), deadlineMs: 2000 }),
+    'SERVING',
+  );
   await pollUntil('three watchdog pings', async () => notify.withAssignment('WATCHDOG=1').length >= 3, 5_000);
   const pings = notify.withAssignment('WATCHDOG=1');
-  t.true(pings.every((p) => p.t >= ready.t && p.message.includes(`MAINPID=${agentDb.proc.pid}`)), 'pings come after READY=1, from the main pid');
+  t.true(
+    pings.every((p) => p.t >= ready.t && p.message.includes(`MAINPID=${agentDb.proc.pid}`)),
+    'pings come after READY=1, from the main pid',
+  );
 
   const blockedAt = Date.now() / 1000;
   agentDb.proc.signal('SIGUSR2');
@@ -76,7 +87,10 @@ test.serial('agent-app: READY=1 after its socket serves, STOPPING=1 on SIGTERM, 
   pair.agentApp.proc.signal('SIGTERM');
   t.deepEqual(await pair.agentApp.proc.waitForExit(), { code: 0, signal: null });
   await notify.waitFor('STOPPING=1');
-  const stopped = pair.agentApp.proc.logLines().filter((l) => l['msg'] === 'stopped').map((l) => l['hook']);
+  const stopped = pair.agentApp.proc
+    .logLines()
+    .filter((l) => l['msg'] === 'stopped')
+    .map((l) => l['hook']);
   t.deepEqual(stopped, ['operation', 'grpc server', 'ssh link and agent-db client', 'run journal']);
 });
 

@@ -42,13 +42,21 @@ test.serial('sshd killed: NOT_SERVING at once; sshd back: the link and health re
 
   await pair.sshd.kill();
   const killedAt = Date.now();
-  await pollUntil('NOT_SERVING after sshd died', async () => (await health(pair.agentApp.socketPath)) === 'NOT_SERVING', KEEPALIVE_WINDOW_MS * 3);
+  await pollUntil(
+    'NOT_SERVING after sshd died',
+    async () => (await health(pair.agentApp.socketPath)) === 'NOT_SERVING',
+    KEEPALIVE_WINDOW_MS * 3,
+  );
   t.log(`NOT_SERVING ${Date.now() - killedAt} ms after sshd was killed`);
   const down = await appStatus(pair.agentApp.socketPath);
   t.not(down.link!.state, 'up');
 
   await pair.sshd.start();
-  await pollUntil('SERVING after sshd returned', async () => (await health(pair.agentApp.socketPath)) === 'SERVING', 15_000);
+  await pollUntil(
+    'SERVING after sshd returned',
+    async () => (await health(pair.agentApp.socketPath)) === 'SERVING',
+    15_000,
+  );
   const up = await appStatus(pair.agentApp.socketPath);
   t.is(up.link!.state, 'up');
   t.true(up.link!.reconnects >= 1);
@@ -64,7 +72,12 @@ test.serial('sshd frozen (no FIN, no RST): keepalive notices within its window',
   signalTree(pair.sshd.proc!.pid, 'SIGSTOP');
   const frozenAt = Date.now();
   try {
-    await pollUntil('NOT_SERVING after sshd froze', async () => (await health(pair.agentApp.socketPath)) === 'NOT_SERVING', KEEPALIVE_WINDOW_MS * 4, 50);
+    await pollUntil(
+      'NOT_SERVING after sshd froze',
+      async () => (await health(pair.agentApp.socketPath)) === 'NOT_SERVING',
+      KEEPALIVE_WINDOW_MS * 4,
+      50,
+    );
     const elapsed = Date.now() - frozenAt;
     t.log(`NOT_SERVING ${elapsed} ms after sshd froze (keepalive window ${KEEPALIVE_WINDOW_MS} ms)`);
     const s = await appStatus(pair.agentApp.socketPath);
@@ -72,6 +85,10 @@ test.serial('sshd frozen (no FIN, no RST): keepalive notices within its window',
   } finally {
     signalTree(pair.sshd.proc!.pid, 'SIGCONT');
   }
-  await pollUntil('SERVING after sshd thawed', async () => (await health(pair.agentApp.socketPath)) === 'SERVING', 15_000);
+  await pollUntil(
+    'SERVING after sshd thawed',
+    async () => (await health(pair.agentApp.socketPath)) === 'SERVING',
+    15_000,
+  );
   t.pass();
 });

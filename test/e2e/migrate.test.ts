@@ -32,10 +32,22 @@ async function vsctl(stage: CutoverStage, ...args: string[]) {
   return r;
 }
 
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Event);
 
-function envSnapshot(stage: CutoverStage): Array<{ path: string; text: string; vars: Record<string, string>; mode: number }> {
-  return stage.envFiles.map((path) => ({ path, text: readFileSync(path, 'utf8'), vars: dotenv.parse(readFileSync(path)), mode: statSync(path).mode & 0o777 }));
+function envSnapshot(
+  stage: CutoverStage,
+): Array<{ path: string; text: string; vars: Record<string, string>; mode: number }> {
+  return stage.envFiles.map((path) => ({
+    path,
+    text: readFileSync(path, 'utf8'),
+    vars: dotenv.parse(readFileSync(path)),
+    mode: statSync(path).mode & 0o777,
+  }));
 }
 
 test('vsctl migrate moves the medium fixture; the app serves the same data from PostgreSQL; SQLite is sealed unchanged', async (t) => {
@@ -56,7 +68,11 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
     if (e.step?.name === 'freeze' && e.step.state === 'finished') {
       const rogue = new Database(stage.sqlitePath, { timeout: 200 });
       try {
-        rogue.prepare(`INSERT INTO "Tag" (id, label, "isAdult", "createdAt", "updatedAt") VALUES ('rogue', 'rogue', 0, 0, 0)`).run();
+        rogue
+          .prepare(
+            `INSERT INTO "Tag" (id, label, "isAdult", "createdAt", "updatedAt") VALUES ('rogue', 'rogue', 0, 0, 0)`,
+          )
+          .run();
         attempts.push('written');
       } catch (err) {
         attempts.push((err as { code?: string }).code ?? String(err));
@@ -72,7 +88,10 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
     if (e.table) child.kill('SIGKILL');
   });
   t.not(first.code, 0, 'the first watcher was killed mid-run');
-  t.true(first.events.some((e) => e.table), 'it saw the copy start');
+  t.true(
+    first.events.some((e) => e.table),
+    'it saw the copy start',
+  );
   t.true(attempts.includes('SQLITE_BUSY'), `the rogue write was refused: ${attempts.join(', ')}`);
 
   // Re-attach: the whole story again, one JSON object per line, ending in success.
@@ -83,7 +102,19 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
   const finished = events.at(-1)!.finished!;
   t.is(finished.state, 'succeeded', JSON.stringify(finished.error));
   const steps = events.filter((e) => e.step?.state === 'finished').map((e) => e.step!.name);
-  for (const s of ['preflight', 'connector', 'target', 'freeze', 'snapshot', 'copy', 'verify', 'switch', 'health', 'seal']) t.true(steps.includes(s), `step ${s}`);
+  for (const s of [
+    'preflight',
+    'connector',
+    'target',
+    'freeze',
+    'snapshot',
+    'copy',
+    'verify',
+    'switch',
+    'health',
+    'seal',
+  ])
+    t.true(steps.includes(s), `step ${s}`);
   t.true(attempts.includes('backend down'), `the backend was stopped during the freeze: ${attempts.join(', ')}`);
 
   // The app now serves the same data from PostgreSQL, through the connector.
@@ -95,14 +126,20 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
   // Env files: only DATABASE_URL and SHADOW_DATABASE_URL changed, each pointing at the connector.
   for (const before of envBefore) {
     const after = dotenv.parse(readFileSync(before.path));
-    const changed = Object.keys({ ...before.vars, ...after }).filter((k) => before.vars[k] !== after[k]).sort();
+    const changed = Object.keys({ ...before.vars, ...after })
+      .filter((k) => before.vars[k] !== after[k])
+      .sort();
     t.deepEqual(changed, ['DATABASE_URL', 'SHADOW_DATABASE_URL'], before.path);
     const url = parseDatabaseUrl(after['DATABASE_URL']!);
     t.is(`${url.host}:${url.port}`, String(stage.agentAppConfig['connectorListen']));
     t.is(parseDatabaseUrl(after['SHADOW_DATABASE_URL']!).database, 'visionsuit_shadow');
     t.is(statSync(before.path).mode & 0o777, before.mode, 'mode kept');
   }
-  t.regex(readFileSync(stage.envFiles[2]!, 'utf8'), /^JWT_SECRET='s3cret with spaces'$/m, 'other lines kept byte for byte');
+  t.regex(
+    readFileSync(stage.envFiles[2]!, 'utf8'),
+    /^JWT_SECRET='s3cret with spaces'$/m,
+    'other lines kept byte for byte',
+  );
 
   // SQLite: read-only, byte-identical to before.
   t.is(statSync(stage.sqlitePath).mode & 0o222, 0, 'sealed read-only');
@@ -115,7 +152,9 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
 });
 
 test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the app serves every row from SQLite', async (t) => {
-  const stage = await startCutoverStage('migrate-unhealthy', tracker, { backendEnv: { STANDIN_FAIL_ON_POSTGRES: '1' } });
+  const stage = await startCutoverStage('migrate-unhealthy', tracker, {
+    backendEnv: { STANDIN_FAIL_ON_POSTGRES: '1' },
+  });
   const statsBefore = await backend<{ counts: Record<string, number> }>(stage, '/api/stats');
   const envBefore = envSnapshot(stage);
   const shaBefore = sha(stage.sqlitePath);
@@ -127,23 +166,35 @@ test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the ap
   const stats = await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats');
   t.is(stats.body.database, 'sqlite');
   t.deepEqual(stats.body.counts, statsBefore.body.counts);
-  for (const before of envBefore) t.is(readFileSync(before.path, 'utf8'), before.text, `${before.path} restored byte for byte`);
+  for (const before of envBefore)
+    t.is(readFileSync(before.path, 'utf8'), before.text, `${before.path} restored byte for byte`);
   t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'not sealed');
   t.is(sha(stage.sqlitePath), shaBefore);
   const id = /migrate (migrate-\S+) started/.exec(r.stdout)![1]!;
   const report = await vsctl(stage, 'report', id);
-  t.regex(report.stdout, /## Outcome of migrate-\S+\n\nrolled back to SQLite \(the app answered healthy on it\) because VS_ERR_HEALTH_PROBE: .*STANDIN_FAIL_ON_POSTGRES/);
+  t.regex(
+    report.stdout,
+    /## Outcome of migrate-\S+\n\nrolled back to SQLite \(the app answered healthy on it\) because VS_ERR_HEALTH_PROBE: .*STANDIN_FAIL_ON_POSTGRES/,
+  );
 });
 
 test('a process still holding the SQLite file blocks the freeze, named with its PID; the app comes back on SQLite', async (t) => {
   const stage = await startCutoverStage('migrate-holder', tracker);
   // Something no unit owns keeps the file open, as a forgotten Prisma Studio would.
-  const holder = spawn(process.execPath, ['-e', `const fs = require('fs'); fs.openSync(${JSON.stringify(stage.sqlitePath)}, 'r'); setInterval(() => {}, 1000);`]);
+  const holder = spawn(process.execPath, [
+    '-e',
+    `const fs = require('fs'); fs.openSync(${JSON.stringify(stage.sqlitePath)}, 'r'); setInterval(() => {}, 1000);`,
+  ]);
   t.teardown(() => holder.kill('SIGKILL'));
   await new Promise((r) => setTimeout(r, 300));
   const r = await vsctl(stage, 'migrate');
   t.is(r.code, 1, r.stdout);
-  t.regex(r.stdout, new RegExp(`VS_ERR_WRITER_ACTIVE: still open after the writers were stopped: node \\(pid ${holder.pid}, dev\\.db\\)`));
+  t.regex(
+    r.stdout,
+    new RegExp(
+      `VS_ERR_WRITER_ACTIVE: still open after the writers were stopped: node \\(pid ${holder.pid}, dev\\.db\\)`,
+    ),
+  );
   t.regex(r.stdout, /ROLLED BACK/);
   t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite');
 });
@@ -155,7 +206,10 @@ test('a second migration while one runs is refused, naming it; vsctl cancel stop
   const second = await vsctl(stage, 'migrate');
   t.is(second.code, 1);
   t.regex(second.stderr, new RegExp(`VS_ERR_OPERATION_RUNNING: operation ${id} \\(migrate\\) is running`));
-  t.regex((await vsctl(stage, 'status')).stdout, new RegExp(`operation +migrate +${id}, at step \\S+.*vsctl watch ${id}`));
+  t.regex(
+    (await vsctl(stage, 'status')).stdout,
+    new RegExp(`operation +migrate +${id}, at step \\S+.*vsctl watch ${id}`),
+  );
   let cancelled = false;
   const watched = await watchLive<Event>(stage, id, (e) => {
     if (e.table && !cancelled) {
@@ -171,35 +225,46 @@ test('a second migration while one runs is refused, naming it; vsctl cancel stop
 
 // Data safety, item 4: restoring rewrote every file with a backup of that stamp, and its first failing
 // write aborted the roll back before any unit started; the app stayed down, temporary files with the new URL stayed.
-test.serial('a failed switch leaves the app down: backend/.env bind-mounted after preflight; the run rolls back, the app serves from SQLite', async (t) => {
-  if (process.getuid?.() !== 0) return t.pass('needs root (it bind-mounts a file)');
-  const stage = await startCutoverStage('switch-fails', tracker, { fixture: 'medium' });
-  const before = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
-  const envBytes = stage.envFiles.map((p) => readFileSync(p));
-  const dotEnv = stage.envFiles.find((p) => p.endsWith('/.env'))!;
-  const started = await vsctl(stage, 'migrate', '--detach', '--json');
-  const id = (JSON.parse(started.stdout) as { id: string }).id;
-  let mounted = false;
-  try {
-    const watched = await watchLive<Event>(stage, id, (e) => {
-      // After preflight (which refuses a bind-mounted env file): the host changes under the run.
-      if (e.table && !mounted) {
-        mounted = true;
-        execFileSync('mount', ['--bind', dotEnv, dotEnv]);
-      }
-    });
-    const finished = watched.events.filter((e) => e.finished).at(-1)!.finished!;
-    t.is(finished.state, 'rolled_back', JSON.stringify(finished));
-    t.is(finished.error?.code, 'VS_ERR_ENVFILE_LINKED');
-    t.notRegex(JSON.stringify(watched.events), /VS_ERR_INTERNAL/);
-  } finally {
-    if (mounted) execFileSync('umount', [dotEnv]);
-  }
-  const after = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
-  t.deepEqual(after, before, 'the app serves every row from SQLite');
-  t.true((await stage.services.state('vs-backend.service')).active);
-  t.deepEqual(stage.envFiles.map((p) => readFileSync(p)), envBytes, 'every env file byte-identical to before');
-  for (const dir of new Set(stage.envFiles.map((p) => dirname(p)))) {
-    t.deepEqual(readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')), [], `no temporary file left in ${dir}`);
-  }
-});
+test.serial(
+  'a failed switch leaves the app down: backend/.env bind-mounted after preflight; the run rolls back, the app serves from SQLite',
+  async (t) => {
+    if (process.getuid?.() !== 0) return t.pass('needs root (it bind-mounts a file)');
+    const stage = await startCutoverStage('switch-fails', tracker, { fixture: 'medium' });
+    const before = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+    const envBytes = stage.envFiles.map((p) => readFileSync(p));
+    const dotEnv = stage.envFiles.find((p) => p.endsWith('/.env'))!;
+    const started = await vsctl(stage, 'migrate', '--detach', '--json');
+    const id = (JSON.parse(started.stdout) as { id: string }).id;
+    let mounted = false;
+    try {
+      const watched = await watchLive<Event>(stage, id, (e) => {
+        // After preflight (which refuses a bind-mounted env file): the host changes under the run.
+        if (e.table && !mounted) {
+          mounted = true;
+          execFileSync('mount', ['--bind', dotEnv, dotEnv]);
+        }
+      });
+      const finished = watched.events.filter((e) => e.finished).at(-1)!.finished!;
+      t.is(finished.state, 'rolled_back', JSON.stringify(finished));
+      t.is(finished.error?.code, 'VS_ERR_ENVFILE_LINKED');
+      t.notRegex(JSON.stringify(watched.events), /VS_ERR_INTERNAL/);
+    } finally {
+      if (mounted) execFileSync('umount', [dotEnv]);
+    }
+    const after = (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
+    t.deepEqual(after, before, 'the app serves every row from SQLite');
+    t.true((await stage.services.state('vs-backend.service')).active);
+    t.deepEqual(
+      stage.envFiles.map((p) => readFileSync(p)),
+      envBytes,
+      'every env file byte-identical to before',
+    );
+    for (const dir of new Set(stage.envFiles.map((p) => dirname(p)))) {
+      t.deepEqual(
+        readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')),
+        [],
+        `no temporary file left in ${dir}`,
+      );
+    }
+  },
+);

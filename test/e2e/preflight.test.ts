@@ -2,7 +2,16 @@
 // each problem named, with a non-zero exit, when the disk is too small, the
 // SQLite file is corrupt, or PostgreSQL is stopped.
 import test from 'ava';
-import { closeSync, copyFileSync, linkSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BIN, appStatus, runProgram, startAgentApp } from '../harness/agents.js';
@@ -24,7 +33,10 @@ interface Check {
   error?: { code: string };
 }
 
-async function preflight(socketPath: string, ...args: string[]): Promise<{ code: number; stdout: string; checks: Map<string, Check> }> {
+async function preflight(
+  socketPath: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; checks: Map<string, Check> }> {
   const text = await runProgram(BIN.vsctl, ['preflight', ...args, `--socket-path=${socketPath}`]);
   const json = await runProgram(BIN.vsctl, ['preflight', '--json', ...args, `--socket-path=${socketPath}`]);
   const report = JSON.parse(json.stdout) as { checks: Check[]; ok: boolean };
@@ -50,7 +62,20 @@ test.serial('on a healthy pair every check is green and the verdict is ready', a
   const r = await preflight(pair.agentApp.socketPath);
   t.is(r.code, 0, r.stdout);
   t.regex(r.stdout, /verdict: ready to migrate/);
-  const names = ['pairing', 'ssh link', 'agent-db', 'postgres settings', 'postgres login', 'target database', 'env files', 'sqlite file', 'disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint'];
+  const names = [
+    'pairing',
+    'ssh link',
+    'agent-db',
+    'postgres settings',
+    'postgres login',
+    'target database',
+    'env files',
+    'sqlite file',
+    'disk (PostgreSQL host)',
+    'disk (this host)',
+    'sqlite integrity',
+    'data lint',
+  ];
   t.deepEqual([...r.checks.keys()], names);
   for (const c of r.checks.values()) t.is(c.status, 'ok', `${c.name}: ${c.detail}`);
   t.regex(r.checks.get('ssh link')!.detail, /host key SHA256:\S+ \(pinned, matched\)/);
@@ -64,9 +89,14 @@ test.serial('a hard-linked env file is named and blocks, before anything stops',
   const env = join(dir, 'vs-backend.env');
   writeFileSync(env, 'DATABASE_URL="file:./dev.db"\n');
   linkSync(env, join(dir, 'backup-copy.env'));
-  const linked = await startAgentApp(dir, pair.bundlePath, { config: { sqlitePath, prismaSchema: FIXTURE_SCHEMA, envFiles: [env] } });
+  const linked = await startAgentApp(dir, pair.bundlePath, {
+    config: { sqlitePath, prismaSchema: FIXTURE_SCHEMA, envFiles: [env] },
+  });
   tracker.addProcess(linked.proc);
-  await pollUntil('the third agent-app to be linked', async () => (await appStatus(linked.socketPath)).agentDb?.health === 'SERVING');
+  await pollUntil(
+    'the third agent-app to be linked',
+    async () => (await appStatus(linked.socketPath)).agentDb?.health === 'SERVING',
+  );
   const r = await preflight(linked.socketPath);
   t.not(r.code, 0);
   t.is(r.checks.get('env files')!.status, 'fail');
@@ -81,7 +111,10 @@ test.serial('a disk requirement above the free space is named and blocks', async
     config: { sqlitePath, prismaSchema: FIXTURE_SCHEMA, preflight: { minFreeBytes: Number.MAX_SAFE_INTEGER } },
   });
   tracker.addProcess(strict.proc);
-  await pollUntil('the second agent-app to be linked', async () => (await appStatus(strict.socketPath)).agentDb?.health === 'SERVING');
+  await pollUntil(
+    'the second agent-app to be linked',
+    async () => (await appStatus(strict.socketPath)).agentDb?.health === 'SERVING',
+  );
   const r = await preflight(strict.socketPath);
   t.is(r.code, 4);
   for (const name of ['disk (PostgreSQL host)', 'disk (this host)']) {
@@ -112,7 +145,10 @@ test.serial('a corrupt SQLite file is named and blocks; the file is not changed'
 
 test.serial('with PostgreSQL stopped, agent-db and the login are named and block', async (t) => {
   await pair.pg.stop();
-  await pollUntil('agent-db to report PostgreSQL down', async () => (await appStatus(pair.agentApp.socketPath)).agentDb?.health === 'NOT_SERVING');
+  await pollUntil(
+    'agent-db to report PostgreSQL down',
+    async () => (await appStatus(pair.agentApp.socketPath)).agentDb?.health === 'NOT_SERVING',
+  );
   const r = await preflight(pair.agentApp.socketPath);
   t.is(r.code, 4);
   t.is(r.checks.get('ssh link')!.status, 'ok');

@@ -29,7 +29,12 @@ async function interrupt(
   signal: NodeJS.Signals,
   meanwhile: () => Promise<void> = async () => {},
 ): Promise<{ finished: Event['finished']; exit: { code: number | null } }> {
-  const started = await runProgram(BIN.vsctl, ['migrate', '--detach', '--json', `--socket-path=${stage.agentApp.socketPath}`]);
+  const started = await runProgram(BIN.vsctl, [
+    'migrate',
+    '--detach',
+    '--json',
+    `--socket-path=${stage.agentApp.socketPath}`,
+  ]);
   if (started.code !== 0) throw new Error(started.stderr);
   const id = (JSON.parse(started.stdout) as { id: string }).id;
   let exit: { code: number | null } = { code: null };
@@ -60,58 +65,86 @@ for (const [when, name] of [
   [(e: Event) => e.table !== undefined, 'copy'],
   [(e: Event) => e.step?.name === 'verify' && e.step.state === 'started', 'verify'],
 ] as const) {
-  test.serial(`SIGKILL during ${name}: after the restart the run completes, and the app serves every row from PostgreSQL`, async (t) => {
-    const stage = await startCutoverStage(`kill-${name}`, tracker, { fixture: 'medium' });
-    const before = await servesFrom(stage);
-    const { finished, exit } = await interrupt(stage, when, 'SIGKILL');
-    t.is(exit.code, null, 'killed');
-    t.is(finished?.state, 'succeeded', JSON.stringify(finished));
-    const after = await servesFrom(stage);
-    t.is(after.database, 'postgresql');
-    t.deepEqual(after.counts, before.counts);
-    t.regex(stage.agentApp.proc.output(), /operation resumed/);
-  });
+  test.serial(
+    `SIGKILL during ${name}: after the restart the run completes, and the app serves every row from PostgreSQL`,
+    async (t) => {
+      const stage = await startCutoverStage(`kill-${name}`, tracker, { fixture: 'medium' });
+      const before = await servesFrom(stage);
+      const { finished, exit } = await interrupt(stage, when, 'SIGKILL');
+      t.is(exit.code, null, 'killed');
+      t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+      const after = await servesFrom(stage);
+      t.is(after.database, 'postgresql');
+      t.deepEqual(after.counts, before.counts);
+      t.regex(stage.agentApp.proc.output(), /operation resumed/);
+    },
+  );
 }
 
-test.serial('SIGKILL during the switch: after the restart the run rolls back, and the app serves from SQLite with its env files as before', async (t) => {
-  // A slow switch hook keeps the run inside the switch, after the env files changed.
-  const stage = await startCutoverStage('kill-switch', tracker, { agentApp: { switchHook: ['/bin/sleep', '5'] } });
-  const before = await servesFrom(stage);
-  const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
-  const { finished } = await interrupt(stage, (e) => /^env files switched/.test(e.log?.message ?? ''), 'SIGKILL');
-  t.is(finished?.state, 'rolled_back', JSON.stringify(finished));
-  t.is(finished?.error?.code, 'VS_ERR_INTERRUPTED');
-  t.deepEqual(await servesFrom(stage), before);
-  t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env);
-});
+test.serial(
+  'SIGKILL during the switch: after the restart the run rolls back, and the app serves from SQLite with its env files as before',
+  async (t) => {
+    // A slow switch hook keeps the run inside the switch, after the env files changed.
+    const stage = await startCutoverStage('kill-switch', tracker, { agentApp: { switchHook: ['/bin/sleep', '5'] } });
+    const before = await servesFrom(stage);
+    const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+    const { finished } = await interrupt(stage, (e) => /^env files switched/.test(e.log?.message ?? ''), 'SIGKILL');
+    t.is(finished?.state, 'rolled_back', JSON.stringify(finished));
+    t.is(finished?.error?.code, 'VS_ERR_INTERRUPTED');
+    t.deepEqual(await servesFrom(stage), before);
+    t.deepEqual(
+      stage.envFiles.map((p) => readFileSync(p, 'utf8')),
+      env,
+    );
+  },
+);
 
-test.serial('SIGTERM during the copy: agent-app pauses at a checkpoint and exits 0; restarted, the run resumes and completes', async (t) => {
-  const stage = await startCutoverStage('term-copy', tracker, { fixture: 'medium' });
-  const before = await servesFrom(stage);
-  const { finished, exit } = await interrupt(stage, (e) => e.table !== undefined, 'SIGTERM');
-  t.is(exit.code, 0);
-  t.is(finished?.state, 'succeeded', JSON.stringify(finished));
-  t.deepEqual((await servesFrom(stage)).counts, before.counts);
-});
+test.serial(
+  'SIGTERM during the copy: agent-app pauses at a checkpoint and exits 0; restarted, the run resumes and completes',
+  async (t) => {
+    const stage = await startCutoverStage('term-copy', tracker, { fixture: 'medium' });
+    const before = await servesFrom(stage);
+    const { finished, exit } = await interrupt(stage, (e) => e.table !== undefined, 'SIGTERM');
+    t.is(exit.code, 0);
+    t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+    t.deepEqual((await servesFrom(stage)).counts, before.counts);
+  },
+);
 
 // Data safety, item 1: the resumed run reused its snapshot without comparing it with the live file,
 // so rows the app wrote while agent-app was down were never migrated, and SQLite was sealed without them.
-test.serial('a resumed run migrates a stale snapshot: SIGKILL at the first copy event, the app started and written to as after a reboot, then agent-app restarted', async (t) => {
-  const stage = await startCutoverStage('kill-reboot', tracker, { fixture: 'medium' });
-  const before = await servesFrom(stage);
-  const { finished } = await interrupt(stage, (e) => e.table !== undefined, 'SIGKILL', async () => {
-    // The backend's unit is enabled: a reboot starts it, on SQLite, and users write.
-    await stage.services.start('vs-backend.service');
-    const ready = async () => (await servesFrom(stage)).database === 'sqlite';
-    for (let i = 0; i < 100 && !(await ready().catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    const users = await backend<Array<{ id: string }>>(stage, '/api/users');
-    for (let i = 0; i < 3; i++) {
-      const r = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users.body[0]!.id, title: `while agent-app was down ${i}` }) });
-      t.is(r.body.database, 'sqlite');
-    }
-  });
-  t.is(finished?.state, 'succeeded', JSON.stringify(finished));
-  const after = await servesFrom(stage);
-  t.is(after.database, 'postgresql');
-  t.is(after.counts['Notification'], before.counts['Notification']! + 3, 'the three rows written while agent-app was down are in PostgreSQL');
-});
+test.serial(
+  'a resumed run migrates a stale snapshot: SIGKILL at the first copy event, the app started and written to as after a reboot, then agent-app restarted',
+  async (t) => {
+    const stage = await startCutoverStage('kill-reboot', tracker, { fixture: 'medium' });
+    const before = await servesFrom(stage);
+    const { finished } = await interrupt(
+      stage,
+      (e) => e.table !== undefined,
+      'SIGKILL',
+      async () => {
+        // The backend's unit is enabled: a reboot starts it, on SQLite, and users write.
+        await stage.services.start('vs-backend.service');
+        const ready = async () => (await servesFrom(stage)).database === 'sqlite';
+        for (let i = 0; i < 100 && !(await ready().catch(() => false)); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        const users = await backend<Array<{ id: string }>>(stage, '/api/users');
+        for (let i = 0; i < 3; i++) {
+          const r = await backend<{ database: string }>(stage, '/api/notifications', {
+            method: 'POST',
+            body: JSON.stringify({ userId: users.body[0]!.id, title: `while agent-app was down ${i}` }),
+          });
+          t.is(r.body.database, 'sqlite');
+        }
+      },
+    );
+    t.is(finished?.state, 'succeeded', JSON.stringify(finished));
+    const after = await servesFrom(stage);
+    t.is(after.database, 'postgresql');
+    t.is(
+      after.counts['Notification'],
+      before.counts['Notification']! + 3,
+      'the three rows written while agent-app was down are in PostgreSQL',
+    );
+  },
+);

@@ -12,7 +12,10 @@ const tracker = trackWith(test);
 test('a config file with an unknown key is refused, naming the key', async (t) => {
   const dir = tempDir('unknown-key');
   const config = join(dir, 'agent-app.json');
-  writeFileSync(config, JSON.stringify({ socketPath: join(dir, 's.sock'), link: { keepaliveIntervalMs: 1000, keepAliveCount: 3 } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ socketPath: join(dir, 's.sock'), link: { keepaliveIntervalMs: 1000, keepAliveCount: 3 } }),
+  );
   const r = await runProgram(BIN.agentApp, ['--config', config, '--check-config']);
   t.is(r.code, 2);
   t.regex(r.stderr, /error VS_ERR_CONFIG_UNKNOWN_KEY: vs-agent-app: unknown config key "link\.keepAliveCount"/);
@@ -20,7 +23,11 @@ test('a config file with an unknown key is refused, naming the key', async (t) =
 });
 
 test('an unknown VS_* variable and an unknown flag are refused, naming them', async (t) => {
-  const env = await runProgram(BIN.agentDb, ['--check-config', '--config=/nonexistent.json'], cleanEnv({ VS_PROT: '1' }));
+  const env = await runProgram(
+    BIN.agentDb,
+    ['--check-config', '--config=/nonexistent.json'],
+    cleanEnv({ VS_PROT: '1' }),
+  );
   t.is(env.code, 2);
   t.regex(env.stderr, /cannot read config file \/nonexistent\.json/);
   const env2 = await runProgram(BIN.agentDb, ['--check-config'], cleanEnv({ VS_PROT: '1' }));
@@ -43,11 +50,18 @@ test('a pairing bundle with mode 0644 is refused, naming the file and chmod 600'
   const agentDb = await startAgentDb(dir, pg);
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create('bundle-mode', [agentDb.port, pg.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
   const bundle = writeBundle(join(dir, 'vs-conf.txt'), bundleFields({ sshd, pg, agentDb }));
   chmodSync(bundle, 0o644);
   const config = join(dir, 'agent-app.json');
-  writeFileSync(config, JSON.stringify({ socketPath: join(dir, 'run', 's.sock'), pairingFile: bundle, stateDir: join(dir, 'state') }));
+  writeFileSync(
+    config,
+    JSON.stringify({ socketPath: join(dir, 'run', 's.sock'), pairingFile: bundle, stateDir: join(dir, 'state') }),
+  );
   const r = await runProgram(BIN.agentApp, ['--config', config]);
   t.is(r.code, 1);
   t.true(r.stderr.includes(`error VS_ERR_SECRET_FILE_MODE: pairing bundle ${bundle} has mode 0644`), r.stderr);

@@ -18,14 +18,16 @@ import { ADVERSARIAL_POLICIES } from '../fixtures/policies.js';
 import type { RehearsalReport } from '../../agent-app/ops/rehearse.js';
 
 const tracker = trackWith(test);
-const vsctl = (stage: CutoverStage, ...args: string[]) => runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
+const vsctl = (stage: CutoverStage, ...args: string[]) =>
+  runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
 
 async function report(stage: CutoverStage, stdout: string): Promise<RehearsalReport> {
   const id = /rehearse (rehearse-\S+) started/.exec(stdout)![1]!;
   return JSON.parse((await vsctl(stage, 'report', id, '--json')).stdout) as RehearsalReport;
 }
 
-const scratchDatabases = async (stage: CutoverStage) => stage.pg.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal%'");
+const scratchDatabases = async (stage: CutoverStage) =>
+  stage.pg.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'vsrehearsal%'");
 
 test('rehearsing the medium fixture while the app keeps serving and writing: verified, projected, nothing touched', async (t) => {
   const stage = await startCutoverStage('rehearse-medium', tracker, { fixture: 'medium' });
@@ -39,7 +41,8 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   let writes = 0;
   // The agent's threads, sampled from /proc: the rehearsal's workers run at nice 10, the agent's own thread stays at 0.
   const agentPid = stage.agentApp.proc.pid;
-  const niceOf = (tid: string) => Number(readFileSync(`/proc/${agentPid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+  const niceOf = (tid: string) =>
+    Number(readFileSync(`/proc/${agentPid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
   const workerNice = new Set<number>();
   const mainNice = new Set<number>();
   const workerIo = new Set<string>();
@@ -50,16 +53,25 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
         try {
           const nice = niceOf(tid);
           (tid === String(agentPid) ? mainNice : workerNice).add(nice);
-          if (nice === 10) workerIo.add(execFileSync('ionice', ['-p', tid], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+          if (nice === 10)
+            workerIo.add(
+              execFileSync('ionice', ['-p', tid], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
+            );
         } catch {
           // the thread ended
         }
       }
-      const h = await fetch(`${stage.backendUrl}/api/meta/status/backend`).then((r) => (r.ok ? 'ok' : `HTTP ${r.status}`), (e: Error) => e.message);
+      const h = await fetch(`${stage.backendUrl}/api/meta/status/backend`).then(
+        (r) => (r.ok ? 'ok' : `HTTP ${r.status}`),
+        (e: Error) => e.message,
+      );
       if (h === 'ok') health.ok++;
       else health.bad.push(h);
       if (n++ % 3 === 0) {
-        const w = await backend<{ database: string }>(stage, '/api/notifications', { method: 'POST', body: JSON.stringify({ userId: users[n % users.length]!.id, title: `live write ${n}` }) });
+        const w = await backend<{ database: string }>(stage, '/api/notifications', {
+          method: 'POST',
+          body: JSON.stringify({ userId: users[n % users.length]!.id, title: `live write ${n}` }),
+        });
         if (w.status === 201) writes++;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -73,8 +85,14 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   t.deepEqual(health.bad, [], 'the app stayed healthy throughout');
   t.true(workerNice.has(10), `worker threads at nice 10 (seen: ${[...workerNice].join(', ')})`);
   t.deepEqual([...mainNice], [0], "the agent's own thread kept its priority");
-  t.true(workerIo.has('best-effort: prio 7'), `worker threads at I/O priority best-effort 7 (seen: ${[...workerIo].join(', ')})`);
-  t.true(health.ok > 10 && writes > 3, `the app kept serving (${health.ok} health answers) and writing (${writes} writes)`);
+  t.true(
+    workerIo.has('best-effort: prio 7'),
+    `worker threads at I/O priority best-effort 7 (seen: ${[...workerIo].join(', ')})`,
+  );
+  t.true(
+    health.ok > 10 && writes > 3,
+    `the app kept serving (${health.ok} health answers) and writing (${writes} writes)`,
+  );
   const rep = await report(stage, r.stdout);
   t.is(rep.verdict, 'would succeed', rep.reasons.join('; '));
   t.deepEqual(rep.verification, { ok: true, tablesDiffering: [] });
@@ -87,11 +105,21 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
 
   // Nothing else was touched: the unit kept its process, the env files their bytes, and the scratch database is gone.
   t.is((await stage.services.state('vs-backend.service')).mainPid, pidBefore);
-  t.deepEqual(stage.envFiles.map((p) => readFileSync(p, 'utf8')), env);
+  t.deepEqual(
+    stage.envFiles.map((p) => readFileSync(p, 'utf8')),
+    env,
+  );
   t.deepEqual(await scratchDatabases(stage), []);
-  t.deepEqual(await stage.pg.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'", [], 'visionsuit'), [], 'the real target is untouched');
+  t.deepEqual(
+    await stage.pg.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'", [], 'visionsuit'),
+    [],
+    'the real target is untouched',
+  );
   const live = new Database(stage.sqlitePath, { readonly: true });
-  t.true((live.prepare(`SELECT count(*) AS n FROM "Notification" WHERE title LIKE 'live write %'`).get() as { n: number }).n >= writes);
+  t.true(
+    (live.prepare(`SELECT count(*) AS n FROM "Notification" WHERE title LIKE 'live write %'`).get() as { n: number })
+      .n >= writes,
+  );
   live.close();
 });
 
@@ -106,7 +134,8 @@ test("the adversarial fixture's rehearsal lists every finding and projects a fai
   const db = openSnapshot(stage.sqlitePath);
   const expected = lintSnapshot(db, await readSchemaFile(FIXTURE_SCHEMA), []).findings;
   db.close();
-  const key = (f: { table: string; key: string; column: string; rule: string }) => `${f.table}|${f.key}|${f.column}|${f.rule}`;
+  const key = (f: { table: string; key: string; column: string; rule: string }) =>
+    `${f.table}|${f.key}|${f.column}|${f.rule}`;
   t.deepEqual(rep.findings.map(key).sort(), expected.map(key).sort());
   t.true(new Set(rep.findings.map((f) => f.rule)).size >= 8, 'every kind of quirk is named');
   t.deepEqual(await scratchDatabases(stage), []);

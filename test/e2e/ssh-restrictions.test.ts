@@ -15,13 +15,21 @@ async function connect(sshd: Sshd): Promise<Client> {
   const c = new Client();
   await new Promise<void>((resolve, reject) => {
     c.once('ready', resolve).once('error', reject);
-    c.connect({ host: '127.0.0.1', port: sshd.port, username: sshd.user, privateKey: sshd.clientKey.privateKey, hostVerifier: () => true });
+    c.connect({
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: sshd.clientKey.privateKey,
+      hostVerifier: () => true,
+    });
   });
   return c;
 }
 
 function forward(c: Client, port: number): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => c.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (err, ch) => (err ? reject(err) : resolve(ch))));
+  return new Promise((resolve, reject) =>
+    c.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (err, ch) => (err ? reject(err) : resolve(ch))),
+  );
 }
 
 async function echoServer(): Promise<{ port: number; server: net.Server }> {
@@ -36,7 +44,11 @@ test('a shell or command is refused, only the two forwards work', async (t) => {
   const allowedB = await echoServer();
   const other = await echoServer();
   const sshd = await Sshd.create('restrictions', [allowedA.port, allowedB.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
   const c = await connect(sshd);
   t.teardown(() => {
     c.end();
@@ -86,5 +98,10 @@ test('a shell or command is refused, only the two forwards work', async (t) => {
   // Any other port is refused by sshd, although something listens there.
   const err = await t.throwsAsync(forward(c, other.port));
   t.is((err as Error & { reason?: number }).reason, 1, 'SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, not a connect failure');
-  await pollUntil('sshd to log the refusal', async () => new RegExp(`connect to host 127\\.0\\.0\\.1 port ${other.port}, but the request was denied`).test(sshd.output()), 5000);
+  await pollUntil(
+    'sshd to log the refusal',
+    async () =>
+      new RegExp(`connect to host 127\\.0\\.0\\.1 port ${other.port}, but the request was denied`).test(sshd.output()),
+    5000,
+  );
 });

@@ -55,7 +55,11 @@ test.serial('vsctl status prints a readable table with the verdict', async (t) =
 });
 
 test.serial('vsctl status with no agent at the socket exits 3 with the error code', async (t) => {
-  const r = await runProgram(BIN.vsctl, ['status', `--socket-path=${pair.dir}/nothing-here.sock`], cleanEnv({ VS_TIMEOUT_MS: '2000' }));
+  const r = await runProgram(
+    BIN.vsctl,
+    ['status', `--socket-path=${pair.dir}/nothing-here.sock`],
+    cleanEnv({ VS_TIMEOUT_MS: '2000' }),
+  );
   t.is(r.code, 3);
   t.regex(r.stderr, /error VS_ERR_AGENT_UNREACHABLE/);
   t.regex(r.stderr, /next: /);

@@ -51,7 +51,12 @@ export async function startAgentDb(
       tokenFile,
       stateDir: join(dir, 'agent-db-state'),
       healthPollMs: 200,
-      postgres: { host: '127.0.0.1', port: pg.port, user: pg.superuser, passwordFile: pg.passwordFile(join(dir, 'pg-admin.pw')) },
+      postgres: {
+        host: '127.0.0.1',
+        port: pg.port,
+        user: pg.superuser,
+        passwordFile: pg.passwordFile(join(dir, 'pg-admin.pw')),
+      },
       ...options.config,
     }),
   );
@@ -62,7 +67,9 @@ export async function startAgentDb(
   if (options.waitReady !== false) {
     await pollUntil('agent-db to answer', async () => {
       if (!proc.running) throw new Error(`agent-db exited:\n${proc.output()}`);
-      return (await checkHealth(`127.0.0.1:${port}`, { metadata: tokenMetadata(token), deadlineMs: 1000 })) === 'SERVING';
+      return (
+        (await checkHealth(`127.0.0.1:${port}`, { metadata: tokenMetadata(token), deadlineMs: 1000 })) === 'SERVING'
+      );
     });
   }
   return { proc, port, token, configPath };
@@ -101,7 +108,13 @@ export function writeBundle(path: string, fields: Record<string, string | number
 const FAST_LINK = {
   agentDbPollMs: 200,
   callTimeoutMs: 3000,
-  link: { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 3000, reconnectInitialMs: 200, reconnectMaxMs: 1000 },
+  link: {
+    keepaliveIntervalMs: 500,
+    keepaliveCountMax: 2,
+    connectTimeoutMs: 3000,
+    reconnectInitialMs: 200,
+    reconnectMaxMs: 1000,
+  },
 };
 
 export interface AgentAppHandle {
@@ -150,17 +163,29 @@ export interface ConnectorHandle {
 }
 
 /** The external connector on free ports, with the test's short link timings; ready when its health answers. */
-export async function startConnector(dir: string, pairingFile: string, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ConnectorHandle> {
+export async function startConnector(
+  dir: string,
+  pairingFile: string,
+  config: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<ConnectorHandle> {
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, 'connector.json');
   // Ports 0: the connector binds free ports itself and logs them. A port picked
   // here and bound later can be taken in between (by another test's client
   // connection), and a health check would then reach somebody else's connector.
-  writeFileSync(configPath, JSON.stringify({ listenPort: 0, httpPort: 0, grpcPort: 0, pairingFile, ...FAST_LINK, ...config }));
-  const proc = new ManagedProcess('connector', process.execPath, [BIN.connector, '--config', configPath], { logPath: join(dir, 'connector.log'), env: cleanEnv(env) });
+  writeFileSync(
+    configPath,
+    JSON.stringify({ listenPort: 0, httpPort: 0, grpcPort: 0, pairingFile, ...FAST_LINK, ...config }),
+  );
+  const proc = new ManagedProcess('connector', process.execPath, [BIN.connector, '--config', configPath], {
+    logPath: join(dir, 'connector.log'),
+    env: cleanEnv(env),
+  });
   const bound = await pollUntil('the connector to listen', async () => {
     if (!proc.running) throw new Error(`the connector exited:\n${proc.output()}`);
-    return proc.logLines().find((l) => l['msg'] === 'connector listening') as { port: number; httpPort: number; grpcPort: number } | undefined;
+    return proc.logLines().find((l) => l['msg'] === 'connector listening') as
+      { port: number; httpPort: number; grpcPort: number } | undefined;
   });
   return { proc, port: bound.port, httpPort: bound.httpPort, grpcPort: bound.grpcPort, configPath };
 }
@@ -186,7 +211,11 @@ export interface RunResult {
 export function runProgram(bin: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 1
+        : 0;
       resolve({ code, stdout, stderr });
     });
   });

@@ -24,19 +24,34 @@ export interface BootstrapStage {
   user: string;
   agentDbPort: number;
   configPath: string;
-  config: { tokenFile: string; postgres: { passwordFile: string }; bootstrap: { secretsDir: string; bundlePath: string; sshHome: string; sshdDropInDir: string } };
+  config: {
+    tokenFile: string;
+    postgres: { passwordFile: string };
+    bootstrap: { secretsDir: string; bundlePath: string; sshHome: string; sshdDropInDir: string };
+  };
 }
 
 export async function prepareBootstrapStage(label: string, tracker: Tracker): Promise<BootstrapStage> {
   const dir = tempDir(label, 0o755);
   const pg = await startCluster(label, tracker, {}, (c) =>
-    writeFileSync(join(c.dataDir, 'pg_hba.conf'), 'local all postgres peer\nlocal all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n'),
+    writeFileSync(
+      join(c.dataDir, 'pg_hba.conf'),
+      'local all postgres peer\nlocal all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n',
+    ),
   );
   const user = `vsm-bt-${randomBytes(3).toString('hex')}`;
   // A stock sshd: what keeps the migrator to local forwards is bootstrap's drop-in, not the test's settings.
   const sshdDropInDir = join(dir, 'sshd_config.d');
-  const sshd = await Sshd.create(label, [], { user, authorizedKeysFile: '%h/.ssh/authorized_keys', stockIncludeDir: sshdDropInDir });
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  const sshd = await Sshd.create(label, [], {
+    user,
+    authorizedKeysFile: '%h/.ssh/authorized_keys',
+    stockIncludeDir: sshdDropInDir,
+  });
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
   const agentDbPort = await freePort();
   const config = {
     port: agentDbPort,
@@ -73,12 +88,19 @@ export function runAgentDb(stage: BootstrapStage, ...args: string[]): Promise<Ru
 /** agent-db serving with what bootstrap wrote, answering SERVING. */
 export async function serveAgentDb(stage: BootstrapStage, tracker: Tracker): Promise<ManagedProcess> {
   const proc = tracker.addProcess(
-    new ManagedProcess('agent-db', process.execPath, [BIN.agentDb, '--config', stage.configPath], { logPath: join(stage.dir, 'agent-db.log'), env: cleanEnv() }),
+    new ManagedProcess('agent-db', process.execPath, [BIN.agentDb, '--config', stage.configPath], {
+      logPath: join(stage.dir, 'agent-db.log'),
+      env: cleanEnv(),
+    }),
   );
   const token = readFileSync(stage.config.tokenFile, 'utf8').trim();
   await pollUntil('agent-db to serve', async () => {
     if (!proc.running) throw new Error(`agent-db exited:\n${proc.output()}`);
-    return (await checkHealth(`127.0.0.1:${stage.agentDbPort}`, { metadata: tokenMetadata(token), deadlineMs: 1000 }).catch(() => 'UNKNOWN')) === 'SERVING';
+    return (
+      (await checkHealth(`127.0.0.1:${stage.agentDbPort}`, { metadata: tokenMetadata(token), deadlineMs: 1000 }).catch(
+        () => 'UNKNOWN',
+      )) === 'SERVING'
+    );
   });
   return proc;
 }

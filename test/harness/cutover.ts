@@ -70,7 +70,11 @@ export interface VisionSuitHost {
  * with DATABASE_URL on SQLite, and the backend unit run by the stand-in
  * systemctl, started when there is a database.
  */
-export async function prepareVisionSuitHost(dir: string, tracker: Tracker, options: StageOptions = {}): Promise<VisionSuitHost> {
+export async function prepareVisionSuitHost(
+  dir: string,
+  tracker: Tracker,
+  options: StageOptions = {},
+): Promise<VisionSuitHost> {
   const fixture = options.fixture === undefined ? 'tiny' : options.fixture;
   const backendDir = join(dir, 'visionsuit', 'backend');
   mkdirSync(join(backendDir, 'prisma'), { recursive: true });
@@ -81,27 +85,52 @@ export async function prepareVisionSuitHost(dir: string, tracker: Tracker, optio
   mkdirSync(etc, { recursive: true });
   const backendPort = await freePort();
   const envFiles = [join(etc, 'vs-backend.env'), join(etc, 'vs-frontend.env'), join(backendDir, '.env')];
-  const extra = Object.entries(options.backendEnv ?? {}).map(([k, v]) => `${k}=${v}\n`).join('');
-  writeFileSync(envFiles[0]!, `# VisionSuit backend (EnvironmentFile of vs-backend.service)\nNODE_ENV=production\nPORT=${backendPort}\nDATABASE_URL="file:./dev.db"\n${extra}`, { mode: 0o640 });
+  const extra = Object.entries(options.backendEnv ?? {})
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
+  writeFileSync(
+    envFiles[0]!,
+    `# VisionSuit backend (EnvironmentFile of vs-backend.service)\nNODE_ENV=production\nPORT=${backendPort}\nDATABASE_URL="file:./dev.db"\n${extra}`,
+    { mode: 0o640 },
+  );
   writeFileSync(envFiles[1]!, `# VisionSuit frontend\nVITE_API_URL=http://127.0.0.1:${backendPort}\n`, { mode: 0o640 });
-  writeFileSync(envFiles[2]!, `# read by the Prisma CLI, Prisma Studio and maintenance.sh\nDATABASE_URL="file:./dev.db" # the SQLite file\nJWT_SECRET='s3cret with spaces'\n`, { mode: 0o600 });
+  writeFileSync(
+    envFiles[2]!,
+    `# read by the Prisma CLI, Prisma Studio and maintenance.sh\nDATABASE_URL="file:./dev.db" # the SQLite file\nJWT_SECRET='s3cret with spaces'\n`,
+    { mode: 0o600 },
+  );
 
   // The stand-in service manager and the backend unit.
   const systemd = join(dir, 'systemd');
   mkdirSync(join(systemd, 'units'), { recursive: true });
   writeFileSync(
     join(systemd, 'units', 'vs-backend.service.json'),
-    JSON.stringify({ argv: [process.execPath, join(STANDIN, 'backend.js'), backendDir], environmentFile: envFiles[0], cwd: backendDir, log: join(dir, 'vs-backend.log') }),
+    JSON.stringify({
+      argv: [process.execPath, join(STANDIN, 'backend.js'), backendDir],
+      environmentFile: envFiles[0],
+      cwd: backendDir,
+      log: join(dir, 'vs-backend.log'),
+    }),
   );
   const systemctl = join(dir, 'systemctl');
-  writeFileSync(systemctl, `#!/bin/sh\nexec "${process.execPath}" "${join(STANDIN, 'systemctl.js')}" "${systemd}" "$@"\n`);
+  writeFileSync(
+    systemctl,
+    `#!/bin/sh\nexec "${process.execPath}" "${join(STANDIN, 'systemctl.js')}" "${systemd}" "$@"\n`,
+  );
   chmodSync(systemctl, 0o755);
   const services = new ServiceManager(systemctl);
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  tracker.add('vs-backend', () => null, () => services.stop('vs-backend.service'));
+  tracker.add(
+    'vs-backend',
+    () => null,
+    () => services.stop('vs-backend.service'),
+  );
   if (options.startBackend ?? fixture !== null) {
     await services.start('vs-backend.service');
-    await pollUntil('the stand-in backend to answer', async () => (await fetch(`${backendUrl}/api/meta/status/backend`).catch(() => null))?.ok === true);
+    await pollUntil(
+      'the stand-in backend to answer',
+      async () => (await fetch(`${backendUrl}/api/meta/status/backend`).catch(() => null))?.ok === true,
+    );
   }
   return {
     backendDir,
@@ -127,22 +156,44 @@ export async function prepareVisionSuitHost(dir: string, tracker: Tracker, optio
 
 /** agent-app's settings for a connector. */
 export function connectorSettings(connector: ConnectorHandle): Record<string, unknown> {
-  return { connectorListen: `127.0.0.1:${connector.port}`, connectorHealthUrl: `http://127.0.0.1:${connector.httpPort}/healthz` };
+  return {
+    connectorListen: `127.0.0.1:${connector.port}`,
+    connectorHealthUrl: `http://127.0.0.1:${connector.httpPort}/healthz`,
+  };
 }
 
-export async function startCutoverStage(label: string, tracker: Tracker, options: StageOptions = {}): Promise<CutoverStage> {
+export async function startCutoverStage(
+  label: string,
+  tracker: Tracker,
+  options: StageOptions = {},
+): Promise<CutoverStage> {
   const dir = tempDir(label, 0o755);
   const pgc = await startCluster(label, tracker);
   const agentDb = await startAgentDb(dir, pgc);
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create(label, [agentDb.port, pgc.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
   const bundlePath = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg: pgc, agentDb }));
 
   // The owner role and database, as bootstrap leaves them.
   const { postgres } = await readBundleFile(bundlePath);
-  const admin = new pg.Pool({ host: '127.0.0.1', port: pgc.port, user: pgc.superuser, password: pgc.password, database: 'postgres' });
-  await ensureDatabase(admin, { database: postgres.database, owner: postgres.user, password: postgres.password, passwordCheck: verifierCheck(admin) });
+  const admin = new pg.Pool({
+    host: '127.0.0.1',
+    port: pgc.port,
+    user: pgc.superuser,
+    password: pgc.password,
+    database: 'postgres',
+  });
+  await ensureDatabase(admin, {
+    database: postgres.database,
+    owner: postgres.user,
+    password: postgres.password,
+    passwordCheck: verifierCheck(admin),
+  });
   await admin.end();
 
   const connector = await startConnector(join(dir, 'connector'), bundlePath, { listenPort: await freePort() });
@@ -150,7 +201,17 @@ export async function startCutoverStage(label: string, tracker: Tracker, options
   const host = await prepareVisionSuitHost(dir, tracker, options);
   const agentAppConfig = { ...host.config, ...connectorSettings(connector), ...options.agentApp };
   const { config: _config, ...hostParts } = host;
-  const stage: CutoverStage = { dir, pg: pgc, agentDb, sshd, bundlePath, connector, agentApp: null as never, agentAppConfig, ...hostParts };
+  const stage: CutoverStage = {
+    dir,
+    pg: pgc,
+    agentDb,
+    sshd,
+    bundlePath,
+    connector,
+    agentApp: null as never,
+    agentAppConfig,
+    ...hostParts,
+  };
   await restartAgentApp(stage, tracker);
   return stage;
 }
@@ -159,9 +220,17 @@ export async function startCutoverStage(label: string, tracker: Tracker, options
  * Follow an operation with `vsctl watch --json` as a child process, calling
  * `onEvent` with each event (one JSON object per line) as it arrives.
  */
-export function watchLive<E>(stage: CutoverStage, id: string, onEvent: (e: E, child: ChildProcess) => void): Promise<{ code: number | null; events: E[] }> {
+export function watchLive<E>(
+  stage: CutoverStage,
+  id: string,
+  onEvent: (e: E, child: ChildProcess) => void,
+): Promise<{ code: number | null; events: E[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`], { env: cleanEnv() });
+    const child = spawn(
+      process.execPath,
+      [BIN.vsctl, 'watch', id, '--json', `--socket-path=${stage.agentApp.socketPath}`],
+      { env: cleanEnv() },
+    );
     const events: E[] = [];
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -181,7 +250,11 @@ export function watchLive<E>(stage: CutoverStage, id: string, onEvent: (e: E, ch
 }
 
 /** The backend's answer at `path`, as JSON. */
-export async function backend<T>(stage: CutoverStage, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+export async function backend<T>(
+  stage: CutoverStage,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stage.backendUrl}${path}`, init);
   return { status: res.status, body: (await res.json()) as T };
 }

@@ -18,11 +18,19 @@ export function migrateLocal(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Per table: row count and an md5 of every row in primary-key order, computed by PostgreSQL. */
-export async function tableDigests(pg: PgCluster, database: string, tables: Array<{ name: string; pk: string[] }>): Promise<Record<string, string>> {
+export async function tableDigests(
+  pg: PgCluster,
+  database: string,
+  tables: Array<{ name: string; pk: string[] }>,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of tables) {
     const order = t.pk.map((c) => `x."${c}"`).join(', ');
-    const [r] = await pg.query<{ n: string; h: string }>(`SELECT count(*)::text AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY ${order}), '')) AS h FROM "${t.name}" x`, [], database);
+    const [r] = await pg.query<{ n: string; h: string }>(
+      `SELECT count(*)::text AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY ${order}), '')) AS h FROM "${t.name}" x`,
+      [],
+      database,
+    );
     out[t.name] = `${r!.n}:${r!.h}`;
   }
   return out;

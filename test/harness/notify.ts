@@ -16,8 +16,13 @@ export interface NotifyMessage {
 export class NotifySocket {
   readonly proc: ManagedProcess;
 
-  private constructor(readonly path: string, dir: string) {
-    this.proc = new ManagedProcess('notify-socket', binary('python3')!, [SCRIPT, path], { logPath: join(dir, 'notify.log') });
+  private constructor(
+    readonly path: string,
+    dir: string,
+  ) {
+    this.proc = new ManagedProcess('notify-socket', binary('python3')!, [SCRIPT, path], {
+      logPath: join(dir, 'notify.log'),
+    });
   }
 
   static async create(dir: string): Promise<NotifySocket> {

@@ -44,10 +44,15 @@ export class PgCluster {
   }
 
   /** A new cluster, started; `settings` are extra server settings (-c name=value). */
-  static async create(label: string, settings: Record<string, string> = {}, prepare?: (cluster: PgCluster) => void): Promise<PgCluster> {
+  static async create(
+    label: string,
+    settings: Record<string, string> = {},
+    prepare?: (cluster: PgCluster) => void,
+  ): Promise<PgCluster> {
     const dir = tempDir(`pg-${label}`, 0o755);
     const owner = isRoot ? userIds('postgres') : null;
-    if (isRoot && !owner) throw new Error('tests run as root need the postgres system user (apt-get install postgresql)');
+    if (isRoot && !owner)
+      throw new Error('tests run as root need the postgres system user (apt-get install postgresql)');
     const cluster = new PgCluster(dir, await freePort(), owner, settings);
     mkdirSync(cluster.socketDir);
     const pwfile = join(dir, 'pw');
@@ -58,7 +63,18 @@ export class PgCluster {
     chmodSync(pwfile, 0o600);
     execFileSync(
       `${PG_BIN}/initdb`,
-      ['-D', cluster.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
+      [
+        '-D',
+        cluster.dataDir,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+        '--no-sync',
+      ],
       { stdio: 'pipe', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
     );
     prepare?.(cluster);
@@ -70,7 +86,21 @@ export class PgCluster {
     this.proc = new ManagedProcess(
       'postgres',
       `${PG_BIN}/postgres`,
-      ['-D', this.dataDir, '-p', String(this.port), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', ...Object.entries(this.settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+      [
+        '-D',
+        this.dataDir,
+        '-p',
+        String(this.port),
+        '-k',
+        this.socketDir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'full_page_writes=off',
+        ...Object.entries(this.settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      ],
       { logPath: join(this.dir, 'postgres.log'), ...(this.owner ? { uid: this.owner.uid, gid: this.owner.gid } : {}) },
     );
     await pollUntil('PostgreSQL to accept connections', async () => {
@@ -100,10 +130,20 @@ export class PgCluster {
   }
 
   client(database = 'postgres'): pg.Client {
-    return new pg.Client({ host: '127.0.0.1', port: this.port, user: this.superuser, password: this.password, database });
+    return new pg.Client({
+      host: '127.0.0.1',
+      port: this.port,
+      user: this.superuser,
+      password: this.password,
+      database,
+    });
   }
 
-  async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = [], database = 'postgres'): Promise<R[]> {
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    database = 'postgres',
+  ): Promise<R[]> {
     const c = this.client(database);
     await c.connect();
     try {

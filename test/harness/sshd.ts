@@ -62,15 +62,29 @@ export class Sshd {
     let authorized = options.authorizedKeysFile;
     if (!authorized) {
       authorized = join(dir, 'authorized_keys');
-      const line = options.streamLocal ? `restrict,port-forwarding,command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n` : restrictedKeyLine(this.clientKey.publicKey, permitOpen);
+      const line = options.streamLocal
+        ? `restrict,port-forwarding,command="/usr/sbin/nologin" ${this.clientKey.publicKey}\n`
+        : restrictedKeyLine(this.clientKey.publicKey, permitOpen);
       writeFileSync(authorized, line, { mode: 0o644 });
     }
-    const own = [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_ed25519')}`, `AuthorizedKeysFile ${authorized}`, `AllowUsers ${this.user}`, 'PidFile none'];
+    const own = [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_ed25519')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      `AllowUsers ${this.user}`,
+      'PidFile none',
+    ];
     if (options.stockIncludeDir) {
       const stock = readFileSync(STOCK_SSHD_CONFIG, 'utf8');
-      if (!/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m.test(stock)) throw new Error(`${STOCK_SSHD_CONFIG} has no Include line to point elsewhere`);
+      if (!/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m.test(stock))
+        throw new Error(`${STOCK_SSHD_CONFIG} has no Include line to point elsewhere`);
       mkdirSync(options.stockIncludeDir, { recursive: true });
-      writeFileSync(join(dir, 'sshd_config'), stock.replace(/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m, `Include ${options.stockIncludeDir}/*.conf`) + ['', '# Added for the test server', ...own, 'LogLevel VERBOSE', ''].join('\n'));
+      writeFileSync(
+        join(dir, 'sshd_config'),
+        stock.replace(/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m, `Include ${options.stockIncludeDir}/*.conf`) +
+          ['', '# Added for the test server', ...own, 'LogLevel VERBOSE', ''].join('\n'),
+      );
       return;
     }
     writeFileSync(

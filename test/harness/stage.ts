@@ -20,7 +20,11 @@ export class Tracker {
   }
 
   addProcess(p: ManagedProcess): ManagedProcess {
-    this.add(p.name, () => p, () => p.stop());
+    this.add(
+      p.name,
+      () => p,
+      () => p.stop(),
+    );
     return p;
   }
 
@@ -30,7 +34,9 @@ export class Tracker {
       const proc = item.current();
       if (!proc) continue;
       const out = proc.output();
-      console.error(`\n----- ${item.name} log (${proc.logPath}) for failed test "${t.title}" -----\n${out.slice(-20_000)}`);
+      console.error(
+        `\n----- ${item.name} log (${proc.logPath}) for failed test "${t.title}" -----\n${out.slice(-20_000)}`,
+      );
     }
   }
 
@@ -42,7 +48,10 @@ export class Tracker {
 }
 
 /** Register the usual hooks on an ava test function: logs on failure, stop at the end. */
-export function trackWith(test: { afterEach: { always: (fn: (t: ExecutionContext) => void) => void }; after: { always: (fn: () => Promise<void>) => void } }): Tracker {
+export function trackWith(test: {
+  afterEach: { always: (fn: (t: ExecutionContext) => void) => void };
+  after: { always: (fn: () => Promise<void>) => void };
+}): Tracker {
   const tracker = new Tracker();
   let failed = false;
   test.afterEach.always((t) => {
@@ -59,9 +68,18 @@ export function trackWith(test: { afterEach: { always: (fn: (t: ExecutionContext
 }
 
 /** A PostgreSQL cluster for a test, stopped with the rest at the end. */
-export async function startCluster(label: string, tracker: Tracker, settings: Record<string, string> = {}, prepare?: (cluster: PgCluster) => void): Promise<PgCluster> {
+export async function startCluster(
+  label: string,
+  tracker: Tracker,
+  settings: Record<string, string> = {},
+  prepare?: (cluster: PgCluster) => void,
+): Promise<PgCluster> {
   const pg = await PgCluster.create(label, settings, prepare);
-  tracker.add('postgres', () => pg.proc, () => pg.stop());
+  tracker.add(
+    'postgres',
+    () => pg.proc,
+    () => pg.stop(),
+  );
   return pg;
 }
 
@@ -90,9 +108,20 @@ export async function startPair(
   const agentDb = await startAgentDb(dir, pg, { env: options.agentDbEnv });
   tracker.addProcess(agentDb.proc);
   const sshd = await Sshd.create(label, [agentDb.port, pg.port]);
-  tracker.add('sshd', () => sshd.proc, () => sshd.stop());
-  const bundlePath = writeBundle(join(dir, 'pairing.conf'), bundleFields({ sshd, pg, agentDb, hostKey: options.hostKey }));
-  const agentApp = await startAgentApp(dir, bundlePath, { env: options.agentAppEnv, config: options.agentAppConfig, waitReady: options.waitAgentApp });
+  tracker.add(
+    'sshd',
+    () => sshd.proc,
+    () => sshd.stop(),
+  );
+  const bundlePath = writeBundle(
+    join(dir, 'pairing.conf'),
+    bundleFields({ sshd, pg, agentDb, hostKey: options.hostKey }),
+  );
+  const agentApp = await startAgentApp(dir, bundlePath, {
+    env: options.agentAppEnv,
+    config: options.agentAppConfig,
+    waitReady: options.waitAgentApp,
+  });
   tracker.addProcess(agentApp.proc);
   return { dir, pg, agentDb, sshd, bundlePath, agentApp };
 }

@@ -49,7 +49,15 @@ export function userIds(name: string): { uid: number; gid: number } | null {
 export function ensureSystemUser(name: string): { uid: number; gid: number } {
   const existing = userIds(name);
   if (existing) return existing;
-  execFileSync('useradd', ['--system', '--shell', '/usr/sbin/nologin', '--home-dir', '/nonexistent', '--no-create-home', name]);
+  execFileSync('useradd', [
+    '--system',
+    '--shell',
+    '/usr/sbin/nologin',
+    '--home-dir',
+    '/nonexistent',
+    '--no-create-home',
+    name,
+  ]);
   // '*' rather than the default '!': sshd without PAM refuses "locked" accounts.
   execFileSync('usermod', ['-p', '*', name]);
   return userIds(name)!;

@@ -2,7 +2,15 @@
 // TypeScript from a source value, and by SQL on a real PostgreSQL server from
 // the stored value.
 import test from 'ava';
-import { CANONICAL_SETTINGS, canonicalSql, canonicalValue, rowHash, rowText, rowTextSql, rowHashSql } from '../../agent-app/engine/canonical.js';
+import {
+  CANONICAL_SETTINGS,
+  canonicalSql,
+  canonicalValue,
+  rowHash,
+  rowText,
+  rowTextSql,
+  rowHashSql,
+} from '../../agent-app/engine/canonical.js';
 import { connect, targetFromUrl } from '../../agent-app/engine/target.js';
 import type { Column } from '../../agent-app/engine/prisma-schema.js';
 import type { SqliteValue } from '../../agent-app/engine/convert.js';
@@ -27,7 +35,17 @@ async function query<R extends Record<string, unknown>>(sql: string, params: unk
 }
 
 const col = (type: Column['type']): Column => ({ name: 'v', type, required: false, updatedAt: false });
-const PG_TYPE: Record<string, string> = { Float: 'double precision', BigInt: 'bigint', Int: 'integer', Json: 'jsonb', String: 'text', DateTime: 'timestamp(3)', Boolean: 'boolean', Decimal: 'decimal(65,30)', Bytes: 'bytea' };
+const PG_TYPE: Record<string, string> = {
+  Float: 'double precision',
+  BigInt: 'bigint',
+  Int: 'integer',
+  Json: 'jsonb',
+  String: 'text',
+  DateTime: 'timestamp(3)',
+  Boolean: 'boolean',
+  Decimal: 'decimal(65,30)',
+  Bytes: 'bytea',
+};
 
 // [type, the source value, the same value as PostgreSQL input]
 const CASES: Array<[Column['type'], SqliteValue, string]> = [
@@ -53,8 +71,16 @@ const CASES: Array<[Column['type'], SqliteValue, string]> = [
   ['Decimal', 0.5, "'0.5'"],
   ['Decimal', '12.3400', "'12.34'"],
   ['String', '', "''"],
-  ['String', 'é 中 😀 \u{10FFFF} \u{1F600}\u{E0001} tab\there "q" \\ back', `E'é 中 😀 \\U0010FFFF \\U0001F600\\U000E0001 tab\\there "q" \\\\ back'`],
-  ['Json', '{"b": 1, "a": [1.50, 1e2, -0, 0.000001, 12345678901234567890123], "aa": {"z": null, "y": true}}', `'{"aa": {"y": true, "z": null}, "b": 1, "a": [1.50, 1e2, -0, 0.000001, 12345678901234567890123]}'`],
+  [
+    'String',
+    'é 中 😀 \u{10FFFF} \u{1F600}\u{E0001} tab\there "q" \\ back',
+    `E'é 中 😀 \\U0010FFFF \\U0001F600\\U000E0001 tab\\there "q" \\\\ back'`,
+  ],
+  [
+    'Json',
+    '{"b": 1, "a": [1.50, 1e2, -0, 0.000001, 12345678901234567890123], "aa": {"z": null, "y": true}}',
+    `'{"aa": {"y": true, "z": null}, "b": 1, "a": [1.50, 1e2, -0, 0.000001, 12345678901234567890123]}'`,
+  ],
   ['Json', '{"k": 1, "k": 2}', `'{"k": 2}'`],
   ['Json', '"\\u00e9\\ud83d\\ude00 \\u0001 \\n \\" \\\\ /"', `'"é😀 \\u0001 \\n \\" \\\\ /"'`],
   ['Json', '42', `'42'`],
@@ -66,15 +92,22 @@ const CASES: Array<[Column['type'], SqliteValue, string]> = [
 test('each edge value has the same canonical text on both sides', async (t) => {
   for (const [type, source, sql] of CASES) {
     const c = col(type);
-    const [row] = await query<{ v: string | null }>(`SELECT ${canonicalSql(c, 'x.')} AS v FROM (SELECT ${sql}::${PG_TYPE[type]} AS v) x`);
+    const [row] = await query<{ v: string | null }>(
+      `SELECT ${canonicalSql(c, 'x.')} AS v FROM (SELECT ${sql}::${PG_TYPE[type]} AS v) x`,
+    );
     const label = `${type} ${typeof source === 'string' ? source.slice(0, 60) : String(source)}`;
     t.is(canonicalValue(c, source), row!.v, label);
   }
 });
 
 test('empty string and NULL stay apart, and row hashes agree', async (t) => {
-  const cols: Column[] = [{ ...col('String'), name: 'a' }, { ...col('String'), name: 'b' }];
-  const [row] = await query<{ t: string; h: string }>(`SELECT ${rowTextSql(cols, 'x.')} AS t, ${rowHashSql(cols, 'x.')}::text AS h FROM (SELECT ''::text AS a, NULL::text AS b) x`);
+  const cols: Column[] = [
+    { ...col('String'), name: 'a' },
+    { ...col('String'), name: 'b' },
+  ];
+  const [row] = await query<{ t: string; h: string }>(
+    `SELECT ${rowTextSql(cols, 'x.')} AS t, ${rowHashSql(cols, 'x.')}::text AS h FROM (SELECT ''::text AS a, NULL::text AS b) x`,
+  );
   const text = rowText([canonicalValue(cols[0]!, ''), canonicalValue(cols[1]!, null)]);
   t.is(text, '("",)');
   t.is(row!.t, text);

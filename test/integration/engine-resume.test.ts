@@ -20,20 +20,56 @@ test('SIGKILL mid-copy twice and during the index build, then resume: equal to a
   const fx = await generateFixture('medium', join(dir, 'medium.db'));
   const schema = await readSchemaFile(FIXTURE_SCHEMA);
 
-  const clean = await migrateLocal(['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'clean'), '--work-dir', join(dir, 'w-clean')]);
+  const clean = await migrateLocal([
+    '--sqlite',
+    fx.path,
+    '--prisma-schema',
+    FIXTURE_SCHEMA,
+    '--database-url-file',
+    urlFile(dir, pg, 'clean'),
+    '--work-dir',
+    join(dir, 'w-clean'),
+  ]);
   t.is(clean.code, 0, clean.stderr);
 
-  const args = ['migrate-local', '--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'resumed'), '--work-dir', join(dir, 'w-resumed'), '--chunk-mb', '1', '--jobs', '1', '--json'];
+  const args = [
+    'migrate-local',
+    '--sqlite',
+    fx.path,
+    '--prisma-schema',
+    FIXTURE_SCHEMA,
+    '--database-url-file',
+    urlFile(dir, pg, 'resumed'),
+    '--work-dir',
+    join(dir, 'w-resumed'),
+    '--chunk-mb',
+    '1',
+    '--jobs',
+    '1',
+    '--json',
+  ];
   const copied = async () => {
-    const rows = await pg.query<{ n: string | null }>(`SELECT sum(rows)::text AS n FROM _vsmigrate.range`, [], 'resumed').catch(() => [{ n: null }]);
+    const rows = await pg
+      .query<{ n: string | null }>(`SELECT sum(rows)::text AS n FROM _vsmigrate.range`, [], 'resumed')
+      .catch(() => [{ n: null }]);
     return Number(rows[0]?.n ?? 0);
   };
   const killWhen = async (label: string, ready: (p: ManagedProcess) => Promise<boolean>) => {
-    const p = tracker.addProcess(new ManagedProcess(`migrate-local (${label})`, process.execPath, [BIN.agentApp, ...args], { logPath: join(dir, `run-${label}.log`), env: cleanEnv() }));
-    await pollUntil(label, async () => {
-      if (!p.running) throw new Error(`finished before the kill (${label}):\n${p.output()}`);
-      return ready(p);
-    }, 60_000, 10);
+    const p = tracker.addProcess(
+      new ManagedProcess(`migrate-local (${label})`, process.execPath, [BIN.agentApp, ...args], {
+        logPath: join(dir, `run-${label}.log`),
+        env: cleanEnv(),
+      }),
+    );
+    await pollUntil(
+      label,
+      async () => {
+        if (!p.running) throw new Error(`finished before the kill (${label}):\n${p.output()}`);
+        return ready(p);
+      },
+      60_000,
+      10,
+    );
     p.signal('SIGKILL');
     const exit = await p.waitForExit();
     t.is(exit.signal, 'SIGKILL', `killed ${label}`);
@@ -55,7 +91,16 @@ test('SIGKILL mid-copy twice and during the index build, then resume: equal to a
   const a = await tableDigests(pg, 'clean', tables);
   const b = await tableDigests(pg, 'resumed', tables);
   t.deepEqual(b, a);
-  t.is(Object.values(a).reduce((n, v) => n + Number(v.split(':')[0]), 0), fx.rows, 'every row of the file is there');
-  const constraints = (db: string) => pg.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`, [], db);
+  t.is(
+    Object.values(a).reduce((n, v) => n + Number(v.split(':')[0]), 0),
+    fx.rows,
+    'every row of the file is there',
+  );
+  const constraints = (db: string) =>
+    pg.query(
+      `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`,
+      [],
+      db,
+    );
   t.deepEqual(await constraints('resumed'), await constraints('clean'));
 });

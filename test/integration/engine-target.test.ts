@@ -14,9 +14,22 @@ test('a non-empty target is refused, then replaced with --replace after a pg_dum
   const dir = tempDir('engine-target');
   const pg = await startCluster('engine-target', tracker);
   await pg.query('CREATE DATABASE busy');
-  await pg.query(`CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious VALUES (1, 'keep me')`, [], 'busy');
+  await pg.query(
+    `CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious VALUES (1, 'keep me')`,
+    [],
+    'busy',
+  );
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));
-  const args = ['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'busy'), '--work-dir', join(dir, 'work')];
+  const args = [
+    '--sqlite',
+    fx.path,
+    '--prisma-schema',
+    FIXTURE_SCHEMA,
+    '--database-url-file',
+    urlFile(dir, pg, 'busy'),
+    '--work-dir',
+    join(dir, 'work'),
+  ];
 
   const refused = await migrateLocal(args);
   t.is(refused.code, 1);

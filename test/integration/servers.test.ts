@@ -37,9 +37,31 @@ async function failure(p: Promise<unknown>): Promise<VsErrorType> {
 test('buildAgentDb: no token, a wrong token, then the right one; names are refused before any SQL', async (t) => {
   const dir = tempDir('servers-db');
   const cluster = await startCluster('servers-db', tracker);
-  const log = createLogger({ name: 'agent-db', level: 'warn', destination: createWriteStream(join(dir, 'agent-db.log')) as never });
-  const pg = new Postgres({ host: '127.0.0.1', port: cluster.port, user: cluster.superuser, database: 'postgres', password: cluster.password, connectTimeoutMs: 5_000 }, log);
-  const agentDb = buildAgentDb({ log, pg, token: TOKEN, version: 'test', uptimeSeconds: () => 1, healthPollMs: 200, stateDir: dir });
+  const log = createLogger({
+    name: 'agent-db',
+    level: 'warn',
+    destination: createWriteStream(join(dir, 'agent-db.log')) as never,
+  });
+  const pg = new Postgres(
+    {
+      host: '127.0.0.1',
+      port: cluster.port,
+      user: cluster.superuser,
+      database: 'postgres',
+      password: cluster.password,
+      connectTimeoutMs: 5_000,
+    },
+    log,
+  );
+  const agentDb = buildAgentDb({
+    log,
+    pg,
+    token: TOKEN,
+    version: 'test',
+    uptimeSeconds: () => 1,
+    healthPollMs: 200,
+    stateDir: dir,
+  });
   const port = await bind(agentDb.server, '127.0.0.1:0');
   await agentDb.startHealthPolling();
   t.teardown(async () => {
@@ -50,19 +72,37 @@ test('buildAgentDb: no token, a wrong token, then the right one; names are refus
   const { db } = loadContract();
   const client = new db.vsmigrate.db.v1.AgentDb(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   t.teardown(() => client.close());
-  const getStatus = (md: grpc.Metadata) => call<DbStatus__Output>((m, o, cb) => client.getStatus({}, m, o, cb), { metadata: md, deadlineMs: 5_000 });
+  const getStatus = (md: grpc.Metadata) =>
+    call<DbStatus__Output>((m, o, cb) => client.getStatus({}, m, o, cb), { metadata: md, deadlineMs: 5_000 });
 
   t.is((await failure(getStatus(new grpc.Metadata()))).code, 'VS_ERR_AUTH_TOKEN_MISSING');
   t.is((await failure(getStatus(tokenMetadata('b'.repeat(64))))).code, 'VS_ERR_AUTH_TOKEN_INVALID');
-  t.is((await failure(checkHealth(`127.0.0.1:${port}`, { deadlineMs: 5_000 }))).code, 'VS_ERR_AUTH_TOKEN_MISSING', 'the health service too');
+  t.is(
+    (await failure(checkHealth(`127.0.0.1:${port}`, { deadlineMs: 5_000 }))).code,
+    'VS_ERR_AUTH_TOKEN_MISSING',
+    'the health service too',
+  );
   const status = await getStatus(tokenMetadata(TOKEN));
   t.true(status.postgresReachable);
   t.is(await checkHealth(`127.0.0.1:${port}`, { metadata: tokenMetadata(TOKEN), deadlineMs: 5_000 }), 'SERVING');
 
-  const bad = await failure(call((m, o, cb) => client.ensureDatabase({ database: 'x"; DROP DATABASE postgres; --', ownerRole: 'visionsuit' }, m, o, cb), { metadata: tokenMetadata(TOKEN), deadlineMs: 5_000 }));
+  const bad = await failure(
+    call(
+      (m, o, cb) =>
+        client.ensureDatabase({ database: 'x"; DROP DATABASE postgres; --', ownerRole: 'visionsuit' }, m, o, cb),
+      { metadata: tokenMetadata(TOKEN), deadlineMs: 5_000 },
+    ),
+  );
   t.is(bad.code, 'VS_ERR_INVALID_NAME');
-  t.deepEqual(await cluster.query("SELECT datname FROM pg_database WHERE datname = 'postgres'"), [{ datname: 'postgres' }]);
-  const notScratch = await failure(call((m, o, cb) => client.dropScratchDatabase({ database: 'postgres' }, m, o, cb), { metadata: tokenMetadata(TOKEN), deadlineMs: 5_000 }));
+  t.deepEqual(await cluster.query("SELECT datname FROM pg_database WHERE datname = 'postgres'"), [
+    { datname: 'postgres' },
+  ]);
+  const notScratch = await failure(
+    call((m, o, cb) => client.dropScratchDatabase({ database: 'postgres' }, m, o, cb), {
+      metadata: tokenMetadata(TOKEN),
+      deadlineMs: 5_000,
+    }),
+  );
   t.is(notScratch.code, 'VS_ERR_NOT_SCRATCH');
 });
 
@@ -72,12 +112,24 @@ test('buildAgentApp: our errors keep their code and message; anything else is IN
   const operations = new Operations(join(dir, 'state'), log);
   t.teardown(() => operations.close());
   const refuse = (): never => {
-    throw new VsError('VS_ERR_OPERATION_RUNNING', 'operation migrate-x (migrate) is running', { details: { id: 'migrate-x' } });
+    throw new VsError('VS_ERR_OPERATION_RUNNING', 'operation migrate-x (migrate) is running', {
+      details: { id: 'migrate-x' },
+    });
   };
   const app = buildAgentApp({
     log,
     operations,
-    statusSources: () => ({ version: 'test', lifecycleState: 'running', uptimeSeconds: 3, runDir: join(dir, 'runs'), pairing: null, link: null, agentDb: null, connectorHealthUrl: 'http://127.0.0.1:1/healthz', operation: null }),
+    statusSources: () => ({
+      version: 'test',
+      lifecycleState: 'running',
+      uptimeSeconds: 3,
+      runDir: join(dir, 'runs'),
+      pairing: null,
+      link: null,
+      agentDb: null,
+      connectorHealthUrl: 'http://127.0.0.1:1/healthz',
+      operation: null,
+    }),
     pair: async () => {
       throw new Error('secret detail: password=hunter2');
     },
@@ -102,11 +154,15 @@ test('buildAgentApp: our errors keep their code and message; anything else is IN
   t.is(status.agent?.version, 'test');
   t.is(status.link?.state, 'unpaired');
 
-  const notPaired = await failure(call<PreflightReport__Output>((m, o, cb) => client.preflight({ sqlitePath: '' }, m, o, cb), opts));
+  const notPaired = await failure(
+    call<PreflightReport__Output>((m, o, cb) => client.preflight({ sqlitePath: '' }, m, o, cb), opts),
+  );
   t.is(notPaired.code, 'VS_ERR_NOT_PAIRED');
   t.is(notPaired.message, 'this host is not paired with a PostgreSQL host');
 
-  const busy = await failure(call<Operation__Output>((m, o, cb) => client.migrate({ replaceTarget: false, policies: [] }, m, o, cb), opts));
+  const busy = await failure(
+    call<Operation__Output>((m, o, cb) => client.migrate({ replaceTarget: false, policies: [] }, m, o, cb), opts),
+  );
   t.is(busy.code, 'VS_ERR_OPERATION_RUNNING');
   t.deepEqual(busy.details, { id: 'migrate-x' });
 

@@ -81,9 +81,19 @@ const CASES: Case[] = [
   { id: 'd-real', column: 'd', sql: '123.25', expected: '123.250000000000000000000000000000' },
   // NUMERIC affinity turns numeric text into a REAL as SQLite stores it: the file
   // holds the double 1234567890.1234567, and that is what arrives.
-  { id: 'd-text', column: 'd', sql: `'1234567890.123456789012'`, expected: '1234567890.123456700000000000000000000000' },
+  {
+    id: 'd-text',
+    column: 'd',
+    sql: `'1234567890.123456789012'`,
+    expected: '1234567890.123456700000000000000000000000',
+  },
   { id: 'd-int', column: 'd', sql: '7', expected: '7.000000000000000000000000000000' },
-  { id: 'j-object', column: 'j', sql: `'{"b": [1, 2, {"c": null}], "a": "x"}'`, expected: '{"a": "x", "b": [1, 2, {"c": null}]}' },
+  {
+    id: 'j-object',
+    column: 'j',
+    sql: `'{"b": [1, 2, {"c": null}], "a": "x"}'`,
+    expected: '{"a": "x", "b": [1, 2, {"c": null}]}',
+  },
   { id: 'j-string', column: 'j', sql: `'"text"'`, expected: '"text"' },
   { id: 'j-null', column: 'j', sql: `'null'`, expected: 'null' },
   { id: 'j-int-affinity', column: 'j', sql: `'42'`, expected: '42' },
@@ -93,8 +103,18 @@ const CASES: Case[] = [
   { id: 'e-label', column: 'e', sql: `'ADMIN'`, expected: 'ADMIN' },
   { id: 's-empty', column: 's', sql: `''`, expected: '' },
   { id: 's-null', column: 's', sql: 'NULL', expected: null },
-  { id: 's-controls', column: 's', sql: `'tab' || char(9) || 'nl' || char(10) || 'cr' || char(13) || 'bs\\'`, expected: 'tab\tnl\ncr\rbs\\' },
-  { id: 's-planes', column: 's', sql: `'é 中 😀 ' || char(1114111) || ' ' || char(65533)`, expected: 'é 中 😀 \u{10FFFF} \uFFFD' },
+  {
+    id: 's-controls',
+    column: 's',
+    sql: `'tab' || char(9) || 'nl' || char(10) || 'cr' || char(13) || 'bs\\'`,
+    expected: 'tab\tnl\ncr\rbs\\',
+  },
+  {
+    id: 's-planes',
+    column: 's',
+    sql: `'é 中 😀 ' || char(1114111) || ' ' || char(65533)`,
+    expected: 'é 中 😀 \u{10FFFF} \uFFFD',
+  },
   { id: 'by-blob', column: 'by', sql: `x'00ff10'`, expected: '00ff10' },
   { id: 'order-reserved', column: 'order', sql: '5', expected: '5' },
 ];
@@ -111,16 +131,32 @@ test('each type and encoding reads back as expected, with TZ far from UTC', asyn
   const sqlite = join(dir, 'dev.db');
   const db = new Database(sqlite);
   db.exec(DDL);
-  for (const c of CASES) db.exec(`INSERT INTO "${c.column === 'd' ? 'Amount' : 'User'}" ("id", "${c.column}") VALUES ('${c.id}', ${c.sql})`);
+  for (const c of CASES)
+    db.exec(`INSERT INTO "${c.column === 'd' ? 'Amount' : 'User'}" ("id", "${c.column}") VALUES ('${c.id}', ${c.sql})`);
   db.close();
   const schemaPath = join(dir, 'schema.prisma');
   writeFileSync(schemaPath, SCHEMA);
 
-  const r = await migrateLocal(['--sqlite', sqlite, '--prisma-schema', schemaPath, '--database-url-file', urlFile(dir, pg, 'fidelity'), '--work-dir', join(dir, 'work'), '--json'], {
-    TZ: 'Pacific/Chatham',
-  });
+  const r = await migrateLocal(
+    [
+      '--sqlite',
+      sqlite,
+      '--prisma-schema',
+      schemaPath,
+      '--database-url-file',
+      urlFile(dir, pg, 'fidelity'),
+      '--work-dir',
+      join(dir, 'work'),
+      '--json',
+    ],
+    {
+      TZ: 'Pacific/Chatham',
+    },
+  );
   t.is(r.code, 0, r.stderr);
-  const rows = new Map((await pg.query<Record<string, string | null>>(READ, [], 'fidelity')).map((row) => [row['id'], row]));
+  const rows = new Map(
+    (await pg.query<Record<string, string | null>>(READ, [], 'fidelity')).map((row) => [row['id'], row]),
+  );
   for (const a of await pg.query<Record<string, string | null>>(READ_AMOUNT, [], 'fidelity')) rows.set(a['id'], a);
   for (const c of CASES) {
     const row = rows.get(c.id);

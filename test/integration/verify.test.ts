@@ -23,20 +23,52 @@ test.before(async () => {
   pg = await startCluster('verify', tracker);
   await pg.query('CREATE DATABASE clean');
   fx = await generateFixture('medium', join(dir, 'medium.db'));
-  const r = await migrateLocal(['--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, 'clean'), '--work-dir', join(dir, 'work'), '--json']);
+  const r = await migrateLocal([
+    '--sqlite',
+    fx.path,
+    '--prisma-schema',
+    FIXTURE_SCHEMA,
+    '--database-url-file',
+    urlFile(dir, pg, 'clean'),
+    '--work-dir',
+    join(dir, 'work'),
+    '--json',
+  ]);
   if (r.code !== 0) throw new Error(`migrate-local failed:\n${r.stderr}`);
 });
 
 interface Report {
   ok: boolean;
-  tables: Array<{ table: string; equal: boolean; rows: { source: number; target: number }; differences: Array<{ key: string; kind: string; columns?: Array<{ column: string; source: string | null; target: string | null }> }> }>;
+  tables: Array<{
+    table: string;
+    equal: boolean;
+    rows: { source: number; target: number };
+    differences: Array<{
+      key: string;
+      kind: string;
+      columns?: Array<{ column: string; source: string | null; target: string | null }>;
+    }>;
+  }>;
   checks: Array<{ name: string; ok: boolean; detail: string }>;
 }
 
 async function verifyCopy(name: string, mutate: string[]): Promise<{ code: number; report: Report; stderr: string }> {
   await pg.query(`CREATE DATABASE ${name} TEMPLATE clean`);
   for (const sql of mutate) await pg.query(sql, [], name);
-  const r = await runProgram(BIN.agentApp, ['verify-local', '--sqlite', fx.path, '--prisma-schema', FIXTURE_SCHEMA, '--database-url-file', urlFile(dir, pg, name), '--json'], cleanEnv());
+  const r = await runProgram(
+    BIN.agentApp,
+    [
+      'verify-local',
+      '--sqlite',
+      fx.path,
+      '--prisma-schema',
+      FIXTURE_SCHEMA,
+      '--database-url-file',
+      urlFile(dir, pg, name),
+      '--json',
+    ],
+    cleanEnv(),
+  );
   return { code: r.code, report: JSON.parse(r.stdout.trim().split('\n').pop()!) as Report, stderr: r.stderr };
 }
 
@@ -48,7 +80,10 @@ test.serial('the migration of the medium fixture verified equal, and verify-loca
   t.true(r.report.ok);
   t.is(r.report.tables.length, 30);
   t.true(r.report.tables.every((x) => x.equal));
-  t.is(r.report.tables.reduce((n, x) => n + x.rows.target, 0), fx.rows);
+  t.is(
+    r.report.tables.reduce((n, x) => n + x.rows.target, 0),
+    fx.rows,
+  );
 });
 
 test.serial('one changed value per type is named by row and column; a key-order change is not a change', async (t) => {
@@ -76,7 +111,11 @@ test.serial('one changed value per type is named by row and column; a key-order 
   ]);
   t.is(r.code, 1);
   t.false(r.report.ok);
-  const named = r.report.tables.flatMap((x) => x.differences.map((d) => `${x.table} ${d.key} ${d.kind} ${(d.columns ?? []).map((c) => c.column).join(',')}`)).sort();
+  const named = r.report.tables
+    .flatMap((x) =>
+      x.differences.map((d) => `${x.table} ${d.key} ${d.kind} ${(d.columns ?? []).map((c) => c.column).join(',')}`),
+    )
+    .sort();
   t.deepEqual(
     named,
     [
@@ -90,14 +129,24 @@ test.serial('one changed value per type is named by row and column; a key-order 
       `User ${ids.enum} different role`,
     ].sort(),
   );
-  const date = r.report.tables.find((x) => x.table === 'ImageAsset')!.differences.find((d) => d.key === ids.date)!.columns![0]!;
+  const date = r.report.tables.find((x) => x.table === 'ImageAsset')!.differences.find((d) => d.key === ids.date)!
+    .columns![0]!;
   t.regex(date.source!, /\.\d{3}$/);
   t.not(date.source, date.target, 'both values are shown');
-  t.true(r.report.tables.find((x) => x.table === 'Notification')!.differences.every((d) => d.key !== ids.jsonOrder), 'key order is not a value change');
+  t.true(
+    r.report.tables.find((x) => x.table === 'Notification')!.differences.every((d) => d.key !== ids.jsonOrder),
+    'key order is not a value change',
+  );
 });
 
 test.serial('a deleted row, an extra row and a changed primary key are named', async (t) => {
-  const like = (await pg.query<{ userId: string; imageId: string }>(`SELECT "userId", "imageId" FROM "ImageLike" ORDER BY 1, 2 LIMIT 1 OFFSET 100`, [], 'clean'))[0]!;
+  const like = (
+    await pg.query<{ userId: string; imageId: string }>(
+      `SELECT "userId", "imageId" FROM "ImageLike" ORDER BY 1, 2 LIMIT 1 OFFSET 100`,
+      [],
+      'clean',
+    )
+  )[0]!;
   const keyword = await first(`SELECT id FROM "SafetyKeyword" ORDER BY id LIMIT 1`);
   const r = await verifyCopy('rows', [
     `DELETE FROM "ImageLike" WHERE "userId" = '${like.userId}' AND "imageId" = '${like.imageId}'`,
@@ -105,7 +154,11 @@ test.serial('a deleted row, an extra row and a changed primary key are named', a
     `UPDATE "SafetyKeyword" SET id = 'zz-rekeyed' WHERE id = '${keyword}'`,
   ]);
   t.is(r.code, 1);
-  const kinds = (table: string) => r.report.tables.find((x) => x.table === table)!.differences.map((d) => `${d.kind} ${d.key}`).sort();
+  const kinds = (table: string) =>
+    r.report.tables
+      .find((x) => x.table === table)!
+      .differences.map((d) => `${d.kind} ${d.key}`)
+      .sort();
   t.deepEqual(kinds('ImageLike'), [`missing-in-target ${like.userId}|${like.imageId}`]);
   t.deepEqual(kinds('Tag'), ['extra-in-target zz-extra-tag']);
   t.deepEqual(kinds('SafetyKeyword'), [`extra-in-target zz-rekeyed`, `missing-in-target ${keyword}`].sort());
@@ -113,9 +166,15 @@ test.serial('a deleted row, an extra row and a changed primary key are named', a
 });
 
 test.serial('a sequence set below the highest id and a dropped index are reported', async (t) => {
-  const r = await verifyCopy('catalog', [`SELECT setval('"GeneratorQueueBlock_id_seq"', 3)`, `DROP INDEX "Notification_userId_readAt_idx"`]);
+  const r = await verifyCopy('catalog', [
+    `SELECT setval('"GeneratorQueueBlock_id_seq"', 3)`,
+    `DROP INDEX "Notification_userId_readAt_idx"`,
+  ]);
   t.is(r.code, 1);
-  t.true(r.report.tables.every((x) => x.equal), 'the data itself is equal');
+  t.true(
+    r.report.tables.every((x) => x.equal),
+    'the data itself is equal',
+  );
   const check = (name: string) => r.report.checks.find((c) => c.name === name)!;
   t.false(check('sequences').ok);
   t.regex(check('sequences').detail, /GeneratorQueueBlock\.id at 3, needs 20/);

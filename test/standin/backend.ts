@@ -31,7 +31,16 @@ interface Store {
 }
 
 /** A SQLite DateTime as Prisma reads it: integer ms, or text. */
-const sqliteDate = (v: unknown) => (v === null ? null : new Date(typeof v === 'number' || typeof v === 'bigint' ? Number(v) : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(String(v)) ? String(v).replace(' ', 'T') + 'Z' : String(v)).toISOString());
+const sqliteDate = (v: unknown) =>
+  v === null
+    ? null
+    : new Date(
+        typeof v === 'number' || typeof v === 'bigint'
+          ? Number(v)
+          : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(String(v))
+            ? String(v).replace(' ', 'T') + 'Z'
+            : String(v),
+      ).toISOString();
 const sqliteBool = (v: unknown) => v === 1 || v === 1n || v === 'true';
 const TABLES = new Set(['User', 'ImageAsset', 'Notification', 'GalleryEntry', 'ModerationLog']);
 
@@ -43,7 +52,11 @@ function sqliteStore(file: string): Store {
       db.prepare('SELECT 1').get();
     },
     async users() {
-      return (db.prepare('SELECT id, email, "displayName", role, "isActive", "createdAt" FROM "User" ORDER BY id').all() as Array<Record<string, unknown>>).map((u) => ({
+      return (
+        db
+          .prepare('SELECT id, email, "displayName", role, "isActive", "createdAt" FROM "User" ORDER BY id')
+          .all() as Array<Record<string, unknown>>
+      ).map((u) => ({
         ...u,
         isActive: sqliteBool(u['isActive']),
         createdAt: sqliteDate(u['createdAt']),
@@ -55,7 +68,9 @@ function sqliteStore(file: string): Store {
     async addNotification(userId, title) {
       const id = `standin${randomBytes(8).toString('hex')}`;
       const now = Date.now();
-      db.prepare(`INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES (?, ?, 'ANNOUNCEMENT', ?, ?, ?)`).run(id, userId, title, now, now);
+      db.prepare(
+        `INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES (?, ?, 'ANNOUNCEMENT', ?, ?, ?)`,
+      ).run(id, userId, title, now, now);
       return id;
     },
   };
@@ -63,7 +78,11 @@ function sqliteStore(file: string): Store {
 
 function postgresStore(connectionString: string): Store {
   const u = new URL(connectionString);
-  const pool = new pg.Pool({ connectionString: `${u.protocol}//${u.username}:${u.password}@${u.host}${u.pathname}`, max: 4, application_name: 'standin-backend' });
+  const pool = new pg.Pool({
+    connectionString: `${u.protocol}//${u.username}:${u.password}@${u.host}${u.pathname}`,
+    max: 4,
+    application_name: 'standin-backend',
+  });
   pool.on('error', () => {});
   return {
     kind: 'postgresql',
@@ -72,15 +91,23 @@ function postgresStore(connectionString: string): Store {
       if (failOnPostgres) throw new Error('STANDIN_FAIL_ON_POSTGRES is set');
     },
     async users() {
-      const r = await pool.query('SELECT id, email, "displayName", role::text AS role, "isActive", "createdAt" FROM "User" ORDER BY id COLLATE "C"');
-      return r.rows.map((row: Record<string, unknown>) => ({ ...row, createdAt: (row['createdAt'] as Date | null)?.toISOString() ?? null }));
+      const r = await pool.query(
+        'SELECT id, email, "displayName", role::text AS role, "isActive", "createdAt" FROM "User" ORDER BY id COLLATE "C"',
+      );
+      return r.rows.map((row: Record<string, unknown>) => ({
+        ...row,
+        createdAt: (row['createdAt'] as Date | null)?.toISOString() ?? null,
+      }));
     },
     async count(table) {
       return Number((await pool.query(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0].n);
     },
     async addNotification(userId, title) {
       const id = `standin${randomBytes(8).toString('hex')}`;
-      await pool.query(`INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES ($1, $2, 'ANNOUNCEMENT', $3, now(), now())`, [id, userId, title]);
+      await pool.query(
+        `INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES ($1, $2, 'ANNOUNCEMENT', $3, now(), now())`,
+        [id, userId, title],
+      );
       return id;
     },
   };

@@ -54,7 +54,8 @@ function mainPid(): number {
 function start(): void {
   if (mainPid()) return;
   const unit = JSON.parse(readFileSync(unitFile, 'utf8')) as Unit;
-  const fileEnv = unit.environmentFile && existsSync(unit.environmentFile) ? dotenv.parse(readFileSync(unit.environmentFile)) : {};
+  const fileEnv =
+    unit.environmentFile && existsSync(unit.environmentFile) ? dotenv.parse(readFileSync(unit.environmentFile)) : {};
   const log = openSync(unit.log, 'a');
   const child = spawn(unit.argv[0]!, unit.argv.slice(1), {
     cwd: unit.cwd,
@@ -80,7 +81,9 @@ async function stop(): Promise<void> {
 if (verb === 'show') {
   const loaded = existsSync(unitFile);
   const pid = loaded ? mainPid() : 0;
-  process.stdout.write(`LoadState=${loaded ? 'loaded' : 'not-found'}\nActiveState=${pid ? 'active' : 'inactive'}\nMainPID=${pid}\n`);
+  process.stdout.write(
+    `LoadState=${loaded ? 'loaded' : 'not-found'}\nActiveState=${pid ? 'active' : 'inactive'}\nMainPID=${pid}\n`,
+  );
 } else if (!existsSync(unitFile)) {
   process.stderr.write(`Failed to ${verb} ${unitName}: Unit ${unitName} not found.\n`);
   process.exit(5);

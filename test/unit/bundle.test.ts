@@ -55,27 +55,40 @@ test('unknown, missing and malformed keys are refused by name, without values', 
   const f = fields();
   delete f['AGENT_DB_TOKEN'];
   t.regex(t.throws(() => parseBundle(formatBundle(f), 'b.txt'))!.message, /missing key AGENT_DB_TOKEN/);
-  const bad = t.throws(() => parseBundle(formatBundle(fields({ POSTGRES_PASSWORD: 'hunter2-secret', SSH_PORT: 'ssh' })), 'b.txt'));
+  const bad = t.throws(() =>
+    parseBundle(formatBundle(fields({ POSTGRES_PASSWORD: 'hunter2-secret', SSH_PORT: 'ssh' })), 'b.txt'),
+  );
   t.regex(bad!.message, /invalid value for SSH_PORT/);
   t.false(bad!.message.includes('hunter2'));
-  t.throws(() => parseBundle(formatBundle(fields({ SSH_HOST_KEY: 'ssh-ed25519 not-base64!' })), 'b.txt'), { message: /SSH_HOST_KEY/ });
+  t.throws(() => parseBundle(formatBundle(fields({ SSH_HOST_KEY: 'ssh-ed25519 not-base64!' })), 'b.txt'), {
+    message: /SSH_HOST_KEY/,
+  });
 });
 
 test('a host key line whose blob holds another key type is refused', (t) => {
   const k = keys().pub.split(' ');
-  t.throws(() => parseHostKey(`ecdsa-sha2-nistp256 ${k[1]}`), { message: /says ecdsa-sha2-nistp256 but holds a ssh-ed25519 key/ });
+  t.throws(() => parseHostKey(`ecdsa-sha2-nistp256 ${k[1]}`), {
+    message: /says ecdsa-sha2-nistp256 but holds a ssh-ed25519 key/,
+  });
 });
 
 // Data safety, item 6: POSTGRES_EXTERNAL_CONNECTOR_SERVICE=reboot.target made agent-app, as root, run
 // `systemctl restart reboot.target`, and a value starting with `--` became a systemctl option.
 test('a connector unit that is not a plain service name is refused', (t) => {
   for (const bad of ['reboot.target', '--force', '-H', 'x.service --now', '../x.service', 'a/b.service', '.service']) {
-    const e = t.throws(() => parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: bad })), 'vs-conf.txt'), undefined, bad);
+    const e = t.throws(
+      () => parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: bad })), 'vs-conf.txt'),
+      undefined,
+      bad,
+    );
     t.is((e as VsError).code, 'VS_ERR_BUNDLE_INVALID', bad);
     t.regex(e!.message, /POSTGRES_EXTERNAL_CONNECTOR_SERVICE/);
   }
   for (const good of ['visionsuit-external-connector.service', 'conn@db1.service', 'a_b.c-d.service']) {
-    t.is(parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: good })), 'vs-conf.txt').connectorService, good);
+    t.is(
+      parseBundle(formatBundle(fields({ POSTGRES_EXTERNAL_CONNECTOR_SERVICE: good })), 'vs-conf.txt').connectorService,
+      good,
+    );
   }
 });
 

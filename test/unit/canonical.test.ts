@@ -38,6 +38,9 @@ test('sums stay exact past 2^53', (t) => {
   // 3,000,000 rows cycle through seven values: the low words alone add up past 2^53.
   const s = new HashSum();
   for (let i = 0; i < 3_000_000; i++) s.addRow([String(i % 7)]);
-  const total = Array.from({ length: 7 }, (_, k) => rowHash(`(${k})`) * BigInt(Math.floor(3_000_000 / 7) + (k < 3_000_000 % 7 ? 1 : 0))).reduce((a, b) => a + b, 0n);
+  const total = Array.from(
+    { length: 7 },
+    (_, k) => rowHash(`(${k})`) * BigInt(Math.floor(3_000_000 / 7) + (k < 3_000_000 % 7 ? 1 : 0)),
+  ).reduce((a, b) => a + b, 0n);
   t.is(s.sum, total);
 });

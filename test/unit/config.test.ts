@@ -17,7 +17,9 @@ const Schema = z.strictObject({
   port: z.number().int().default(7431),
   drainTimeoutMs: z.number().int().default(10_000),
   verbose: z.boolean().default(false),
-  link: z.strictObject({ keepaliveIntervalMs: z.number().int().default(5000), host: z.string().default('a') }).prefault({}),
+  link: z
+    .strictObject({ keepaliveIntervalMs: z.number().int().default(5000), host: z.string().default('a') })
+    .prefault({}),
 });
 
 function file(obj: unknown): string {
@@ -42,7 +44,14 @@ test('defaults, then file, then VS_* environment, then flags', (t) => {
 });
 
 test('unknown keys are refused wherever they come from, naming them', (t) => {
-  const nested = t.throws(() => loadConfig(Schema, { program: 'p', file: { path: file({ link: { hots: 'x' } }), explicit: true }, env: {}, flags: {} }));
+  const nested = t.throws(() =>
+    loadConfig(Schema, {
+      program: 'p',
+      file: { path: file({ link: { hots: 'x' } }), explicit: true },
+      env: {},
+      flags: {},
+    }),
+  );
   t.is((nested as VsError).code, 'VS_ERR_CONFIG_UNKNOWN_KEY');
   t.regex(nested!.message, /unknown config key "link\.hots"/);
   const env = t.throws(() => loadConfig(Schema, { program: 'p', env: { VS_LINK_HOTS: 'x' }, flags: {} }));
@@ -55,11 +64,17 @@ test('bad values are refused naming the key', (t) => {
   const e1 = t.throws(() => loadConfig(Schema, { program: 'p', env: { VS_PORT: 'seventy' }, flags: {} }));
   t.is((e1 as VsError).code, 'VS_ERR_CONFIG_INVALID');
   t.regex(e1!.message, /expected a number for port/);
-  const e2 = t.throws(() => loadConfig(Schema, { program: 'p', file: { path: file({ port: 'x' }), explicit: true }, env: {}, flags: {} }));
+  const e2 = t.throws(() =>
+    loadConfig(Schema, { program: 'p', file: { path: file({ port: 'x' }), explicit: true }, env: {}, flags: {} }),
+  );
   t.regex(e2!.message, /config key "port" is invalid/);
-  const e3 = t.throws(() => loadConfig(Schema, { program: 'p', file: { path: '/nonexistent/c.json', explicit: true }, env: {}, flags: {} }));
+  const e3 = t.throws(() =>
+    loadConfig(Schema, { program: 'p', file: { path: '/nonexistent/c.json', explicit: true }, env: {}, flags: {} }),
+  );
   t.is((e3 as VsError).code, 'VS_ERR_CONFIG_FILE');
-  t.notThrows(() => loadConfig(Schema, { program: 'p', file: { path: '/nonexistent/c.json', explicit: false }, env: {}, flags: {} }));
+  t.notThrows(() =>
+    loadConfig(Schema, { program: 'p', file: { path: '/nonexistent/c.json', explicit: false }, env: {}, flags: {} }),
+  );
 });
 
 test('argv splits into config flags, the config file and the rest', (t) => {
@@ -75,7 +90,8 @@ test('every agent config key has a unit-bearing name when it is a duration, and 
   for (const schema of [AgentAppConfigSchema, AgentDbConfigSchema]) {
     for (const leaf of configLeaves(schema)) {
       t.true(leaf.description.length > 0, `${leaf.path.join('.')} is described`);
-      if (/(timeout|interval|poll|delay)/i.test(leaf.path.join('.'))) t.regex(leaf.path.at(-1)!, /Ms$/, `${leaf.path.join('.')} names its unit`);
+      if (/(timeout|interval|poll|delay)/i.test(leaf.path.join('.')))
+        t.regex(leaf.path.at(-1)!, /Ms$/, `${leaf.path.join('.')} names its unit`);
     }
   }
 });
@@ -100,7 +116,9 @@ test('zero timeouts are refused: every bound on a wait is at least 1 s, interval
     }
     t.notThrows(() => load(schema, { [key]: '1000' }), `${key}=1000`);
   }
-  const c = load(AgentAppConfigSchema, { VS_HEALTH_SETTLE_MS: '0', VS_AGENT_DB_POLL_MS: '0' }) as { healthSettleMs: number };
+  const c = load(AgentAppConfigSchema, { VS_HEALTH_SETTLE_MS: '0', VS_AGENT_DB_POLL_MS: '0' }) as {
+    healthSettleMs: number;
+  };
   t.is(c.healthSettleMs, 0);
   t.is((load(ConnectorConfigSchema, { VS_IDLE_TIMEOUT_MS: '0' }) as { idleTimeoutMs: number }).idleTimeoutMs, 0);
 });

@@ -1,5 +1,12 @@
 import test from 'ava';
-import { Rejection, converterFor, copyText, floatText, msToTimestamp, parseDateText } from '../../agent-app/engine/convert.js';
+import {
+  Rejection,
+  converterFor,
+  copyText,
+  floatText,
+  msToTimestamp,
+  parseDateText,
+} from '../../agent-app/engine/convert.js';
 import type { Column } from '../../agent-app/engine/prisma-schema.js';
 
 const col = (type: Column['type'], required = false): Column => ({ name: 'c', type, required, updatedAt: false });
@@ -42,6 +49,11 @@ test('Int refuses what int4 cannot hold unless widened', (t) => {
 
 test('JSON PostgreSQL cannot store is refused before the copy', (t) => {
   const conv = converterFor(col('Json'), undefined);
-  for (const bad of ['{"a":"\\u0000"}', '"\\ud800"', '"\\udc00"', '{"a":', '']) t.true(conv(bad) instanceof Rejection, bad);
-  t.is(conv('"\\ud83d\\ude00"'), '"\\\\ud83d\\\\ude00"', 'a surrogate pair is fine (and its backslashes are escaped for COPY)');
+  for (const bad of ['{"a":"\\u0000"}', '"\\ud800"', '"\\udc00"', '{"a":', ''])
+    t.true(conv(bad) instanceof Rejection, bad);
+  t.is(
+    conv('"\\ud83d\\ude00"'),
+    '"\\\\ud83d\\\\ude00"',
+    'a surrogate pair is fine (and its backslashes are escaped for COPY)',
+  );
 });

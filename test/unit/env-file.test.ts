@@ -1,6 +1,17 @@
 import test from 'ava';
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync, readdirSync, chmodSync, mkdirSync, symlinkSync, lstatSync, readlinkSync, linkSync } from 'node:fs';
+import {
+  readFileSync,
+  writeFileSync,
+  statSync,
+  readdirSync,
+  chmodSync,
+  mkdirSync,
+  symlinkSync,
+  lstatSync,
+  readlinkSync,
+  linkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
@@ -41,7 +52,10 @@ test('one key changes; comments, quotes, order and every other byte stay', async
   const r = await editEnvFile(path, { DATABASE_URL: NEW_URL }, { now });
   t.deepEqual(r.changed, ['DATABASE_URL']);
   const after = readFileSync(path, 'utf8');
-  const expected = ORIGINAL.replace('DATABASE_URL="file:./dev.db" # set by maintenance.sh', `DATABASE_URL="${NEW_URL}" # set by maintenance.sh`);
+  const expected = ORIGINAL.replace(
+    'DATABASE_URL="file:./dev.db" # set by maintenance.sh',
+    `DATABASE_URL="${NEW_URL}" # set by maintenance.sh`,
+  );
   t.is(after, expected);
   // Read back by dotenv: only DATABASE_URL differs.
   const before = dotenv.parse(ORIGINAL);
@@ -106,7 +120,9 @@ test('a crash between write and rename leaves the old file intact; the next edit
     });
     console.log('renamed');`;
   const result = await new Promise<{ signal: string | null; stdout: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--input-type=module', '-e', script], (_err, stdout) => resolve({ signal: child.signalCode, stdout }));
+    const child = execFile(process.execPath, ['--input-type=module', '-e', script], (_err, stdout) =>
+      resolve({ signal: child.signalCode, stdout }),
+    );
   });
   t.is(result.signal, 'SIGKILL');
   t.false(result.stdout.includes('renamed'));
@@ -117,13 +133,22 @@ test('a crash between write and rename leaves the old file intact; the next edit
 
   await editEnvFile(path, { DATABASE_URL: NEW_URL });
   t.is((await readEnvFile(path))['DATABASE_URL'], NEW_URL);
-  t.deepEqual(readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')), []);
+  t.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('.vsmigrate-tmp-')),
+    [],
+  );
 });
 
 // Data safety, item 8: the file was decoded as UTF-8 and written back, so a Latin-1 "é" became EF BF BD.
 test('a Latin-1 comment comes back byte for byte: the file is edited as bytes', async (t) => {
   const dir = tempDir('envfile-latin1');
-  const original = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nDATABASE_URL="file:./dev.db"\nNAME=Andr'), Buffer.from([0xe9]), Buffer.from('\n')]);
+  const original = Buffer.concat([
+    Buffer.from('# caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('\nDATABASE_URL="file:./dev.db"\nNAME=Andr'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n'),
+  ]);
   const path = join(dir, 'vs-backend.env');
   writeFileSync(path, original);
   await editEnvFile(path, { DATABASE_URL: NEW_URL });
@@ -174,7 +199,10 @@ test('a bind-mounted env file is named as such; a failed write leaves no tempora
   execFileSync('mount', ['--bind', path, path]);
   try {
     t.regex(envFileLinkProblem(path)!, /is a bind mount/);
-    t.is((await t.throwsAsync(editEnvFile(path, { DATABASE_URL: NEW_URL })) as VsError).code, 'VS_ERR_ENVFILE_LINKED');
+    t.is(
+      ((await t.throwsAsync(editEnvFile(path, { DATABASE_URL: NEW_URL }))) as VsError).code,
+      'VS_ERR_ENVFILE_LINKED',
+    );
   } finally {
     execFileSync('umount', [path]);
   }

@@ -11,7 +11,10 @@ test('every code has a gRPC status and says what to do next', (t) => {
 
 test('an error crosses gRPC with its code, message and details, never its cause', (t) => {
   const cause = new Error('password=hunter2 in a driver message');
-  const err = new VsError('VS_ERR_SSH_HOST_KEY_MISMATCH', 'host key mismatch', { details: { expected: 'SHA256:a' }, cause });
+  const err = new VsError('VS_ERR_SSH_HOST_KEY_MISMATCH', 'host key mismatch', {
+    details: { expected: 'SHA256:a' },
+    cause,
+  });
   const se = toServiceError(err);
   t.is(se.code, status.UNAVAILABLE);
   t.false(JSON.stringify(se.metadata!.getMap()).includes('hunter2'));
@@ -23,7 +26,10 @@ test('an error crosses gRPC with its code, message and details, never its cause'
 });
 
 test('a status without our code maps by gRPC status', (t) => {
-  t.is(fromServiceError({ code: status.UNAVAILABLE, details: 'No connection established' }).code, 'VS_ERR_AGENT_UNREACHABLE');
+  t.is(
+    fromServiceError({ code: status.UNAVAILABLE, details: 'No connection established' }).code,
+    'VS_ERR_AGENT_UNREACHABLE',
+  );
   t.is(fromServiceError({ code: status.UNIMPLEMENTED, details: 'x' }).code, 'VS_ERR_UNIMPLEMENTED');
   t.is(fromServiceError({ code: status.INTERNAL, details: 'x' }).code, 'VS_ERR_INTERNAL');
 });

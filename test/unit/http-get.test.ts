@@ -13,7 +13,9 @@ async function listen(server: net.Server): Promise<number> {
 test('each GET has a connection of its own, closed once answered', async (t) => {
   const opened: net.Socket[] = [];
   const closed: Promise<unknown>[] = [];
-  const server = http.createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"down"}'));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"down"}'),
+  );
   server.on('connection', (s: net.Socket) => {
     opened.push(s);
     closed.push(once(s, 'close'));

@@ -15,13 +15,19 @@ test('unit names are passed after --, so a name like --force is never read as an
   const log = join(dir, 'argv');
   const fake = join(dir, 'systemctl');
   // Records its words one per line; answers `show` as systemctl does for an unknown unit.
-  writeFileSync(fake, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> "${log}"; done\necho ---- >> "${log}"\n[ "$1" = show ] && echo LoadState=not-found\nexit 0\n`);
+  writeFileSync(
+    fake,
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> "${log}"; done\necho ---- >> "${log}"\n[ "$1" = show ] && echo LoadState=not-found\nexit 0\n`,
+  );
   chmodSync(fake, 0o755);
   const services = new ServiceManager(fake);
   t.false((await services.state('--force')).exists);
   await services.restart('--now');
   await services.stop('-H');
-  const calls = readFileSync(log, 'utf8').split('----\n').filter(Boolean).map((c) => c.trim().split('\n'));
+  const calls = readFileSync(log, 'utf8')
+    .split('----\n')
+    .filter(Boolean)
+    .map((c) => c.trim().split('\n'));
   t.deepEqual(calls, [
     ['show', '--property=LoadState,ActiveState,MainPID', '--', '--force'],
     ['restart', '--', '--now'],

@@ -35,7 +35,11 @@ const seconds = (v: string) => Number(/^(\d+)s?$/.exec(v)?.[1] ?? NaN);
 
 test('systemd-analyze verify accepts every unit', async (t) => {
   if (!binary('systemd-analyze')) return t.pass('systemd-analyze missing (CI fails instead)');
-  const r = await promisify(execFile)('systemd-analyze', ['verify', '--man=no', ...units.map((u) => join(UNITS, u.file))]).catch((e: { stderr: string; code: number }) => e);
+  const r = await promisify(execFile)('systemd-analyze', [
+    'verify',
+    '--man=no',
+    ...units.map((u) => join(UNITS, u.file)),
+  ]).catch((e: { stderr: string; code: number }) => e);
   t.is('code' in r ? r.code : 0, 0, 'stderr' in r ? r.stderr : '');
   t.is(r.stderr.trim(), '', 'no warnings either');
 });
@@ -49,14 +53,28 @@ for (const u of units) {
     t.true(seconds(one('WatchdogSec') ?? '') > 0);
     t.is(one('Restart'), 'on-failure');
     const drainMs = u.schema.parse({}).drainTimeoutMs;
-    t.true(seconds(one('TimeoutStopSec') ?? '') * 1000 > drainMs, `TimeoutStopSec ${one('TimeoutStopSec')} must exceed the default drain budget of ${drainMs} ms`);
+    t.true(
+      seconds(one('TimeoutStopSec') ?? '') * 1000 > drainMs,
+      `TimeoutStopSec ${one('TimeoutStopSec')} must exceed the default drain budget of ${drainMs} ms`,
+    );
     t.true(d.get('After')!.join(' ').includes('network-online.target'));
     t.true(d.get('Wants')!.join(' ').includes('network-online.target'));
     t.true(one('ExecStart')!.includes(u.main));
-    for (const [k, v] of Object.entries({ NoNewPrivileges: 'yes', ProtectSystem: 'strict', PrivateTmp: 'yes', ProtectHome: 'yes', LockPersonality: 'yes', SystemCallArchitectures: 'native' })) {
+    for (const [k, v] of Object.entries({
+      NoNewPrivileges: 'yes',
+      ProtectSystem: 'strict',
+      PrivateTmp: 'yes',
+      ProtectHome: 'yes',
+      LockPersonality: 'yes',
+      SystemCallArchitectures: 'native',
+    })) {
       t.is(one(k), v, k);
     }
-    t.true(one('RestrictAddressFamilies')!.split(' ').every((f) => ['AF_INET', 'AF_INET6', 'AF_UNIX'].includes(f)));
+    t.true(
+      one('RestrictAddressFamilies')!
+        .split(' ')
+        .every((f) => ['AF_INET', 'AF_INET6', 'AF_UNIX'].includes(f)),
+    );
     t.false(d.has('MemoryDenyWriteExecute'), "V8's JIT needs writable-executable memory");
     t.not(one('User'), undefined, 'the user is explicit');
   });
