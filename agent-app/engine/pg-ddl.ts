@@ -74,7 +74,8 @@ export function createEnum(e: { name: string; values: string[] }): string {
 export function createTable(t: Table, overrides: TypeOverrides, withPrimaryKey: boolean): string {
   const lines = t.columns.map((c) => columnLine(t, c, overrides));
   if (!withPrimaryKey) return `CREATE TABLE ${q(t.name)} (\n${lines.join(',\n')}\n);`;
-  return `CREATE TABLE ${q(t.name)} (\n${lines.join(',\n')},\n\n    CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${cols(t.primaryKey.columns)})\n);`;
+  // Prisma's renderer joins a primary key's columns without a space ("A","B"), an index's with one.
+  return `CREATE TABLE ${q(t.name)} (\n${lines.join(',\n')},\n\n    CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${t.primaryKey.columns.map(q).join(',')})\n);`;
 }
 
 export function addPrimaryKey(t: Table): string {
