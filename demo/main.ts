@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { BIN, cleanEnv, startAgentApp } from '../test/harness/agents.js';
+import { BIN, cleanEnv, runProgram, startAgentApp } from '../test/harness/agents.js';
 import { pollUntil } from '../test/harness/proc.js';
 import { Tracker } from '../test/harness/stage.js';
 import { isRoot, freePort } from '../test/harness/system.js';
@@ -138,8 +138,26 @@ async function main(): Promise<number> {
       `its DATABASE_URL points at the external connector: postgresql://${url.user}:***@${url.host}:${url.port}/${url.database}\n`,
     );
     const same = JSON.stringify(after.counts) === JSON.stringify(before.counts) && after.database === 'postgresql';
-    out.write(same ? 'the same data, now from PostgreSQL.\n' : 'THE DATA DIFFERS.\n');
-    return same ? 0 : 1;
+    // The proof is the verification of every value, not the row counts above: read it from the run's report.
+    const runs = await runProgram(BIN.vsctl, ['--json', 'runs', socket]);
+    const run = (JSON.parse(runs.stdout) as Array<{ id: string; kind: string }>).find((r) => r.kind === 'migrate')!;
+    const report = JSON.parse((await runProgram(BIN.vsctl, ['--json', 'report', run.id, socket])).stdout) as {
+      rows: number;
+      verification: {
+        ok: boolean;
+        tables: Array<{ equal: boolean; rows: { target: number } }>;
+        checks: Array<{ ok: boolean }>;
+      };
+    };
+    const v = report.verification;
+    const equal = v.tables.filter((x) => x.equal).length;
+    out.write(
+      v.ok && same
+        ? `verified: every value of the ${equal} tables (${v.tables.reduce((a, x) => a + x.rows.target, 0)} rows) equals the frozen SQLite file, compared by content on both sides, and ${v.checks.filter((c) => c.ok).length} catalog checks pass.\n` +
+            `  the report: vsctl report ${run.id}; verify again at any time: vsctl verify\n`
+        : `THE DATA DIFFERS: ${v.tables.length - equal} table(s); vsctl report ${run.id} names the rows.\n`,
+    );
+    return same && v.ok ? 0 : 1;
   } catch (err) {
     out.write(`failed\n\ndemo: ${(err as Error).message}\n`);
     tracker.printLogs({ title: 'demo' } as never);

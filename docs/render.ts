@@ -21,7 +21,8 @@ export function renderErrorsDoc(): string {
     '| code | gRPC status | what to do next |',
     '| --- | --- | --- |',
     ...Object.entries(ERROR_CODES).map(
-      ([code, spec]) => `| \`${code}\` | ${names[spec.grpc]} | ${spec.hint.replace(/\|/g, '\\|')} |`,
+      ([code, spec]) =>
+        `| \`${code}\` | ${names[spec.grpc]} | ${spec.hint.replaceAll('{replace}', '--replace-target (vsctl) or --replace (migrate-local)').replace(/\|/g, '\\|')} |`,
     ),
     '',
   ].join('\n');

@@ -202,13 +202,9 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The SQLite file fails its integrity check. Restore it from a backup, or repair it with `sqlite3 FILE .recover`, before migrating.',
   },
-  VS_ERR_SOURCE_CHANGED: {
-    grpc: GrpcStatus.FAILED_PRECONDITION,
-    hint: 'The target holds a partial run of a different SQLite snapshot; start over with --replace (the target is backed up first when it has data).',
-  },
   VS_ERR_TARGET_NOT_EMPTY: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
-    hint: 'The target database already holds tables. Use an empty database, or pass --replace to replace it (it is backed up first).',
+    hint: 'The target database already holds tables. Use an empty database, or pass {replace} to replace it (it is backed up first).',
   },
   VS_ERR_LINT_FINDINGS: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
@@ -244,6 +240,17 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export type ErrorDetails = Record<string, string | number | boolean | null>;
 
+/** The flags hints name, as each program spells them: vsctl's, or the agentless commands' (migrate-local). */
+const FLAGS = {
+  vsctl: { replace: '--replace-target' },
+  local: { replace: '--replace' },
+} as const;
+
+/** A code's hint, with the flags the program the operator ran spells its way. */
+export function hintOf(code: ErrorCode, program: keyof typeof FLAGS): string {
+  return ERROR_CODES[code].hint.replaceAll('{replace}', FLAGS[program].replace);
+}
+
 export class VsError extends Error {
   override readonly name = 'VsError';
   readonly code: ErrorCode;
@@ -255,8 +262,9 @@ export class VsError extends Error {
     this.details = options.details ?? {};
   }
 
+  /** What to do next, as vsctl's operator would type it (hintOf names another program's flags). */
   get hint(): string {
-    return ERROR_CODES[this.code].hint;
+    return hintOf(this.code, 'vsctl');
   }
 
   get grpcStatus(): GrpcStatus {

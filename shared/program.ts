@@ -3,7 +3,7 @@
 // an operator can act on and an exit code.
 import type { z } from 'zod';
 import { loadConfig, splitConfigArgs, configLeaves } from './config.js';
-import { toVsError, VsError } from './errors.js';
+import { hintOf, toVsError, VsError } from './errors.js';
 import { productVersion } from './version.js';
 
 export interface ProgramConfig<T> {
@@ -85,7 +85,8 @@ export function formatError(program: string, err: unknown): string {
   // On the operator's own terminal the cause helps: PostgreSQL's message, or the internal error.
   const showCause = (vs.code === 'VS_ERR_INTERNAL' || vs.code.startsWith('VS_ERR_PG_')) && vs.cause instanceof Error;
   const message = showCause ? `${vs.message}: ${(vs.cause as Error).message}` : vs.message;
-  return `${program}: error ${vs.code}: ${message}\n  next: ${vs.hint}\n`;
+  // The agentless commands (vs-agent-app migrate-local and friends) spell their flags their own way.
+  return `${program}: error ${vs.code}: ${message}\n  next: ${hintOf(vs.code, program === 'vs-agent-app' ? 'local' : 'vsctl')}\n`;
 }
 
 export function fail(program: string, err: unknown): never {
