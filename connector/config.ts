@@ -18,7 +18,9 @@ export const ConnectorConfigSchema = z.strictObject({
     .min(0)
     .max(65535)
     .default(6433)
-    .describe('HTTP health on 127.0.0.1: /healthz and /primary (200 or 503, JSON body)'),
+    .describe(
+      'HTTP on 127.0.0.1: /readyz (aliases /healthz, /primary: 200 or 503, JSON body), /livez, /metrics (Prometheus)',
+    ),
   grpcPort: z
     .number()
     .int()

@@ -1,6 +1,7 @@
 // What the connector knows about its routes, and how it says so: agent-db's
 // health read through the link (AgentDbWatch: so PostgreSQL's own state is
-// known, not only the tunnel's), and HTTP /healthz and /primary in the
+// known, not only the tunnel's); HTTP /livez apart from /readyz (and the
+// aliases /healthz and /primary), and /metrics; in the
 // house style of VisionSuit's agents: 200 when new connections can be served,
 // 503 when not, a JSON body {status, route, activity}; HEAD and OPTIONS without
 // a body, for HAProxy-style checks.
@@ -10,6 +11,8 @@ import type { ServingStatus } from '../shared/grpc.js';
 import type { Logger } from '../shared/logger.js';
 import type { SshLink } from '../shared/ssh-link.js';
 import type { AgentDbWatch } from '../shared/agent-db-watch.js';
+import type { Registry } from 'prom-client';
+import { metricsAnswer } from '../shared/metrics.js';
 import type { Activity, Connector, Route } from './connector.js';
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
@@ -62,40 +65,65 @@ export function healthOf(
   };
 }
 
-/** HTTP health on 127.0.0.1. */
+/** The paths that answer "can a new connection be served now": 200 or 503. */
+const READINESS = new Set(['/readyz', '/healthz', '/primary']);
+
+/**
+ * HTTP on 127.0.0.1: /readyz (and its aliases /healthz, /primary) 200 when a
+ * new connection can be served, 503 when not, for load balancers; /livez 200
+ * whenever the process answers at all (its event loop runs), for a process
+ * monitor that restarts on failure; /metrics, Prometheus text.
+ */
 export async function serveHealthHttp(
   port: number,
   report: () => HealthReport,
   log: Logger,
+  metrics?: Registry,
 ): Promise<{ server: http.Server; port: number }> {
+  const started = Date.now();
   const server = http.createServer((req, res) => {
     // One answer per connection: a monitor reusing an idle keep-alive
     // connection just as it times out would see a failed check.
     res.setHeader('connection', 'close');
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/healthz' && path !== '/primary') {
-      res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: 'not found; try /healthz' }));
+    const path = (req.url ?? '/').split('?')[0]!;
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      res.writeHead(405, { allow: 'GET, HEAD, OPTIONS', 'content-length': '0' }).end();
       return;
     }
-    const r = report();
-    const code = r.status === 'down' ? 503 : 200;
+    if (path === '/metrics' && metrics) {
+      metricsAnswer(metrics, res, head).catch((err: unknown) => {
+        log.warn({ errMessage: (err as Error).message }, 'metrics could not be collected');
+        if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
+        res.end();
+      });
+      return;
+    }
+    let code: number;
+    let body: string;
+    if (path === '/livez') {
+      code = 200;
+      body = JSON.stringify({ status: 'alive', uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+    } else if (READINESS.has(path)) {
+      const r = report();
+      code = r.status === 'down' ? 503 : 200;
+      body = JSON.stringify(r);
+    } else {
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(head ? undefined : JSON.stringify({ error: 'not found; try /readyz, /livez or /metrics' }));
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(code, { allow: 'GET, HEAD, OPTIONS', 'content-length': '0' }).end();
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD, OPTIONS', 'content-length': '0' }).end();
-      return;
-    }
-    const body = JSON.stringify(r);
     res.writeHead(code, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'cache-control': 'no-store',
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(head ? undefined : body);
   });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');

@@ -17,6 +17,7 @@ import { answerStandardFlags, fail, resolveProgramConfig } from '../shared/progr
 import { ConnectorConfigSchema } from './config.js';
 import { Connector } from './connector.js';
 import { healthOf, serveHealthHttp } from './health.js';
+import { connectorMetrics } from './metrics.js';
 import { AgentDbWatch } from '../shared/agent-db-watch.js';
 
 const PROGRAM = 'vs-external-connector';
@@ -96,7 +97,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   let draining = false;
   const report = () => healthOf(connector, link, agentDb, draining);
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
-  const publish = () => health.setStatus('', report().status === 'down' ? 'NOT_SERVING' : 'SERVING');
+  const metrics = connectorMetrics(report);
+  const publish = () => {
+    const r = report();
+    metrics.observe(r);
+    health.setStatus('', r.status === 'down' ? 'NOT_SERVING' : 'SERVING');
+  };
 
   if (link) {
     const activeLink = link;
@@ -133,7 +139,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   health.addToServer(grpcServer);
   const grpcPort = await bind(grpcServer, `127.0.0.1:${config.grpcPort}`);
   lifecycle.onStop('grpc health', (budgetMs) => shutdownServer(grpcServer, budgetMs));
-  const http = await serveHealthHttp(config.httpPort, report, log);
+  const http = await serveHealthHttp(config.httpPort, report, log, metrics.registry);
   lifecycle.onStop('http health', () => new Promise<void>((resolve) => http.server.close(() => resolve())));
   const port = await connector.listen();
   lifecycle.onStop('listener', (budgetMs) => {

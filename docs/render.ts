@@ -1,9 +1,13 @@
-// docs/configuration.md and docs/errors.md, rendered from the code itself (the
-// config schemas, the error registry) so the docs cannot drift from it.
+// docs/configuration.md, docs/errors.md and docs/metrics.md, rendered from the
+// code itself (the config schemas, the error registry, the metrics registries)
+// so the docs cannot drift from it.
 import { status } from '@grpc/grpc-js';
 import { configLeaves } from '../shared/config.js';
 import { ERROR_CODES } from '../shared/errors.js';
 import type { z } from 'zod';
+import type { Registry } from 'prom-client';
+import { connectorMetrics } from '../connector/metrics.js';
+import type { HealthReport } from '../connector/health.js';
 
 export function renderErrorsDoc(): string {
   const names = Object.fromEntries(
@@ -78,4 +82,60 @@ export async function renderConfigReference(): Promise<string> {
     '',
     ...programs.map(section),
   ].join('\n');
+}
+
+/** Every metric of our own (Node's process metrics aside), from the registries themselves. */
+export async function renderMetricsDoc(): Promise<string> {
+  const quiet: HealthReport = {
+    status: 'ok',
+    route: 'ssh',
+    listen: '127.0.0.1:6432',
+    detail: '',
+    link: 'up',
+    agentDb: 'SERVING',
+    activity: {
+      openConnections: 0,
+      totalConnections: 0,
+      refusedConnections: 0,
+      bytesToServer: 0,
+      bytesToClient: 0,
+      lastRoute: 'ssh',
+      lastRouteChange: null,
+      lastError: null,
+    },
+  };
+  const sections: Array<[string, string, Registry]> = [
+    [
+      'vs-external-connector',
+      'on its HTTP port (`httpPort`, 6433), beside `/readyz` and `/livez`',
+      connectorMetrics(() => quiet).registry,
+    ],
+  ];
+  const lines = [
+    '# Metrics',
+    '',
+    'Prometheus text format (prom-client), at `GET /metrics`. Names follow Prometheus conventions:',
+    '`vsmigrate_<program>_<what>[_<unit>][_total]`; counters end in `_total`. Each program also exports',
+    "Node's process metrics (`process_*`, `nodejs_*`). Generated from the registries by `npm run docs`;",
+    'a test keeps this list in step with the code.',
+    '',
+  ];
+  for (const [program, where, registry] of sections) {
+    lines.push(
+      `## ${program}`,
+      '',
+      `Served ${where}.`,
+      '',
+      '| metric | type | labels | meaning |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const m of registry.getMetricsAsArray()) {
+      if (!m.name.startsWith('vsmigrate_')) continue;
+      // prom-client keeps a metric's label names on the object, outside its typings.
+      const labels = (m as unknown as { labelNames: string[] }).labelNames;
+      lines.push(`| \`${m.name}\` | ${m.type} | ${labels.map((l) => `\`${l}\``).join(', ')} | ${m.help} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }

@@ -85,6 +85,14 @@ async function health(c: ConnectorHandle, path = '/healthz'): Promise<Health> {
   return { code: res.status, body: (await res.json()) as Health['body'] };
 }
 
+/** One sample of a Prometheus metric from the connector's /metrics; labels as `direction="to_server"`. */
+async function metric(c: ConnectorHandle, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${c.httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}} ` : `${name} `));
+  if (!line) throw new Error(`no ${name}{${labels}} in /metrics`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 function waitHealth(c: ConnectorHandle, ok: (h: Health) => boolean, timeoutMs = 15_000): Promise<Health> {
   let last: Health | null = null;
   return pollUntil(
@@ -160,10 +168,31 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
     await pipeline(copyRows(100), c.query(copyFrom('COPY big FROM STDIN')));
   });
   const out = 'COPY (SELECT * FROM big ORDER BY id) TO STDOUT';
+  // /metrics scraped around the COPY out: the bytes to the client grow by its size, framing aside,
+  // and the connection counters by the one connection this test opened.
+  const before = {
+    toClient: await metric(s.connector, 'vsmigrate_connector_bytes_total', 'direction="to_client"'),
+    total: await metric(s.connector, 'vsmigrate_connector_connections_total'),
+    refused: await metric(s.connector, 'vsmigrate_connector_connections_refused_total'),
+  };
   const viaOut = await withClient(s, s.connector.port, (c) => copyOutDigest(c, out));
+  const grown =
+    (await metric(s.connector, 'vsmigrate_connector_bytes_total', 'direction="to_client"')) - before.toClient;
+  t.is((await metric(s.connector, 'vsmigrate_connector_connections_total')) - before.total, 1);
+  t.is((await metric(s.connector, 'vsmigrate_connector_connections_refused_total')) - before.refused, 0);
+  t.is(await metric(s.connector, 'vsmigrate_connector_connections_open'), 0);
   const directOut = await withClient(s, s.pg.port, (c) => copyOutDigest(c, out));
   t.true(directOut.bytes > 100 * 1048576, `${directOut.bytes} bytes`);
   t.deepEqual(viaOut, directOut);
+  // CopyData framing is 5 bytes a row; the rest of the session (startup, auth, the query) a few KB.
+  t.true(
+    grown >= directOut.bytes && grown <= directOut.bytes * 1.05,
+    `to_client grew ${grown}, the COPY was ${directOut.bytes}`,
+  );
+  t.true(
+    (await metric(s.connector, 'vsmigrate_connector_bytes_total', 'direction="to_server"')) > 100 * 1048576,
+    'the COPY in counted',
+  );
 
   const psql = await execFileAsync(
     'psql',
@@ -215,7 +244,7 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
   t.regex(table.stdout, /connector\s+ok\s+route ssh, listen 127\.0\.0\.1:\d+, 0 open/);
 });
 
-test('sshd restarted: /healthz turns 503 and back to 200; new connections work again without restarting the connector', async (t) => {
+test('sshd restarted: /healthz and /readyz turn 503 while /livez stays 200, and back; new connections work again without restarting the connector', async (t) => {
   const s = await stage('conn-sshd');
   await s.sshd.kill();
   const down = await waitHealth(s.connector, (h) => h.code === 503, 5_000);
@@ -233,8 +262,20 @@ test('sshd restarted: /healthz turns 503 and back to 200; new connections work a
   t.is(head.status, 503);
   t.is(await head.text(), '');
 
+  // The process is alive, only unable to serve: a process monitor must not restart it.
+  const live = await fetch(`http://127.0.0.1:${s.connector.httpPort}/livez`);
+  t.is(live.status, 200);
+  t.is(((await live.json()) as { status: string }).status, 'alive');
+  t.is((await health(s.connector, '/readyz')).code, 503);
+  t.is(await metric(s.connector, 'vsmigrate_connector_link_up'), 0);
+  t.is(await metric(s.connector, 'vsmigrate_connector_route', 'route="ssh"'), 0);
+
   await s.sshd.start();
   const up = await waitHealth(s.connector, (h) => h.code === 200 && h.body.status === 'ok');
+  t.is((await health(s.connector, '/readyz')).code, 200);
+  t.is(await metric(s.connector, 'vsmigrate_connector_link_up'), 1);
+  t.is(await metric(s.connector, 'vsmigrate_connector_route', 'route="ssh"'), 1);
+  t.true((await metric(s.connector, 'vsmigrate_connector_route_changes_total')) >= 2, 'ssh → none → ssh');
   t.is(up.body.route, 'ssh');
   t.is(await checkHealth(`127.0.0.1:${s.connector.grpcPort}`, { deadlineMs: 10_000 }), 'SERVING');
   const r = await withClient(s, s.connector.port, (c) => c.query<{ one: number }>('SELECT 1 AS one'));

@@ -41,7 +41,7 @@ test.serial(
     const refused = await vsctl(stage, 'migrate');
     t.is(refused.code, 1);
     t.regex(refused.stdout, /VS_ERR_TARGET_NOT_EMPTY/);
-  t.regex(refused.stdout, /next: .*pass --replace-target to replace it/, "the hint names vsctl's flag");
+    t.regex(refused.stdout, /next: .*pass --replace-target to replace it/, "the hint names vsctl's flag");
     t.is((await stats(stage)).database, 'sqlite', 'refused before anything stopped');
     const m2 = await vsctl(stage, 'migrate', '--replace-target');
     t.is(m2.code, 0, m2.stdout + m2.stderr);
