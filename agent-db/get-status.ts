@@ -1,3 +1,5 @@
+// agent-db's GetStatus: facts read from PostgreSQL now (version, settings,
+// connections, disk), or why they could not be read.
 import type { DbStatus } from '../proto/gen/vsmigrate/db/v1/DbStatus.js';
 import { toVsError } from '../shared/errors.js';
 import type { Postgres } from './postgres.js';

@@ -1,3 +1,4 @@
+// The product's version, from package.json: what --version prints and the agents report.
 import { readFileSync } from 'node:fs';
 
 let cached: string | null = null;

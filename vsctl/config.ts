@@ -1,3 +1,5 @@
+// vsctl's settings: agent-app's socket and the deadline of a call; each also a
+// flag (--socket-path, --timeout-ms) and an environment variable (VS_*).
 import { z } from 'zod';
 
 export const VsctlConfigSchema = z.strictObject({

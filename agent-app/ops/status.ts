@@ -1,3 +1,6 @@
+// `vsctl status`, inside agent-app: the agent itself, the SSH link, agent-db's
+// and PostgreSQL's facts read through the link now, the external connector's
+// readiness (/healthz, on a connection of its own), and the operation running.
 import type { AppStatus } from '../../proto/gen/vsmigrate/app/v1/AppStatus.js';
 import type { LinkStatus } from '../../proto/gen/vsmigrate/app/v1/LinkStatus.js';
 import type { AgentDbView } from '../../proto/gen/vsmigrate/app/v1/AgentDbView.js';
