@@ -53,15 +53,21 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
   });
 }
 
-export async function pgDump(source: DumpSource, dest: string): Promise<BackupFile> {
-  // Created 0600 before pg_dump opens it: the dump holds every row.
-  await (await open(dest, 'wx', 0o600)).close();
+/** A PostgreSQL tool's environment: the password there, never in argv; a bounded connect. */
+function toolEnv(source: DumpSource, appName: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    PGAPPNAME: 'vsmigrate-backup',
+    PGAPPNAME: appName,
     PGCONNECT_TIMEOUT: '10',
   };
   if (source.password !== undefined) env['PGPASSWORD'] = source.password;
+  return env;
+}
+
+export async function pgDump(source: DumpSource, dest: string): Promise<BackupFile> {
+  // Created 0600 before pg_dump opens it: the dump holds every row.
+  await (await open(dest, 'wx', 0o600)).close();
+  const env = toolEnv(source, 'vsmigrate-backup');
   await runTool(
     pgTool('pg_dump', source.serverMajor),
     [
@@ -85,12 +91,7 @@ export async function pgDump(source: DumpSource, dest: string): Promise<BackupFi
  * the connecting role.
  */
 export async function pgRestore(source: DumpSource, dump: string, role?: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    PGAPPNAME: 'vsmigrate-restore',
-    PGCONNECT_TIMEOUT: '10',
-  };
-  if (source.password !== undefined) env['PGPASSWORD'] = source.password;
+  const env = toolEnv(source, 'vsmigrate-restore');
   await runTool(
     pgTool('pg_restore', source.serverMajor),
     [
