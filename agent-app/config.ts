@@ -17,6 +17,13 @@ export const AgentAppConfigSchema = z.strictObject({
     .string()
     .default('/var/lib/visionsuit-agent-app/pairing.conf')
     .describe('the stored pairing (vs-conf.txt format, 0600)'),
+  metricsPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(0)
+    .describe('a loopback (127.0.0.1) HTTP port that serves GET /metrics in Prometheus text; 0: off'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight work'),
   agentDbPollMs: ms(2_000, "how soon agent-db's health Watch is re-opened, through the link, after it breaks"),

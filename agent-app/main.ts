@@ -26,6 +26,8 @@ import { migrateLocal } from './local/migrate-local.js';
 import { verifyLocal } from './local/verify-local.js';
 import { restoreLocal } from './local/restore-local.js';
 import { operationHandlers, resumeInterrupted } from './ops/handlers.js';
+import { appMetrics } from './ops/metrics.js';
+import { serveMetrics } from '../shared/metrics.js';
 
 const PROGRAM = 'vs-agent-app';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
@@ -128,6 +130,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // its end closes the Watch streams the server would otherwise wait for.
   lifecycle.onStop('operation', () => operations.pause());
   app.setHealth(paired.link?.state === 'up' ? 'SERVING' : 'NOT_SERVING');
+  if (config.metricsPort > 0) {
+    const metrics = await serveMetrics(config.metricsPort, appMetrics({ paired, operations }), log);
+    lifecycle.onStop('metrics', () => new Promise<void>((resolve) => metrics.server.close(() => resolve())));
+  }
   await lifecycle.running(`serving on ${config.socketPath}`);
   // An operation the previous process left running continues (or rolls back) now.
   resumeInterrupted(deps, operations);

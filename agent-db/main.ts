@@ -14,6 +14,8 @@ import { Postgres } from './postgres.js';
 import { buildAgentDb } from './server.js';
 import { bootstrap, unbootstrap } from './bootstrap.js';
 import { restoreBackup } from './restore-backup.js';
+import { dbMetrics } from './metrics.js';
+import { serveMetrics } from '../shared/metrics.js';
 
 const PROGRAM = 'vs-agent-db';
 const USAGE = `usage: ${PROGRAM} [serve] [--config FILE] [--check-config] [--KEY=VALUE ...]
@@ -117,6 +119,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return shutdownServer(agent.server, budgetMs);
   });
   await agent.startHealthPolling();
+  if (config.metricsPort > 0) {
+    const metrics = await serveMetrics(config.metricsPort, dbMetrics(pg), log);
+    lifecycle.onStop('metrics', () => new Promise<void>((resolve) => metrics.server.close(() => resolve())));
+  }
   await lifecycle.running(`serving on 127.0.0.1:${port}`);
 }
 

@@ -7,6 +7,8 @@ import { ERROR_CODES } from '../shared/errors.js';
 import type { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { connectorMetrics } from '../connector/metrics.js';
+import { appMetrics } from '../agent-app/ops/metrics.js';
+import { dbMetrics } from '../agent-db/metrics.js';
 import type { HealthReport } from '../connector/health.js';
 
 export function renderErrorsDoc(): string {
@@ -104,11 +106,24 @@ export async function renderMetricsDoc(): Promise<string> {
       lastError: null,
     },
   };
+  // The registries' metric names and help need no live source: nothing is read until a scrape.
+  const idle = { running: null, onEvent: () => {}, list: () => [] };
+  const noPostgres = { facts: () => Promise.reject(new Error('no PostgreSQL')), pool: null as never };
   const sections: Array<[string, string, Registry]> = [
     [
       'vs-external-connector',
       'on its HTTP port (`httpPort`, 6433), beside `/readyz` and `/livez`',
       connectorMetrics(() => quiet).registry,
+    ],
+    [
+      'vs-agent-app',
+      'on `127.0.0.1:<metricsPort>` when `metricsPort` is set (0, the default: off)',
+      appMetrics({ paired: { link: null }, operations: idle }),
+    ],
+    [
+      'vs-agent-db',
+      'on `127.0.0.1:<metricsPort>` when `metricsPort` is set (0, the default: off)',
+      dbMetrics(noPostgres),
     ],
   ];
   const lines = [

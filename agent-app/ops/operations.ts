@@ -311,7 +311,13 @@ export class Operations {
       });
   }
 
+  /** Every event of every operation, as it happens (before the journal's thinning of progress events). */
+  onEvent(listener: (id: string, e: OpEvent) => void): void {
+    this.live.on('*', listener);
+  }
+
   private emit(id: string, e: OpEvent): void {
+    this.live.emit('*', id, e);
     if (e.table) {
       const key = `${id}:${e.table.table}`;
       const now = Date.now();
