@@ -19,8 +19,14 @@ interface TableView {
   bytes: number;
   /** The table's size in the SQLite file, from the plan (its weight in the overall progress). */
   planned: number;
-  since: number;
+  /** When its last progress event came (0: none yet), and its rates since the one before, smoothed. */
+  at: number;
+  rowsPerSecond: number;
+  bytesPerSecond: number;
 }
+
+/** Weight of the newest rate in the smoothed one. */
+const SMOOTHING = 0.3;
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 const count = (n: number) =>
@@ -39,7 +45,7 @@ export class LiveView {
   private readonly tty: boolean;
   private drawn = 0;
   private lastPlain = 0;
-  private copyStarted = 0;
+  private copyStarted: number | null = null;
   private readonly tables = new Map<string, TableView>();
   private readonly plainEveryMs: number;
   private readonly now: () => number;
@@ -70,12 +76,13 @@ export class LiveView {
     if (e.step) {
       const s = e.step;
       if (s.name === 'copy' && s.state === 'started') this.copyStarted = this.now();
+      // The copy's end takes its live part off the screen before its line is printed.
+      if (s.name === 'copy' && s.state !== 'started') this.done();
       if (s.state === 'started') this.print(`• ${s.name} ...`);
       else if (s.state === 'finished')
         this.print(`  ${s.name}: done in ${s.seconds.toFixed(1)} s${s.detail ? ` (${s.detail})` : ''}`);
       else if (s.state === 'failed') this.print(`  ${s.name}: FAILED after ${s.seconds.toFixed(1)} s: ${s.detail}`);
       else this.print(`  ${s.name}: skipped${s.detail ? ` (${s.detail})` : ''}`);
-      if (s.name === 'copy' && s.state !== 'started') this.done();
     } else if (e.plan) {
       for (const t of e.plan.tables) {
         this.tables.set(t.table, {
@@ -83,21 +90,32 @@ export class LiveView {
           total: Number(t.rowsTotal),
           bytes: Number(t.bytesDone),
           planned: Number(t.bytesTotal),
-          since: 0,
+          at: 0,
+          rowsPerSecond: 0,
+          bytesPerSecond: 0,
         });
       }
     } else if (e.table) {
       const t = e.table;
       const prev = this.tables.get(t.table);
       const now = this.now();
-      this.tables.set(t.table, {
+      const next: TableView = {
         done: Number(t.rowsDone),
         total: Number(t.rowsTotal),
         bytes: Number(t.bytesDone),
         planned: prev?.planned ?? 0,
-        since: prev?.since || now,
-      });
-      this.copyStarted ||= now;
+        at: now,
+        rowsPerSecond: prev?.rowsPerSecond ?? 0,
+        bytesPerSecond: prev?.bytesPerSecond ?? 0,
+      };
+      if (prev?.at && now > prev.at) {
+        const secs = (now - prev.at) / 1000;
+        const smooth = (old: number, rate: number) => (old > 0 ? old + SMOOTHING * (rate - old) : rate);
+        next.rowsPerSecond = smooth(prev.rowsPerSecond, (next.done - prev.done) / secs);
+        next.bytesPerSecond = smooth(prev.bytesPerSecond, (next.bytes - prev.bytes) / secs);
+      }
+      this.tables.set(t.table, next);
+      this.copyStarted ??= now;
       if (this.tty) {
         this.clear();
         this.draw();
@@ -139,7 +157,7 @@ export class LiveView {
       if (t.done >= t.total) finished++;
     }
     const fraction = weight > 0 ? progress / weight : 0;
-    const secs = Math.max(0.001, (this.now() - this.copyStarted) / 1000);
+    const secs = Math.max(0.001, (this.now() - (this.copyStarted ?? this.now())) / 1000);
     const eta = fraction > 0 && fraction < 1 ? clock((secs * (1 - fraction)) / fraction) : fraction >= 1 ? '0:00' : '-';
     return `copy: ${String(Math.floor(fraction * 100)).padStart(3)}%  ${finished}/${this.tables.size} tables  ${count(done)}/${count(total)} rows  ${mb(bytes)} MB  ${mb(bytes / secs)} MB/s  ETA ${eta}`;
   }
@@ -151,16 +169,15 @@ export class LiveView {
 
   /** On a terminal: a bar per table being copied (at most six), then the overall line. */
   private draw(): void {
-    if (!this.tty || this.tables.size === 0 || !this.copyStarted) return;
+    if (!this.tty || this.tables.size === 0 || this.copyStarted === null) return;
     const width = ((this.out as NodeJS.WriteStream).columns ?? 100) - 1;
-    const now = this.now();
-    const running = [...this.tables.entries()].filter(([, t]) => t.since > 0 && t.done < t.total).slice(0, 6);
+    const running = [...this.tables.entries()].filter(([, t]) => t.at > 0 && t.done < t.total).slice(0, 6);
     const lines = running.map(([name, t]) => {
-      const secs = (now - t.since) / 1000;
-      const rowRate = secs > 0 ? t.done / secs : 0;
       const frac = t.total > 0 ? t.done / t.total : 0;
       const bar = '#'.repeat(Math.round(frac * 20)).padEnd(20, '.');
-      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${count(t.done)}/${count(t.total)} rows  ${mb(secs > 0 ? t.bytes / secs : 0)} MB/s  ETA ${rowRate > 0 ? clock((t.total - t.done) / rowRate) : '-'}`.slice(
+      const rate = t.bytesPerSecond > 0 ? `${mb(t.bytesPerSecond)} MB/s` : '- MB/s';
+      const eta = t.rowsPerSecond > 0 ? clock((t.total - t.done) / t.rowsPerSecond) : '-';
+      return `  ${name.padEnd(22).slice(0, 22)} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${count(t.done)}/${count(t.total)} rows  ${rate}  ETA ${eta}`.slice(
         0,
         width,
       );
