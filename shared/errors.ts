@@ -190,6 +190,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The schema uses a Prisma feature vsmigrate cannot migrate yet; nothing was changed.',
   },
+  VS_ERR_SCHEMA_CHANGED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: "The app's schema.prisma (or its migrations directory) changed under the run: see what changed (an update of the app?), then run the command again, or with its force flag when the change should be undone.",
+  },
   VS_ERR_SCHEMA_MISMATCH: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: "schema.prisma and the SQLite file do not match: use the app's own schema.prisma, and apply the app's pending Prisma migrations to the file before migrating.",

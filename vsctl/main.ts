@@ -155,9 +155,19 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
   )
     .argument('[run]', 'the migration to undo (default: the last that succeeded)')
     .option('--accept-loss', 'roll back even though PostgreSQL holds writes SQLite does not have')
+    .option(
+      '--force-prisma',
+      "restore the app's schema.prisma even though it changed since the switch (an update of the app)",
+    )
     .option('--detach', 'start it and return')
-    .action((runId: string | undefined, o: { acceptLoss?: boolean; detach?: boolean }) =>
-      run(startOp('rollback', { runId: runId ?? '', acceptLoss: o.acceptLoss === true }, o.detach === true)),
+    .action((runId: string | undefined, o: { acceptLoss?: boolean; forcePrisma?: boolean; detach?: boolean }) =>
+      run(
+        startOp(
+          'rollback',
+          { runId: runId ?? '', acceptLoss: o.acceptLoss === true, forcePrisma: o.forcePrisma === true },
+          o.detach === true,
+        ),
+      ),
     );
 
   command(

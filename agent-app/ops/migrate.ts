@@ -4,11 +4,12 @@
 //   preflight → connector → target check         (nothing changed yet)
 //   freeze                                        phase "frozen"
 //   snapshot … verify (the engine, resumable)     phase "migrated"
-//   switch: env files, hook, restart, probe       phase "switching" → "switched"
+//   switch: env files, Prisma files, hook,        phase "switching" → "switched"
+//           restart, probe
 //   seal                                          phase "sealed"
 //
-// Any failure after the freeze rolls back by itself: env files restored, the
-// app restarted on SQLite and probed. A shutdown during the engine pauses the
+// Any failure after the freeze rolls back by itself: env files and Prisma files
+// restored, the app restarted on SQLite and probed. A shutdown during the engine pauses the
 // run at a checkpoint; the next start resumes it.
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ import { WriteLock, assertNoHolders, freeze, seal, unitsToStart } from '../host/
 import { filesNotOnSqlite, restoreEnvFiles, runHook, switchEnvFiles } from '../host/env-switch.js';
 import type { EnvEdit } from '../host/env-switch.js';
 import { probeHealth } from '../host/health-probe.js';
+import { restorePrismaFiles, schemaFileSha256, switchPrismaFiles } from '../host/prisma-switch.js';
+import type { PrismaSwitch } from '../host/prisma-switch.js';
 import { connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
 import type { CutoverDeps } from './common.js';
 
@@ -150,6 +153,8 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       }
 
       if (phase === 'frozen') {
+        // The schema.prisma the run reads is the one the Prisma switch may change, and only that one.
+        ctx.save('schemaSha256', schemaFileSha256(config.prismaSchema));
         const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
         const summary: MigrateSummary = await migrate({
           sqlitePath,
@@ -199,6 +204,18 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
             setPhase('switching');
             const edits = await switchEnvFiles(config.envFiles, urls, stamp, (e) => ctx.save('envEdits', e));
             ctx.log('info', `env files switched: ${edits.map((e) => e.path).join(', ')}`);
+            const prisma = await switchPrismaFiles(
+              config.prismaSchema,
+              ctx.load<string>('schemaSha256') ?? '',
+              join(ctx.runDir, 'prisma', 'migrations'),
+              ctx.id,
+              stamp,
+              (s) => ctx.save('prismaSwitch', s),
+            );
+            ctx.log(
+              'info',
+              `Prisma switched: ${prisma.schemaPath} names provider "postgresql"; the PostgreSQL baseline is in ${prisma.migrationsDir}${prisma.historyAside ? `, the SQLite history kept in ${prisma.historyAside}` : ''}`,
+            );
             await runHook(
               config.switchHook,
               config.backendDir,
@@ -295,6 +312,11 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
         const r = await restoreEnvFiles(config.envFiles, ctx.load<EnvEdit[]>('envEdits') ?? [], stamp);
         r.failed.forEach(failed);
         done.push(`restored ${r.restored.join(', ') || 'no env file (none had changed)'}`);
+        const prisma = ctx.load<PrismaSwitch>('prismaSwitch');
+        if (prisma) {
+          // A run that had not switched yet, or was cut off in the switch: whatever it changed goes back.
+          await restorePrismaFiles(prisma, true).then((d) => done.push(...d), failed);
+        }
       }
       const split = filesNotOnSqlite(config.envFiles);
       if (split.length > 0) {

@@ -8,7 +8,7 @@
 // while they provably were not reset, and each table's content is compared
 // with its sums recorded at the switch.
 import type { RollbackRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
-import { VsError } from '../../shared/errors.js';
+import { VsError, toVsError } from '../../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import type { Operations } from './operations.js';
 import { targetThroughLink, writeStats } from './common.js';
@@ -22,6 +22,8 @@ import { freeze, unitsToStart, unseal } from '../host/freeze.js';
 import { filesNotOnSqlite, restoreEnvFiles } from '../host/env-switch.js';
 import type { EnvEdit } from '../host/env-switch.js';
 import { probeHealth } from '../host/health-probe.js';
+import { prismaChangedSince, restorePrismaFiles } from '../host/prisma-switch.js';
+import type { PrismaSwitch } from '../host/prisma-switch.js';
 
 /** The run a rollback undoes: the one named, or the last migration that switched. */
 export function runToRollBack(ops: Operations, runId: string): string {
@@ -135,6 +137,24 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
         },
         (d) => d,
       );
+      const prisma = fact<PrismaSwitch>('prismaSwitch');
+      if (prisma) {
+        await ctx.step(
+          'Prisma files',
+          async () => {
+            const changed = prismaChangedSince(prisma);
+            if (changed && !req.forcePrisma) {
+              throw new VsError(
+                'VS_ERR_SCHEMA_CHANGED',
+                `${changed}; restoring it would undo that change: check it, then roll back with --force-prisma`,
+                { details: { path: prisma.schemaPath } },
+              );
+            }
+            return changed ? `${changed}; restored anyway (--force-prisma)` : 'as the switch left them';
+          },
+          (d) => d,
+        );
+      }
     } catch (err) {
       await ctx.step(
         'restart on PostgreSQL',
@@ -155,9 +175,18 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
         const r = await restoreEnvFiles(config.envFiles, fact<EnvEdit[]>('envEdits') ?? [], stamp);
         failures.push(...r.failed);
         for (const f of r.failed) ctx.log('error', `restore: ${f.code}: ${f.message}`);
+        const prisma = fact<PrismaSwitch>('prismaSwitch');
+        // Checked before anything changed (step "Prisma files"): restored as it was now.
+        const prismaDone = prisma
+          ? await restorePrismaFiles(prisma, true).catch((err: unknown) => (failures.push(toVsError(err)), []))
+          : [];
         const mode = fact<number>('sealedMode');
         if (mode !== undefined) await unseal(sqlitePath, mode);
-        return `restored ${r.restored.join(', ') || 'no env file (none differed)'}; ${sqlitePath} writable again`;
+        return [
+          `restored ${r.restored.join(', ') || 'no env file (none differed)'}`,
+          ...prismaDone,
+          `${sqlitePath} writable again`,
+        ].join('; ');
       },
       (d) => d,
     );

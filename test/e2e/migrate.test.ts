@@ -5,8 +5,8 @@
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { BIN, runProgram } from '../harness/agents.js';
@@ -30,6 +30,21 @@ interface Event {
 async function vsctl(stage: CutoverStage, ...args: string[]) {
   const r = await runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
   return r;
+}
+
+/** Every file of the app's prisma directory but the SQLite database, with its sha256 (backups aside). */
+function prismaFiles(stage: CutoverStage): Record<string, string> {
+  const root = dirname(stage.sqlitePath);
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!/^dev\.db|\.vsmigrate-.*\.bak$/.test(name)) out[path.slice(root.length + 1)] = sha(path);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 const jsonLines = (text: string) =>
@@ -141,6 +156,30 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
     'other lines kept byte for byte',
   );
 
+  // Prisma: schema.prisma names postgresql, the PostgreSQL baseline holds the migrations directory's place
+  // (the SQLite history kept beside it), and _prisma_migrations records it as `prisma migrate deploy` would:
+  // its name is the directory's, its checksum the sha256 of migration.sql's bytes, finished, not rolled back.
+  const prismaDir = dirname(stage.sqlitePath);
+  t.regex(readFileSync(join(prismaDir, 'schema.prisma'), 'utf8'), /datasource db \{\n {2}provider = "postgresql"\n/);
+  t.true(existsSync(join(prismaDir, `migrations.sqlite-${id}`, '00000000000000_baseline', 'migration.sql')));
+  t.regex(readFileSync(join(prismaDir, 'migrations', 'migration_lock.toml'), 'utf8'), /provider = "postgresql"/);
+  const [row] = await stage.pg.query<{
+    migration_name: string;
+    checksum: string;
+    finished: boolean;
+    rolled_back: boolean;
+  }>(
+    'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM "_prisma_migrations"',
+    [],
+    'visionsuit',
+  );
+  t.deepEqual(row, {
+    migration_name: '0_init',
+    checksum: sha(join(prismaDir, 'migrations', '0_init', 'migration.sql')),
+    finished: true,
+    rolled_back: false,
+  });
+
   // SQLite: read-only, byte-identical to before.
   t.is(statSync(stage.sqlitePath).mode & 0o222, 0, 'sealed read-only');
   t.is(sha(stage.sqlitePath), shaBefore);
@@ -157,6 +196,7 @@ test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the ap
   });
   const statsBefore = await backend<{ counts: Record<string, number> }>(stage, '/api/stats');
   const envBefore = envSnapshot(stage);
+  const prismaBefore = prismaFiles(stage);
   const shaBefore = sha(stage.sqlitePath);
   const r = await vsctl(stage, 'migrate');
   t.is(r.code, 1, r.stdout + r.stderr);
@@ -168,6 +208,7 @@ test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the ap
   t.deepEqual(stats.body.counts, statsBefore.body.counts);
   for (const before of envBefore)
     t.is(readFileSync(before.path, 'utf8'), before.text, `${before.path} restored byte for byte`);
+  t.deepEqual(prismaFiles(stage), prismaBefore, 'schema.prisma and the migrations directory restored byte for byte');
   t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'not sealed');
   t.is(sha(stage.sqlitePath), shaBefore);
   const id = /migrate (migrate-\S+) started/.exec(r.stdout)![1]!;

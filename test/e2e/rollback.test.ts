@@ -1,7 +1,9 @@
 // `vsctl rollback` after a successful migration, with and without writes made
 // on PostgreSQL since the switch, and `vsctl install` of a fresh deployment.
 import test from 'ava';
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
 import { backend, startCutoverStage } from '../harness/cutover.js';
@@ -10,6 +12,21 @@ import type { CutoverStage } from '../harness/cutover.js';
 const tracker = trackWith(test);
 const vsctl = (stage: CutoverStage, ...args: string[]) =>
   runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
+/** The app's prisma directory but its database and the switch's backups: each file's sha256. */
+function prismaFiles(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!/^dev\.db|\.vsmigrate-.*\.bak$/.test(name))
+        out[path.slice(root.length + 1)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}
+
 const stats = async (stage: CutoverStage) =>
   (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
 
@@ -18,6 +35,8 @@ test.serial(
   async (t) => {
     const stage = await startCutoverStage('rollback', tracker);
     const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+    const prismaDir = dirname(stage.sqlitePath);
+    const prismaBefore = prismaFiles(prismaDir);
     const before = await stats(stage);
 
     const m1 = await vsctl(stage, 'migrate');
@@ -34,6 +53,11 @@ test.serial(
       stage.envFiles.map((p) => readFileSync(p, 'utf8')),
       env,
       'env files as before the migration',
+    );
+    t.deepEqual(
+      prismaFiles(prismaDir),
+      prismaBefore,
+      'schema.prisma and the migrations directory as before, byte for byte',
     );
     t.not(statSync(stage.sqlitePath).mode & 0o200, 0, 'SQLite writable again');
 
@@ -66,9 +90,17 @@ test.serial(
     t.is(still.database, 'postgresql', 'refused: the app runs on PostgreSQL again');
     t.is(still.counts['Notification'], before.counts['Notification']! + 1);
 
-    const r3 = await vsctl(stage, 'rollback', '--accept-loss');
+    // An update of the app after the switch changed schema.prisma: the rollback would undo it, so it asks.
+    const schemaPath = join(prismaDir, 'schema.prisma');
+    writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8') + '// added by an update of the app\n');
+    const changed = await vsctl(stage, 'rollback', '--accept-loss');
+    t.is(changed.code, 1);
+    t.regex(changed.stdout, /VS_ERR_SCHEMA_CHANGED: .*schema\.prisma changed since the switch.*--force-prisma/);
+    t.is((await stats(stage)).database, 'postgresql', 'refused before anything changed');
+    const r3 = await vsctl(stage, 'rollback', '--accept-loss', '--force-prisma');
     t.is(r3.code, 0, r3.stdout + r3.stderr);
     t.regex(r3.stdout, /accepted loss: Notification \(1 row written\)/);
+    t.deepEqual(prismaFiles(prismaDir), prismaBefore, 'forced: back as before the migration');
     t.deepEqual(await stats(stage), before);
 
     // Data safety, item 10: the backup --replace-target took has an undo an operator can run on the

@@ -7,6 +7,10 @@ export interface RollbackRequest {
    */
   'runId'?: (string);
   'acceptLoss'?: (boolean);
+  /**
+   * Restore schema.prisma even though it changed since the switch (an update of the app).
+   */
+  'forcePrisma'?: (boolean);
 }
 
 export interface RollbackRequest__Output {
@@ -15,4 +19,8 @@ export interface RollbackRequest__Output {
    */
   'runId': (string);
   'acceptLoss': (boolean);
+  /**
+   * Restore schema.prisma even though it changed since the switch (an update of the app).
+   */
+  'forcePrisma': (boolean);
 }
