@@ -117,9 +117,10 @@ export async function switchPrismaFiles(
   await rm(building, { recursive: true, force: true });
   await cp(baseline, building, { recursive: true });
   if (existsSync(migrationsDir)) {
+    // Journaled before the rename: a crash in between leaves a name the undo looks for.
     s.historyAside = join(dirname(migrationsDir), `migrations.sqlite-${runId}`);
-    renameSync(migrationsDir, s.historyAside);
     onStep(s);
+    renameSync(migrationsDir, s.historyAside);
   }
   renameSync(building, migrationsDir);
   onStep(s);
@@ -151,17 +152,15 @@ export async function restorePrismaFiles(s: PrismaSwitch, force: boolean): Promi
       },
     );
   }
-  if (existsSync(s.schemaPath)) {
-    const now = sha256(readFileSync(s.schemaPath));
-    if (now !== s.before) {
-      const st = statSync(s.schemaPath);
-      await writeFileAtomic(s.schemaPath, readFileSync(s.backupPath), {
-        mode: st.mode & 0o7777,
-        uid: st.uid,
-        gid: st.gid,
-      });
-      done.push(`${basename(s.schemaPath)} back to provider "sqlite"`);
-    }
+  const present = existsSync(s.schemaPath);
+  if (!present || sha256(readFileSync(s.schemaPath)) !== s.before) {
+    const st = statSync(present ? s.schemaPath : s.backupPath);
+    await writeFileAtomic(s.schemaPath, readFileSync(s.backupPath), {
+      mode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+    });
+    done.push(`${basename(s.schemaPath)} back to provider "sqlite"`);
   }
   // The baseline the switch put there is a copy of the run's own: taken out, not kept.
   const ours = existsSync(s.migrationsDir) && isBaselineOnly(s.migrationsDir);
@@ -176,7 +175,7 @@ export async function restorePrismaFiles(s: PrismaSwitch, force: boolean): Promi
     }
     renameSync(s.historyAside, s.migrationsDir);
     done.push(`the SQLite migration history back in ${s.migrationsDir}`);
-  } else if (!s.historyAside && ours) {
+  } else if (ours) {
     await rm(s.migrationsDir, { recursive: true });
     done.push(`the PostgreSQL baseline taken out of ${s.migrationsDir}`);
   }
