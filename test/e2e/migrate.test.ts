@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, startCutoverStage, watchLive } from '../harness/cutover.js';
+import { backend, prismaFiles, startCutoverStage, watchLive } from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 import { parseDatabaseUrl } from '../../shared/database-url.js';
 
@@ -30,21 +30,6 @@ interface Event {
 async function vsctl(stage: CutoverStage, ...args: string[]) {
   const r = await runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
   return r;
-}
-
-/** Every file of the app's prisma directory but the SQLite database, with its sha256 (backups aside). */
-function prismaFiles(stage: CutoverStage): Record<string, string> {
-  const root = dirname(stage.sqlitePath);
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!/^dev\.db|\.vsmigrate-.*\.bak$/.test(name)) out[path.slice(root.length + 1)] = sha(path);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 const jsonLines = (text: string) =>

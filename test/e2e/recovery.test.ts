@@ -6,7 +6,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, restartAgentApp, startCutoverStage, watchLive } from '../harness/cutover.js';
+import { backend, prismaFiles, restartAgentApp, startCutoverStage, watchLive } from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 
 const tracker = trackWith(test);
@@ -88,6 +88,7 @@ test.serial(
     const stage = await startCutoverStage('kill-switch', tracker, { agentApp: { switchHook: ['/bin/sleep', '5'] } });
     const before = await servesFrom(stage);
     const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+    const prismaBefore = prismaFiles(stage);
     const { finished } = await interrupt(stage, (e) => /^env files switched/.test(e.log?.message ?? ''), 'SIGKILL');
     t.is(finished?.state, 'rolled_back', JSON.stringify(finished));
     t.is(finished?.error?.code, 'VS_ERR_INTERRUPTED');
@@ -96,6 +97,8 @@ test.serial(
       stage.envFiles.map((p) => readFileSync(p, 'utf8')),
       env,
     );
+    // Killed in or right after the Prisma switch: its undo puts every byte back.
+    t.deepEqual(prismaFiles(stage), prismaBefore, 'schema.prisma and the migrations directory as before');
   },
 );
 

@@ -6,27 +6,12 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, startCutoverStage } from '../harness/cutover.js';
+import { backend, prismaFiles, startCutoverStage } from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 
 const tracker = trackWith(test);
 const vsctl = (stage: CutoverStage, ...args: string[]) =>
   runProgram(BIN.vsctl, [...args, `--socket-path=${stage.agentApp.socketPath}`]);
-/** The app's prisma directory but its database and the switch's backups: each file's sha256. */
-function prismaFiles(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!/^dev\.db|\.vsmigrate-.*\.bak$/.test(name))
-        out[path.slice(root.length + 1)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
-
 const stats = async (stage: CutoverStage) =>
   (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
 
@@ -36,7 +21,7 @@ test.serial(
     const stage = await startCutoverStage('rollback', tracker);
     const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
     const prismaDir = dirname(stage.sqlitePath);
-    const prismaBefore = prismaFiles(prismaDir);
+    const prismaBefore = prismaFiles(stage);
     const before = await stats(stage);
 
     const m1 = await vsctl(stage, 'migrate');
@@ -55,7 +40,7 @@ test.serial(
       'env files as before the migration',
     );
     t.deepEqual(
-      prismaFiles(prismaDir),
+      prismaFiles(stage),
       prismaBefore,
       'schema.prisma and the migrations directory as before, byte for byte',
     );
@@ -100,7 +85,7 @@ test.serial(
     const r3 = await vsctl(stage, 'rollback', '--accept-loss', '--force-prisma');
     t.is(r3.code, 0, r3.stdout + r3.stderr);
     t.regex(r3.stdout, /accepted loss: Notification \(1 row written\)/);
-    t.deepEqual(prismaFiles(prismaDir), prismaBefore, 'forced: back as before the migration');
+    t.deepEqual(prismaFiles(stage), prismaBefore, 'forced: back as before the migration');
     t.deepEqual(await stats(stage), before);
 
     // Data safety, item 10: the backup --replace-target took has an undo an operator can run on the
@@ -188,12 +173,23 @@ test.serial('vsctl install brings a fresh deployment up on PostgreSQL', async (t
   const s = await stats(stage);
   t.is(s.database, 'postgresql');
   t.true(Object.values(s.counts).every((n) => n === 0));
-  const [baseline] = await stage.pg.query<{ migration_name: string }>(
-    'SELECT migration_name FROM "_prisma_migrations"',
+  const [baseline] = await stage.pg.query<{ migration_name: string; checksum: string }>(
+    'SELECT migration_name, checksum FROM "_prisma_migrations"',
     [],
     'visionsuit',
   );
   t.is(baseline!.migration_name, '0_init');
+  // The Prisma switch: the app's schema.prisma names postgresql, and its migrations directory holds the
+  // baseline whose bytes have the recorded checksum (the SQLite history kept beside it).
+  const prismaDir = dirname(stage.sqlitePath);
+  t.regex(readFileSync(join(prismaDir, 'schema.prisma'), 'utf8'), /datasource db \{\n {2}provider = "postgresql"\n/);
+  t.is(
+    createHash('sha256')
+      .update(readFileSync(join(prismaDir, 'migrations', '0_init', 'migration.sql')))
+      .digest('hex'),
+    baseline!.checksum,
+  );
+  t.true(readdirSync(prismaDir).some((n) => n.startsWith('migrations.sqlite-install-')));
   const again = await vsctl(stage, 'install');
   t.is(again.code, 1);
   t.regex(again.stdout, /VS_ERR_TARGET_NOT_EMPTY/);

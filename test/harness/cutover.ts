@@ -2,8 +2,9 @@
 // role and database, agent-db, sshd, the external connector, agent-app, and a
 // VisionSuit host laid out as in production (env files, backend/.env, the
 // SQLite file) whose backend is the stand-in, run by the stand-in systemctl.
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
@@ -268,3 +269,19 @@ export async function backend<T>(
 }
 
 export const readText = (path: string) => readFileSync(path, 'utf8');
+
+/** The app's prisma directory (its database and the switch's backups aside): each file's sha256, to compare byte for byte. */
+export function prismaFiles(stage: Pick<VisionSuitHost, 'sqlitePath'>): Record<string, string> {
+  const root = dirname(stage.sqlitePath);
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!/^dev\.db|\.vsmigrate-.*\.bak$/.test(name))
+        out[path.slice(root.length + 1)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}
