@@ -12,7 +12,7 @@ import type { Logger } from '../shared/logger.js';
 import type { SshLink } from '../shared/ssh-link.js';
 import type { AgentDbWatch } from '../shared/agent-db-watch.js';
 import type { Registry } from 'prom-client';
-import { metricsAnswer } from '../shared/metrics.js';
+import { answerMetrics } from '../shared/metrics.js';
 import type { Activity, Connector, Route } from './connector.js';
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
@@ -92,11 +92,7 @@ export async function serveHealthHttp(
       return;
     }
     if (path === '/metrics' && metrics) {
-      metricsAnswer(metrics, res, head).catch((err: unknown) => {
-        log.warn({ errMessage: (err as Error).message }, 'metrics could not be collected');
-        if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
-        res.end();
-      });
+      answerMetrics(metrics, res, head, log);
       return;
     }
     let code: number;

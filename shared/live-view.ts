@@ -31,7 +31,7 @@ const SMOOTHING = 0.3;
 const mb = (n: number) => (n / 1048576).toFixed(1);
 const count = (n: number) =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
-export const clock = (s: number) =>
+const clock = (s: number) =>
   Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '-';
 
 export interface LiveViewOptions {

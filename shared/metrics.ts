@@ -63,15 +63,26 @@ export function readGauge<L extends string>(
   });
 }
 
-/** The answer to GET /metrics, for an HTTP server that already has one. */
-export async function metricsAnswer(registry: Registry, res: http.ServerResponse, head: boolean): Promise<void> {
-  const body = await registry.metrics();
-  res.writeHead(200, {
-    'content-type': registry.contentType,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  });
-  res.end(head ? undefined : body);
+/**
+ * Answer GET (or HEAD) /metrics, for an HTTP server that already has one; a
+ * collection that fails is logged and answered 500, never left hanging.
+ */
+export function answerMetrics(registry: Registry, res: http.ServerResponse, head: boolean, log: Logger): void {
+  registry.metrics().then(
+    (body) => {
+      res.writeHead(200, {
+        'content-type': registry.contentType,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
+      res.end(head ? undefined : body);
+    },
+    (err: unknown) => {
+      log.warn({ errMessage: (err as Error).message }, 'metrics could not be collected');
+      if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
+      res.end();
+    },
+  );
 }
 
 /** A loopback HTTP server that answers GET /metrics only (agent-app's and agent-db's). */
@@ -86,11 +97,7 @@ export async function serveMetrics(
       res.writeHead(404, { 'content-length': '0' }).end();
       return;
     }
-    metricsAnswer(registry, res, req.method === 'HEAD').catch((err: unknown) => {
-      log.warn({ errMessage: (err as Error).message }, 'metrics could not be collected');
-      if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
-      res.end();
-    });
+    answerMetrics(registry, res, req.method === 'HEAD', log);
   });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');

@@ -93,13 +93,22 @@ export async function restoreEnvFiles(files: string[], edits: EnvEdit[], stamp: 
   return outcome;
 }
 
-/** The env files whose DATABASE_URL does not point at a SQLite file (`file:`); empty when the app would start on SQLite. */
-export function filesNotOnSqlite(files: string[]): string[] {
-  return files.filter((path) => {
+/**
+ * Why the app must not be started on SQLite now: env files whose DATABASE_URL
+ * still points elsewhere than a SQLite file (`file:`), a split configuration;
+ * null when every env file says SQLite.
+ */
+export function notOnSqlite(files: string[]): VsError | null {
+  const split = files.filter((path) => {
     if (!existsSync(path)) return false;
     const url = dotenv.parse(readFileSync(path))['DATABASE_URL'];
     return url !== undefined && !url.startsWith('file:');
   });
+  if (split.length === 0) return null;
+  return new VsError(
+    'VS_ERR_ENVFILE_WRITE',
+    `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`,
+  );
 }
 
 /** Run the operator's hook with a clean, explicit environment. */

@@ -10,6 +10,7 @@ import type { ServiceManager } from '../host/service-manager.js';
 import type { OpContext } from './operations.js';
 import type { EngineEvent } from '../engine/migrate.js';
 import { operationEventOf } from '../engine/events.js';
+import { VsError } from '../../shared/errors.js';
 import type { Finding__Output } from '../../proto/gen/vsmigrate/app/v1/Finding.js';
 import * as target from '../engine/target.js';
 import type { TargetConfig } from '../engine/target.js';
@@ -88,3 +89,10 @@ export const engineEvent = (ctx: OpContext, onFinding?: (f: EmittedFinding) => v
   if (event.finding) onFinding?.(event.finding);
   ctx.emit(event);
 };
+
+/** The failures of a roll back that went on through every step, as one error with the first one's code. */
+export function allFailures(failures: VsError[]): VsError {
+  return new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), {
+    cause: failures[0],
+  });
+}

@@ -26,12 +26,12 @@ import { parsePolicies, policySpecs } from '../engine/lint.js';
 import { writeReports } from '../engine/report.js';
 import * as target from '../engine/target.js';
 import { WriteLock, assertNoHolders, freeze, seal, unitsToStart } from '../host/freeze.js';
-import { filesNotOnSqlite, restoreEnvFiles, runHook, switchEnvFiles } from '../host/env-switch.js';
+import { notOnSqlite, restoreEnvFiles, runHook, switchEnvFiles } from '../host/env-switch.js';
 import type { EnvEdit } from '../host/env-switch.js';
 import { probeHealth } from '../host/health-probe.js';
 import { restorePrismaFiles, schemaFileSha256, switchPrismaFiles } from '../host/prisma-switch.js';
 import type { PrismaSwitch } from '../host/prisma-switch.js';
-import { connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
+import { allFailures, connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
 import type { CutoverDeps } from './common.js';
 
 type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
@@ -318,14 +318,9 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
           await restorePrismaFiles(prisma, true).then((d) => done.push(...d), failed);
         }
       }
-      const split = filesNotOnSqlite(config.envFiles);
-      if (split.length > 0) {
-        failed(
-          new VsError(
-            'VS_ERR_ENVFILE_WRITE',
-            `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`,
-          ),
-        );
+      const split = notOnSqlite(config.envFiles);
+      if (split) {
+        failed(split);
         return done.join('; ');
       }
       const units = unitsToStart(ctx.load<string[]>('stopped') ?? [], config.backendUnit);
@@ -356,9 +351,5 @@ async function rollBackToSqlite(ctx: OpContext, deps: CutoverDeps, phase: Phase)
       failed(err);
     }
   }
-  if (failures.length > 0) {
-    throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), {
-      cause: failures[0],
-    });
-  }
+  if (failures.length > 0) throw allFailures(failures);
 }

@@ -11,7 +11,7 @@ import type { RollbackRequest__Output } from '../../proto/gen/vsmigrate/app/v1/R
 import { VsError, toVsError } from '../../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import type { Operations } from './operations.js';
-import { targetThroughLink, writeStats } from './common.js';
+import { allFailures, targetThroughLink, writeStats } from './common.js';
 import type { WriteStats } from './common.js';
 import { targetContentSums } from '../engine/verify.js';
 import type { ContentSums } from '../engine/verify.js';
@@ -19,7 +19,7 @@ import type { CutoverDeps } from './common.js';
 import { readSchemaFile } from '../engine/prisma-schema.js';
 import * as target from '../engine/target.js';
 import { freeze, unitsToStart, unseal } from '../host/freeze.js';
-import { filesNotOnSqlite, restoreEnvFiles } from '../host/env-switch.js';
+import { notOnSqlite, restoreEnvFiles } from '../host/env-switch.js';
 import type { EnvEdit } from '../host/env-switch.js';
 import { probeHealth } from '../host/health-probe.js';
 import { prismaChangedSince, restorePrismaFiles } from '../host/prisma-switch.js';
@@ -190,15 +190,9 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
       },
       (d) => d,
     );
-    const split = filesNotOnSqlite(config.envFiles);
-    if (split.length > 0) {
-      failures.push(
-        new VsError(
-          'VS_ERR_ENVFILE_WRITE',
-          `${split.join(', ')} still point${split.length === 1 ? 's' : ''} DATABASE_URL at PostgreSQL; the app was not started on a split configuration`,
-        ),
-      );
-    } else {
+    const split = notOnSqlite(config.envFiles);
+    if (split) failures.push(split);
+    else {
       await ctx.step(
         'restart on SQLite',
         async () => {
@@ -208,10 +202,7 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
         (d) => d,
       );
     }
-    if (failures.length > 0)
-      throw new VsError(failures[0]!.code, failures.map((f) => `${f.code}: ${f.message}`).join('; '), {
-        cause: failures[0],
-      });
+    if (failures.length > 0) throw allFailures(failures);
     return { state: 'succeeded' };
   };
 }
