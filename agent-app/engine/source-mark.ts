@@ -8,6 +8,13 @@
 // A hash of the file cannot serve: a snapshot never has its source's bytes,
 // and hashing the live file takes as long as reading it. The mark is read
 // from the file's bytes, not through SQLite, so it takes no lock.
+//
+// The database file's header is read by a child process. SQLite's locks are
+// POSIX record locks, which belong to the process: closing any descriptor of
+// the file in this process drops every lock this process holds on it, the
+// freeze's write lock included (SQLite's own connections defer such closes;
+// Node's fs cannot). The -wal file carries no lock, so it is read here.
+import { execFileSync } from 'node:child_process';
 import { openSync, closeSync, readSync, realpathSync, statSync, existsSync } from 'node:fs';
 import { VsError } from '../../shared/errors.js';
 
@@ -81,16 +88,17 @@ export function readSourceMark(path: string): SourceMark {
   }
 }
 
+/** Prints the first 100 bytes of the file argv[1] in hex. */
+const READ_HEADER = `const fs = require('fs'); const b = Buffer.alloc(100);
+const n = fs.readSync(fs.openSync(process.argv[1], 'r'), b, 0, 100, 0); process.stdout.write(b.subarray(0, n).toString('hex'));`;
+
 function markOf(path: string): SourceMark {
   const real = realpathSync(path);
   const st = statSync(real, { bigint: true });
-  const fd = openSync(real, 'r');
-  let header: Buffer;
-  try {
-    header = readAt(fd, 100, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const header = Buffer.from(
+    execFileSync(process.execPath, ['-e', READ_HEADER, real], { encoding: 'utf8', timeout: 10_000 }),
+    'hex',
+  );
   return {
     path: real,
     dev: Number(st.dev),

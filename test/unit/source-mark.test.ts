@@ -4,7 +4,9 @@
 // checkpoint touches the database file.
 import test from 'ava';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { WriteLock } from '../../agent-app/host/freeze.js';
 import { markDifferences, readSourceMark } from '../../agent-app/engine/source-mark.js';
 import { tempDir } from '../harness/system.js';
 import { trackWith } from '../harness/stage.js';
@@ -55,4 +57,29 @@ test('another file at the same path is another file', (t) => {
   new Database(other).exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
   const now = readSourceMark(other);
   t.regex(markDifferences(m, now)[0]!, /it is another file/);
+});
+
+test("reading the mark keeps the freeze's write lock: another process still cannot write", (t) => {
+  // SQLite's locks are POSIX record locks, held by the process: a close() of any descriptor of the
+  // file in the process that holds the write lock would drop it. The rogue writer is another process.
+  const path = join(tempDir('mark-lock'), 'dev.db');
+  const setup = new Database(path);
+  setup.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  setup.close();
+  const lock = new WriteLock(path);
+  t.teardown(() => lock.release());
+  readSourceMark(path);
+  const rogue = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import Database from 'better-sqlite3';
+       try { new Database(process.argv[1], { timeout: 200 }).exec('INSERT INTO t DEFAULT VALUES'); console.log('written'); }
+       catch (err) { console.log(err.code); }`,
+      path,
+    ],
+    { encoding: 'utf8', cwd: process.cwd() },
+  );
+  t.is(rogue.stdout.trim(), 'SQLITE_BUSY', rogue.stderr);
 });
