@@ -11,7 +11,14 @@ import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, prismaFiles, startCutoverStage, watchLive } from '../harness/cutover.js';
+import {
+  backend,
+  prismaFiles,
+  prismaRows,
+  startCutoverStage,
+  startPrismaReader,
+  watchLive,
+} from '../harness/cutover.js';
 import type { CutoverStage } from '../harness/cutover.js';
 import { parseDatabaseUrl } from '../../shared/database-url.js';
 
@@ -168,6 +175,35 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
   // SQLite: read-only, byte-identical to before.
   t.is(statSync(stage.sqlitePath).mode & 0o222, 0, 'sealed read-only');
   t.is(sha(stage.sqlitePath), shaBefore);
+
+  // Prisma Client on PostgreSQL reads every row of every model, value by value, as Prisma Client
+  // generated from the schema before the switch reads them from the sealed file.
+  const [backup] = readdirSync(prismaDir).filter((n) => /^schema\.prisma\.vsmigrate-.*\.bak$/.test(n));
+  const reader = await startPrismaReader(
+    'migrate-medium-reader',
+    readFileSync(join(prismaDir, backup!)),
+    stage.sqlitePath,
+    tracker,
+  );
+  const [onPostgres, onSqlite] = [await prismaRows(stage.backendUrl), await prismaRows(reader)];
+  t.deepEqual(Object.keys(onPostgres), Object.keys(onSqlite));
+  for (const model of Object.keys(onSqlite)) t.deepEqual(onPostgres[model], onSqlite[model], model);
+
+  // Writes through Prisma on PostgreSQL: defaults (cuid(), enum, boolean, now()), @updatedAt, a cascade.
+  const post = (path: string, body: unknown, method = 'POST') =>
+    backend<Record<string, string | boolean>>(stage, path, { method, body: JSON.stringify(body) });
+  const user = await post('/api/users', { email: 'after-the-switch@example.test', displayName: 'After' });
+  t.is(user.status, 201, JSON.stringify(user.body));
+  t.like(user.body, { database: 'postgresql', role: 'USER', isActive: true, passwordHash: '' });
+  t.regex(String(user.body['id']), /^c[a-z0-9]{24}$/, 'cuid()');
+  const note = await post('/api/notifications', { userId: user.body['id'], title: 'first' });
+  t.is(note.status, 201, JSON.stringify(note.body));
+  await new Promise((r) => setTimeout(r, 20));
+  const touched = await post(`/api/notifications/${String(note.body['id'])}`, { title: 'second' }, 'PATCH');
+  t.is(touched.body['title'], 'second');
+  t.true(Date.parse(String(touched.body['updatedAt'])) > Date.parse(String(note.body['updatedAt'])), '@updatedAt');
+  t.is((await post(`/api/users/${String(user.body['id'])}`, {}, 'DELETE')).status, 200);
+  t.is((await backend(stage, `/api/rows/Notification/${String(note.body['id'])}`)).status, 404, 'cascaded');
 
   const report = await vsctl(stage, 'report', id);
   t.regex(report.stdout, /verif/i);

@@ -16,12 +16,14 @@ import { Sshd } from './sshd.js';
 import { startCluster } from './stage.js';
 import type { Tracker } from './stage.js';
 import { freePort, tempDir } from './system.js';
-import { pollUntil } from './proc.js';
+import { ManagedProcess, pollUntil } from './proc.js';
 import { FIXTURE_SCHEMA, generateFixture } from '../fixtures/generate.js';
 import type { Size } from '../fixtures/generate.js';
 import { readBundleFile } from '../../shared/bundle.js';
 import { ensureDatabase, verifierCheck } from '../../agent-db/provision.js';
 import { ServiceManager } from '../../agent-app/host/service-manager.js';
+import { switchedSchema } from '../../agent-app/host/prisma-switch.js';
+import { generatedClient } from '../standin/prisma-client.js';
 
 const STANDIN = fileURLToPath(new URL('../standin/', import.meta.url));
 
@@ -80,6 +82,11 @@ export async function prepareVisionSuitHost(
   const backendDir = join(dir, 'visionsuit', 'backend');
   mkdirSync(join(backendDir, 'prisma'), { recursive: true });
   copyFileSync(FIXTURE_SCHEMA, join(backendDir, 'prisma', 'schema.prisma'));
+  // The stand-in's Prisma Clients, for the schema as it is and as switched, are
+  // generated now (once per machine), not inside a health probe's time.
+  const schemaBytes = readFileSync(FIXTURE_SCHEMA);
+  generatedClient(schemaBytes);
+  generatedClient(switchedSchema(schemaBytes, FIXTURE_SCHEMA));
   // A SQLite migration history, as VisionSuit's repository has one.
   const history = join(backendDir, 'prisma', 'migrations');
   mkdirSync(join(history, '00000000000000_baseline'), { recursive: true });
@@ -284,4 +291,58 @@ export function prismaFiles(stage: Pick<VisionSuitHost, 'sqlitePath'>): Record<s
   };
   walk(root);
   return out;
+}
+
+/**
+ * A second instance of the Prisma stand-in, reading a copy of `sqliteFile`
+ * through a client generated from `schema` (the app's schema.prisma as it was
+ * before the switch): Prisma Client on the sealed SQLite file, to compare with
+ * Prisma Client on PostgreSQL.
+ */
+export async function startPrismaReader(
+  label: string,
+  schema: Buffer,
+  sqliteFile: string,
+  tracker: Tracker,
+): Promise<string> {
+  const dir = join(tempDir(label, 0o755), 'backend');
+  mkdirSync(join(dir, 'prisma'), { recursive: true });
+  writeFileSync(join(dir, 'prisma', 'schema.prisma'), schema);
+  copyFileSync(sqliteFile, join(dir, 'prisma', 'dev.db'));
+  chmodSync(join(dir, 'prisma', 'dev.db'), 0o600);
+  const port = await freePort();
+  const proc = tracker.addProcess(
+    new ManagedProcess(label, process.execPath, [join(STANDIN, 'backend.js'), dir], {
+      env: { ...cleanEnv(), PORT: String(port), DATABASE_URL: 'file:./dev.db' },
+      logPath: join(dir, 'backend.log'),
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await pollUntil(`${label} to answer`, async () => {
+    if (!proc.running) throw new Error(`${label} exited: ${proc.output().slice(-2000)}`);
+    return (await fetch(`${url}/api/meta/status/backend`).catch(() => null))?.ok === true;
+  });
+  return url;
+}
+
+/** Every row of every model as Prisma Client reads it through the backend at `url`, each model's rows sorted. */
+export async function prismaRows(url: string): Promise<Record<string, string[]>> {
+  const { counts } = (await (await fetch(`${url}/api/stats`)).json()) as { counts: Record<string, number> };
+  const out: Record<string, string[]> = {};
+  for (const model of Object.keys(counts)) {
+    const rows = (await (await fetch(`${url}/api/rows/${model}`)).json()) as unknown[];
+    out[model] = rows.map(canonicalJson).sort();
+  }
+  return out;
+}
+
+/** JSON with object keys sorted at every depth: jsonb keeps keys in its own order, SQLite's text in the app's. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
 }

@@ -1,161 +1,164 @@
-// A stand-in VisionSuit backend: it finds DATABASE_URL the way VisionSuit does
-// (the unit's EnvironmentFile first, then backend/.env through dotenv, which
-// does not override), opens the SQLite file or PostgreSQL it names, and serves
-// real data: the health endpoint VisionSuit has, a read endpoint and a write
-// endpoint. Set STANDIN_FAIL_ON_POSTGRES=1 in its environment to make its
-// health fail whenever it runs on PostgreSQL.
+// A stand-in VisionSuit backend that is a real Prisma application. Like
+// VisionSuit's start script, it generates its Prisma Client from the app's
+// backend/prisma/schema.prisma at every start (cached by the file's hash: see
+// prisma-client.ts), finds DATABASE_URL the way VisionSuit does (the unit's
+// EnvironmentFile first, then backend/.env through dotenv, which does not
+// override), and picks its driver adapter from the URL's scheme. So a client
+// generated for "sqlite" that meets a postgresql:// URL is refused by Prisma's
+// own check, and the backend does not start: as VisionSuit fails when its
+// Prisma files were not switched.
+//
+// It serves, through Prisma: the health endpoint VisionSuit has (a SELECT 1),
+// counts per model, rows by key and every row of a model, and writes that rely
+// on the schema's defaults (cuid(), now(), enum and boolean defaults), an
+// update that moves @updatedAt and a delete that cascades. Set
+// STANDIN_FAIL_ON_POSTGRES=1 in its environment to make its health fail
+// whenever it runs on PostgreSQL.
 //
 //   node backend.js <backend dir>          (PORT from the environment, default 4000)
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import dotenv from 'dotenv';
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { loadClient } from './prisma-client.js';
 
 const backendDir = process.argv[2] ?? '.';
 dotenv.config({ path: join(backendDir, '.env'), quiet: true });
 const url = process.env['DATABASE_URL'] ?? '';
 const port = Number(process.env['PORT'] ?? 4000);
 const failOnPostgres = process.env['STANDIN_FAIL_ON_POSTGRES'] === '1';
+const prismaDir = join(backendDir, 'prisma');
 
-// TIMESTAMP(3) holds UTC, as Prisma writes it.
-pg.types.setTypeParser(1114, (s: string) => new Date(s.replace(' ', 'T') + 'Z'));
-
-interface Store {
-  kind: 'sqlite' | 'postgresql';
-  ping(): Promise<void>;
-  users(): Promise<Array<Record<string, unknown>>>;
-  count(table: string): Promise<number>;
-  addNotification(userId: string, title: string): Promise<string>;
+/** The driver adapter for DATABASE_URL; a file: URL is relative to schema.prisma's directory, as in Prisma 6. */
+function adapterFor(databaseUrl: string): { adapter: unknown; kind: 'sqlite' | 'postgresql' } {
+  if (databaseUrl.startsWith('file:')) {
+    const file = resolve(prismaDir, databaseUrl.slice('file:'.length));
+    // Prisma 6 stores DateTime in SQLite as integer milliseconds.
+    return {
+      adapter: new PrismaBetterSqlite3({ url: file, timeout: 2_000 }, { timestampFormat: 'unixepoch-ms' }),
+      kind: 'sqlite',
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const u = new URL(databaseUrl);
+    const schema = u.searchParams.get('schema') ?? undefined;
+    u.search = '';
+    return {
+      adapter: new PrismaPg({ connectionString: u.href, max: 4, application_name: 'standin-backend' }, { schema }),
+      kind: 'postgresql',
+    };
+  }
+  throw new Error(`DATABASE_URL is neither file: nor postgresql:// (${databaseUrl ? 'set' : 'unset'})`);
 }
 
-/** A SQLite DateTime as Prisma reads it: integer ms, or text. */
-const sqliteDate = (v: unknown) =>
-  v === null
-    ? null
-    : new Date(
-        typeof v === 'number' || typeof v === 'bigint'
-          ? Number(v)
-          : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(String(v))
-            ? String(v).replace(' ', 'T') + 'Z'
-            : String(v),
-      ).toISOString();
-const sqliteBool = (v: unknown) => v === 1 || v === 1n || v === 'true';
-const TABLES = new Set(['User', 'ImageAsset', 'Notification', 'GalleryEntry', 'ModerationLog']);
+type Delegate = Record<string, (args?: unknown) => Promise<unknown>>;
 
-function sqliteStore(file: string): Store {
-  const db = new Database(file, { fileMustExist: true, timeout: 2_000 });
-  return {
-    kind: 'sqlite',
-    async ping() {
-      db.prepare('SELECT 1').get();
-    },
-    async users() {
-      return (
-        db
-          .prepare('SELECT id, email, "displayName", role, "isActive", "createdAt" FROM "User" ORDER BY id')
-          .all() as Array<Record<string, unknown>>
-      ).map((u) => ({
-        ...u,
-        isActive: sqliteBool(u['isActive']),
-        createdAt: sqliteDate(u['createdAt']),
-      }));
-    },
-    async count(table) {
-      return Number((db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n);
-    },
-    async addNotification(userId, title) {
-      const id = `standin${randomBytes(8).toString('hex')}`;
-      const now = Date.now();
-      db.prepare(
-        `INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES (?, ?, 'ANNOUNCEMENT', ?, ?, ?)`,
-      ).run(id, userId, title, now, now);
-      return id;
-    },
+async function main() {
+  const { PrismaClient, Prisma } = await loadClient(readFileSync(join(prismaDir, 'schema.prisma')));
+  const { adapter, kind } = adapterFor(url);
+  // Throws Prisma's PrismaClientInitializationError when the adapter does not fit the schema's provider.
+  const prisma = new PrismaClient({ adapter });
+  const models = Object.values(Prisma.ModelName);
+  const delegate = (model: string): Delegate => {
+    if (!models.includes(model)) throw Object.assign(new Error(`no model ${model}`), { status: 404 });
+    return prisma[model[0]!.toLowerCase() + model.slice(1)] as Delegate;
   };
-}
 
-function postgresStore(connectionString: string): Store {
-  const u = new URL(connectionString);
-  const pool = new pg.Pool({
-    connectionString: `${u.protocol}//${u.username}:${u.password}@${u.host}${u.pathname}`,
-    max: 4,
-    application_name: 'standin-backend',
-  });
-  pool.on('error', () => {});
-  return {
-    kind: 'postgresql',
-    async ping() {
-      await pool.query('SELECT 1');
-      if (failOnPostgres) throw new Error('STANDIN_FAIL_ON_POSTGRES is set');
-    },
-    async users() {
-      const r = await pool.query(
-        'SELECT id, email, "displayName", role::text AS role, "isActive", "createdAt" FROM "User" ORDER BY id COLLATE "C"',
-      );
-      return r.rows.map((row: Record<string, unknown>) => ({
-        ...row,
-        createdAt: (row['createdAt'] as Date | null)?.toISOString() ?? null,
-      }));
-    },
-    async count(table) {
-      return Number((await pool.query(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0].n);
-    },
-    async addNotification(userId, title) {
-      const id = `standin${randomBytes(8).toString('hex')}`;
-      await pool.query(
-        `INSERT INTO "Notification" (id, "userId", type, title, "createdAt", "updatedAt") VALUES ($1, $2, 'ANNOUNCEMENT', $3, now(), now())`,
-        [id, userId, title],
-      );
-      return id;
-    },
-  };
-}
-
-let store: Store;
-if (url.startsWith('file:')) store = sqliteStore(resolve(backendDir, 'prisma', url.slice('file:'.length)));
-else if (/^postgres(ql)?:\/\//.test(url)) store = postgresStore(url);
-else {
-  process.stderr.write(`standin-backend: DATABASE_URL is neither file: nor postgresql:// (${url ? 'set' : 'unset'})\n`);
-  process.exit(1);
-}
-
-const send = (res: http.ServerResponse, status: number, body: unknown) => {
-  // Every answer closes its connection, so no client reuses an idle one just
-  // as it times out: the keep-alive race that shared/http-get.ts describes,
-  // seen in CI as "fetch failed".
-  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
-  res.end(JSON.stringify(body));
-};
-
-const server = http.createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  const handle = async () => {
-    if (req.method === 'GET' && path === '/api/meta/status/backend') {
-      try {
-        await store.ping();
-        send(res, 200, { status: 'ok', database: store.kind });
-      } catch (err) {
-        send(res, 503, { status: 'degraded', database: store.kind, error: (err as Error).message });
+  const server = http.createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://x');
+    const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const route = `${req.method} /${parts.slice(0, 2).join('/')}`;
+    const body = async () => {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      return JSON.parse(text || '{}') as Record<string, unknown>;
+    };
+    const handle = async (): Promise<[number, unknown]> => {
+      switch (route) {
+        case 'GET /api/meta':
+          if (parts.join('/') !== 'api/meta/status/backend') break;
+          try {
+            await prisma.$queryRawUnsafe('SELECT 1');
+            if (kind === 'postgresql' && failOnPostgres) throw new Error('STANDIN_FAIL_ON_POSTGRES is set');
+            return [200, { status: 'ok', database: kind }];
+          } catch (err) {
+            return [503, { status: 'degraded', database: kind, error: (err as Error).message }];
+          }
+        case 'GET /api/stats': {
+          const counts: Record<string, number> = {};
+          for (const m of models) counts[m] = (await delegate(m)['count']!()) as number;
+          return [200, { database: kind, counts }];
+        }
+        case 'GET /api/rows':
+          // Every row of a model (parts[2]), or the one whose id is parts[3].
+          if (parts[3] !== undefined) {
+            const row = await delegate(parts[2]!)['findUnique']!({ where: { id: parts[3] } });
+            return row ? [200, row] : [404, { error: 'not found' }];
+          }
+          return [200, await delegate(parts[2]!)['findMany']!()];
+        case 'GET /api/users': {
+          const users = (await delegate('User')['findMany']!({
+            select: { id: true, email: true, displayName: true, role: true, isActive: true, createdAt: true },
+          })) as Array<{ id: string }>;
+          return [200, users.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))];
+        }
+        case 'POST /api/users': {
+          // id (cuid()), role (USER), isActive, passwordHash, createdAt (now()) come from the schema.
+          const { email, displayName } = await body();
+          const user = (await delegate('User')['create']!({ data: { email, displayName } })) as object;
+          return [201, { ...user, database: kind }];
+        }
+        case 'DELETE /api/users': {
+          // Notifications, likes and comments go with the user (onDelete: Cascade).
+          await delegate('User')['delete']!({ where: { id: parts[2] } });
+          return [200, { deleted: parts[2], database: kind }];
+        }
+        case 'POST /api/notifications': {
+          const { userId, title } = await body();
+          const n = (await delegate('Notification')['create']!({
+            data: { userId, title, type: 'ANNOUNCEMENT' },
+          })) as { id: string };
+          return [201, { ...n, database: kind }];
+        }
+        case 'PATCH /api/notifications': {
+          // Prisma sets updatedAt (@updatedAt) itself.
+          const { title } = await body();
+          return [200, await delegate('Notification')['update']!({ where: { id: parts[2] }, data: { title } })];
+        }
       }
-    } else if (req.method === 'GET' && path === '/api/users') {
-      send(res, 200, await store.users());
-    } else if (req.method === 'GET' && path === '/api/stats') {
-      const counts: Record<string, number> = {};
-      for (const t of TABLES) counts[t] = await store.count(t);
-      send(res, 200, { database: store.kind, counts });
-    } else if (req.method === 'POST' && path === '/api/notifications') {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const { userId, title } = JSON.parse(body) as { userId: string; title: string };
-      send(res, 201, { id: await store.addNotification(userId, title), database: store.kind });
-    } else send(res, 404, { error: 'not found' });
-  };
-  handle().catch((err: unknown) => send(res, 500, { error: (err as Error).message }));
-});
-server.listen(port, '127.0.0.1', () => process.stdout.write(`standin-backend on 127.0.0.1:${port}, ${store.kind}\n`));
-process.on('SIGTERM', () => {
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2_000).unref();
+      return [404, { error: 'not found' }];
+    };
+    void handle()
+      .catch((err: Error & { status?: number; code?: string }) => [
+        err.status ?? 500,
+        { error: err.message, code: err.code },
+      ])
+      .then(([status, answer]) => {
+        // Every answer closes its connection, so no client reuses an idle one just
+        // as it times out: the keep-alive race that shared/http-get.ts describes.
+        res.writeHead(status as number, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify(answer, jsonValue));
+      });
+  });
+  server.listen(port, '127.0.0.1', () =>
+    process.stdout.write(`standin-backend on 127.0.0.1:${port}, Prisma Client on ${kind}\n`),
+  );
+  process.on('SIGTERM', () => {
+    server.close(() => void prisma.$disconnect().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 2_000).unref();
+  });
+}
+
+/** JSON for Prisma's values: BigInt as a string, Bytes as base64 (Date and Decimal have toJSON). */
+function jsonValue(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`standin-backend: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
 });
