@@ -111,6 +111,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       agentDb: paired.agentDb,
       connectorHealthUrl: config.connectorHealthUrl,
       operation: operations.running,
+      prismaSchema: config.prismaSchema,
+      envFiles: config.envFiles,
     }),
     operations,
     ...operationHandlers(deps, operations),

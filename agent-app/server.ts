@@ -40,6 +40,7 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
     Migrate: unary(log, 'Migrate', async (req) => deps.migrate(req)),
     Rollback: unary(log, 'Rollback', async (req) => deps.rollback(req)),
     Install: unary(log, 'Install', async (req) => deps.install(req)),
+    PrismaSwitch: unary(log, 'PrismaSwitch', async (req) => deps.prismaSwitch(req)),
     Rehearse: unary(log, 'Rehearse', async (req) => deps.rehearse(req)),
     Verify: unary(log, 'Verify', async (req) => deps.verify(req)),
     ListRuns: unary(log, 'ListRuns', async (req) => ({ runs: deps.operations.list(req.limit > 0 ? req.limit : 20) })),

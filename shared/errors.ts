@@ -194,6 +194,10 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: "The app's schema.prisma (or its migrations directory) changed under the run: see what changed (an update of the app?), then run the command again, or with its force flag when the change should be undone.",
   },
+  VS_ERR_PRISMA_MISMATCH: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'The app\'s Prisma files name another database than its DATABASE_URL, so its Prisma Client refuses to start (an update of the app brings back provider "sqlite" and the SQLite migrations). On PostgreSQL: run `vsctl prisma-switch`, which switches them again and restarts the app. On SQLite: `vsctl rollback` puts them back after a migration.',
+  },
   VS_ERR_SCHEMA_MISMATCH: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: "schema.prisma and the SQLite file do not match: use the app's own schema.prisma, and apply the app's pending Prisma migrations to the file before migrating.",

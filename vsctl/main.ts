@@ -20,7 +20,7 @@ import { defaultFleetOutDir, fleetRehearse } from './fleet.js';
 
 const PROGRAM = 'vsctl';
 
-type OperationMethod = 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify';
+type OperationMethod = 'migrate' | 'rollback' | 'install' | 'rehearse' | 'verify' | 'prismaSwitch';
 
 /** `RULE=ACTION`, as many times as given. */
 function policy(
@@ -177,6 +177,14 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
   )
     .option('--detach', 'start it and return')
     .action((o: { detach?: boolean }) => run(startOp('install', {}, o.detach === true)));
+
+  command(
+    'prisma-switch',
+    "switch the app's Prisma files to PostgreSQL again, after an update of the app brought back its SQLite ones; idempotent",
+    'vsctl prisma-switch',
+  )
+    .option('--detach', 'start it and return')
+    .action((o: { detach?: boolean }) => run(startOp('prismaSwitch', {}, o.detach === true)));
 
   command(
     'rehearse',

@@ -11,7 +11,7 @@ export interface Verdict {
   problems: Array<{ code: string; message: string; hint: string }>;
 }
 
-/** Healthy means: paired, link up, agent-db serving, PostgreSQL reachable. */
+/** Healthy means: paired, link up, agent-db serving, PostgreSQL reachable, the app's Prisma files fit its DATABASE_URL. */
 export function verdict(s: AppStatus__Output): Verdict {
   const problems: Verdict['problems'] = [];
   const add = (e: ErrorInfo__Output | null | undefined, fallback: { code: string; message: string; hint: string }) =>
@@ -38,6 +38,7 @@ export function verdict(s: AppStatus__Output): Verdict {
   if (s.agentDb?.status && !s.agentDb.status.postgresReachable) {
     add(s.agentDb.status.error, { code: 'VS_ERR_PG_UNREACHABLE', message: 'PostgreSQL is not reachable', hint: '' });
   }
+  if (s.prisma?.problem?.code) add(s.prisma.problem, { code: '', message: '', hint: '' });
   return { healthy: problems.length === 0, problems };
 }
 
@@ -96,6 +97,13 @@ export function renderStatus(s: AppStatus__Output, v: Verdict): string {
         (c.lastError?.message ? `\n${' '.repeat(4)}last error: ${c.lastError.message}` : '')
       : 'no answer from its health endpoint (connectorHealthUrl)',
   ]);
+  const pf = s.prisma;
+  if (pf?.schemaPath)
+    rows.push([
+      'prisma files',
+      pf.problem?.code ? 'mismatch' : 'ok',
+      `provider "${pf.provider || '?'}"${pf.migrationsProvider ? `, migrations "${pf.migrationsProvider}"` : ''}, DATABASE_URL on ${pf.databaseUrl}`,
+    ]);
   const op = s.currentOperation;
   if (op?.id)
     rows.push(['operation', op.kind, `${op.id}, at step ${op.step || 'start'}; follow it: vsctl watch ${op.id}`]);

@@ -50,3 +50,11 @@ export async function probeHealth(services: ServiceManager, config: ProbeSetting
   if (!again.ok) throw new VsError('VS_ERR_HEALTH_PROBE', `${o.url} stopped answering healthy: ${again.why}`);
   return `healthy, and ${o.unit} stayed active for ${(o.settleMs / 1000).toFixed(1)} s`;
 }
+
+/** (Re)start the backend unit, so that it reads its files anew, and probe its health. */
+export async function restartAndProbe(services: ServiceManager, config: ProbeSettings): Promise<string> {
+  const st = await services.state(config.backendUnit);
+  if (st.active) await services.restart(config.backendUnit);
+  else await services.start(config.backendUnit);
+  return probeHealth(services, config);
+}

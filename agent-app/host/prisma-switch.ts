@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'nod
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import dotenv from 'dotenv';
 import { VsError } from '../../shared/errors.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { backupStamp } from '../../shared/env-file.js';
@@ -190,3 +191,61 @@ function isBaselineOnly(dir: string): boolean {
 }
 
 export const schemaFileSha256 = (path: string): string => sha256(readFileSync(path));
+
+/** Where the app's Prisma files and its DATABASE_URL point, and whether they agree. */
+export interface PrismaAgreement {
+  schemaPath: string;
+  /** schema.prisma's datasource provider; null when it cannot be read. */
+  provider: string | null;
+  /** migrations/migration_lock.toml's provider; null when there is none. */
+  migrationsProvider: string | null;
+  /** Where DATABASE_URL points in the env files that set it. */
+  databaseUrl: 'sqlite' | 'postgresql' | 'split' | 'unset';
+  problem: VsError | null;
+}
+
+/** The provider a migration_lock.toml names; null when there is none. */
+export function lockProvider(migrationsDir: string): string | null {
+  const path = join(migrationsDir, 'migration_lock.toml');
+  if (!existsSync(path)) return null;
+  return /^\s*provider\s*=\s*"([^"]*)"/m.exec(readFileSync(path, 'utf8'))?.[1] ?? null;
+}
+
+/**
+ * Whether the app's Prisma files fit its DATABASE_URL. They stop fitting after
+ * an update of the app (git pull, maintenance.sh update) on a host that runs on
+ * PostgreSQL: the update brings back provider "sqlite" and the SQLite history.
+ */
+export function prismaAgreement(schemaPath: string, envFiles: string[]): PrismaAgreement {
+  let provider: string | null = null;
+  try {
+    provider = providerValueAt(readFileSync(schemaPath, 'latin1'))?.provider ?? null;
+  } catch {
+    // unreadable: preflight and the engine name it
+  }
+  const migrationsProvider = lockProvider(join(dirname(schemaPath), 'migrations'));
+  const kinds = new Set(
+    envFiles
+      .filter((f) => existsSync(f))
+      .map((f) => dotenv.parse(readFileSync(f))['DATABASE_URL'])
+      .filter((u): u is string => u !== undefined)
+      .map((u) => (u.startsWith('file:') ? 'sqlite' : 'postgresql')),
+  );
+  const databaseUrl =
+    kinds.size === 0 ? 'unset' : kinds.size > 1 ? 'split' : ([...kinds][0] as 'sqlite' | 'postgresql');
+  let problem: VsError | null = null;
+  if ((databaseUrl === 'sqlite' || databaseUrl === 'postgresql') && provider !== null) {
+    const off = [
+      provider !== databaseUrl ? `${basename(schemaPath)} names provider "${provider}"` : null,
+      migrationsProvider !== null && migrationsProvider !== databaseUrl
+        ? `migrations/migration_lock.toml names "${migrationsProvider}"`
+        : null,
+    ].filter((x) => x !== null);
+    if (off.length > 0)
+      problem = new VsError(
+        'VS_ERR_PRISMA_MISMATCH',
+        `${off.join(' and ')}, but DATABASE_URL points at ${databaseUrl === 'sqlite' ? 'the SQLite file' : 'PostgreSQL'}: the app's Prisma Client will not start (${schemaPath})`,
+      );
+  }
+  return { schemaPath, provider, migrationsProvider, databaseUrl, problem };
+}

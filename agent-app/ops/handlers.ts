@@ -11,6 +11,7 @@ import type { PreflightReport } from '../../proto/gen/vsmigrate/app/v1/Preflight
 import type { Operation } from '../../proto/gen/vsmigrate/app/v1/Operation.js';
 import type { RollbackRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RollbackRequest.js';
 import type { InstallRequest__Output } from '../../proto/gen/vsmigrate/app/v1/InstallRequest.js';
+import type { PrismaSwitchRequest__Output } from '../../proto/gen/vsmigrate/app/v1/PrismaSwitchRequest.js';
 import type { RehearseRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
 import type { VerifyRequest__Output } from '../../proto/gen/vsmigrate/app/v1/VerifyRequest.js';
 import type { CutoverDeps } from './common.js';
@@ -18,6 +19,7 @@ import type { Operations } from './operations.js';
 import { migrateBody } from './migrate.js';
 import { rollbackBody, runToRollBack } from './rollback.js';
 import { installBody } from './install.js';
+import { prismaSwitchBody } from './prisma-switch.js';
 import { rehearseBody } from './rehearse.js';
 import { runToVerify, verifyBody } from './verify.js';
 import { pair } from './pair.js';
@@ -30,6 +32,7 @@ export interface OperationHandlers {
   migrate: (request: MigrateRequest__Output) => Operation;
   rollback: (request: RollbackRequest__Output) => Operation;
   install: (request: InstallRequest__Output) => Operation;
+  prismaSwitch: (request: PrismaSwitchRequest__Output) => Operation;
   rehearse: (request: RehearseRequest__Output) => Operation;
   verify: (request: VerifyRequest__Output) => Operation;
 }
@@ -43,6 +46,7 @@ export function operationHandlers(deps: CutoverDeps, operations: Operations): Op
       return operations.start('rollback', { ...req, runId }, rollbackBody(deps, operations, req, runId));
     },
     install: (req) => operations.start('install', req, installBody(deps)),
+    prismaSwitch: (req) => operations.start('prisma-switch', req, prismaSwitchBody(deps, operations)),
     rehearse: (req) => operations.start('rehearse', req, rehearseBody(deps, req, hostname())),
     verify: (req) => {
       const runId = runToVerify(operations, req.runId);

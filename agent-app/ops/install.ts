@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { VsError, fromPgError, toVsError } from '../../shared/errors.js';
 import type { OpBody, OpOutcome } from './operations.js';
 import { restoreEnvFiles, switchEnvFiles } from '../host/env-switch.js';
-import { probeHealth } from '../host/health-probe.js';
+import { restartAndProbe } from '../host/health-probe.js';
 import { restorePrismaFiles, schemaFileSha256, switchPrismaFiles } from '../host/prisma-switch.js';
 import type { PrismaSwitch } from '../host/prisma-switch.js';
 import { connectorUrls, targetThroughLink } from './common.js';
@@ -87,12 +87,7 @@ export function installBody(deps: CutoverDeps): OpBody {
     try {
       await ctx.step(
         'start',
-        async () => {
-          const st = await services.state(config.backendUnit);
-          if (st.active) await services.restart(config.backendUnit);
-          else await services.start(config.backendUnit);
-          return probeHealth(services, config);
-        },
+        () => restartAndProbe(services, config),
         (d) => d,
       );
     } catch (err) {

@@ -15,7 +15,7 @@ import { VsError, toVsError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { backupStamp } from '../../shared/env-file.js';
 
-export type OpKind = 'migrate' | 'rehearse' | 'verify' | 'rollback' | 'install';
+export type OpKind = 'migrate' | 'rehearse' | 'verify' | 'rollback' | 'install' | 'prisma-switch';
 /** `running` in the journal of a process that died means: resume it at the next start. */
 export type OpState = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
 

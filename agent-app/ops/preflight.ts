@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
+import { prismaAgreement } from '../host/prisma-switch.js';
 import { VsError, isErrorCode, toVsError } from '../../shared/errors.js';
 import { envFileLinkProblem } from '../../shared/env-file.js';
 import { integrityProblems, openSnapshot } from '../engine/snapshot.js';
@@ -154,6 +155,16 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
       'env files',
       present.length > 0 ? `${present.join(', ')}: each can be replaced atomically` : 'none of envFiles exists yet',
     );
+  if (input.envFiles) {
+    // After an update of an app already on PostgreSQL, its Prisma files say sqlite again.
+    const prisma = prismaAgreement(input.prismaSchema, input.envFiles);
+    if (prisma.problem) fail('prisma files', prisma.problem);
+    else
+      ok(
+        'prisma files',
+        `provider "${prisma.provider ?? '?'}"${prisma.migrationsProvider ? `, migrations "${prisma.migrationsProvider}"` : ''}, DATABASE_URL on ${prisma.databaseUrl}`,
+      );
+  }
   if (!existsSync(input.sqlitePath)) {
     fail('sqlite file', new VsError('VS_ERR_SQLITE_UNREADABLE', `${input.sqlitePath} does not exist (set sqlitePath)`));
     for (const name of ['disk (PostgreSQL host)', 'disk (this host)', 'sqlite integrity', 'data lint'])

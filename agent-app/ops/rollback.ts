@@ -156,14 +156,19 @@ export function rollbackBody(deps: CutoverDeps, ops: Operations, req: RollbackRe
         );
       }
     } catch (err) {
-      await ctx.step(
-        'restart on PostgreSQL',
-        async () => {
-          await restart();
-          return probeHealth(services, config);
-        },
-        (d) => `${d}; nothing was changed`,
-      );
+      try {
+        await ctx.step(
+          'restart on PostgreSQL',
+          async () => {
+            await restart();
+            return probeHealth(services, config);
+          },
+          (d) => `${d}; nothing was changed`,
+        );
+      } catch (restartErr) {
+        // The refusal comes first: it is why the app is still on PostgreSQL, and what to act on.
+        throw allFailures([toVsError(err), toVsError(restartErr)]);
+      }
       throw err;
     }
     // Every step runs even when one fails; the app starts whenever the env files say SQLite.

@@ -1,6 +1,7 @@
 // `vsctl status`, inside agent-app: the agent itself, the SSH link, agent-db's
 // and PostgreSQL's facts read through the link now, the external connector's
-// readiness (/healthz, on a connection of its own), and the operation running.
+// readiness (/healthz, on a connection of its own), the operation running, and
+// whether the app's Prisma files fit where its DATABASE_URL points.
 import type { AppStatus } from '../../proto/gen/vsmigrate/app/v1/AppStatus.js';
 import type { LinkStatus } from '../../proto/gen/vsmigrate/app/v1/LinkStatus.js';
 import type { AgentDbView } from '../../proto/gen/vsmigrate/app/v1/AgentDbView.js';
@@ -11,6 +12,8 @@ import { httpGet } from '../../shared/http-get.js';
 import type { Pairing } from '../../shared/bundle.js';
 import type { SshLink } from '../../shared/ssh-link.js';
 import type { AgentDbClient } from '../link/agent-db-client.js';
+import type { PrismaFiles } from '../../proto/gen/vsmigrate/app/v1/PrismaFiles.js';
+import { prismaAgreement } from '../host/prisma-switch.js';
 
 export interface StatusSources {
   version: string;
@@ -24,6 +27,20 @@ export interface StatusSources {
   connectorHealthUrl: string;
   /** The operation running now, if any. */
   operation: Operation | null;
+  /** The app's schema.prisma and env files, to tell whether they agree. */
+  prismaSchema: string;
+  envFiles: string[];
+}
+
+function prismaFiles(s: StatusSources): PrismaFiles {
+  const a = prismaAgreement(s.prismaSchema, s.envFiles);
+  return {
+    schemaPath: a.schemaPath,
+    provider: a.provider ?? '',
+    migrationsProvider: a.migrationsProvider ?? '',
+    databaseUrl: a.databaseUrl,
+    ...(a.problem ? { problem: a.problem.toInfo() } : {}),
+  };
 }
 
 function linkStatus(s: StatusSources): LinkStatus {
@@ -113,6 +130,7 @@ export async function getStatus(s: StatusSources): Promise<AppStatus> {
     link: linkStatus(s),
     agentDb: await agentDbView(s),
     connector: await connectorStatus(s.connectorHealthUrl),
+    prisma: prismaFiles(s),
     ...(s.operation ? { currentOperation: s.operation } : {}),
   };
 }

@@ -70,6 +70,7 @@ test.serial('on a healthy pair every check is green and the verdict is ready', a
     'postgres login',
     'target database',
     'env files',
+    'prisma files',
     'sqlite file',
     'disk (PostgreSQL host)',
     'disk (this host)',

@@ -129,6 +129,8 @@ test('buildAgentApp: our errors keep their code and message; anything else is IN
       agentDb: null,
       connectorHealthUrl: 'http://127.0.0.1:1/healthz',
       operation: null,
+      prismaSchema: join(dir, 'schema.prisma'),
+      envFiles: [],
     }),
     pair: async () => {
       throw new Error('secret detail: password=hunter2');
@@ -138,6 +140,7 @@ test('buildAgentApp: our errors keep their code and message; anything else is IN
     },
     migrate: refuse,
     rollback: refuse,
+    prismaSwitch: refuse,
     install: refuse,
     rehearse: refuse,
     verify: refuse,

@@ -49,7 +49,10 @@ function transpileTree(dir: string): void {
  * directory of its own and renames it into place; the loser uses the winner's.
  */
 export function generatedClient(schemaBytes: Buffer): string {
-  const dir = join(CACHE, createHash('sha256').update(schemaBytes).digest('hex').slice(0, 24));
+  // Lines that are only a `//` comment do not reach the client (`///` ones do): an
+  // update that adds one does not make the next start wait for a generation.
+  const key = schemaBytes.toString('utf8').replace(/^\s*\/\/(?!\/).*$/gm, '');
+  const dir = join(CACHE, createHash('sha256').update(key).digest('hex').slice(0, 24));
   if (existsSync(join(dir, 'client.js'))) return dir;
   const building = `${dir}.${process.pid}.building`;
   rmSync(building, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import type { PairRequest as _vsmigrate_app_v1_PairRequest, PairRequest__Output 
 import type { PairResponse as _vsmigrate_app_v1_PairResponse, PairResponse__Output as _vsmigrate_app_v1_PairResponse__Output } from '../../../vsmigrate/app/v1/PairResponse.js';
 import type { PreflightReport as _vsmigrate_app_v1_PreflightReport, PreflightReport__Output as _vsmigrate_app_v1_PreflightReport__Output } from '../../../vsmigrate/app/v1/PreflightReport.js';
 import type { PreflightRequest as _vsmigrate_app_v1_PreflightRequest, PreflightRequest__Output as _vsmigrate_app_v1_PreflightRequest__Output } from '../../../vsmigrate/app/v1/PreflightRequest.js';
+import type { PrismaSwitchRequest as _vsmigrate_app_v1_PrismaSwitchRequest, PrismaSwitchRequest__Output as _vsmigrate_app_v1_PrismaSwitchRequest__Output } from '../../../vsmigrate/app/v1/PrismaSwitchRequest.js';
 import type { RehearseRequest as _vsmigrate_app_v1_RehearseRequest, RehearseRequest__Output as _vsmigrate_app_v1_RehearseRequest__Output } from '../../../vsmigrate/app/v1/RehearseRequest.js';
 import type { Report as _vsmigrate_app_v1_Report, Report__Output as _vsmigrate_app_v1_Report__Output } from '../../../vsmigrate/app/v1/Report.js';
 import type { RollbackRequest as _vsmigrate_app_v1_RollbackRequest, RollbackRequest__Output as _vsmigrate_app_v1_RollbackRequest__Output } from '../../../vsmigrate/app/v1/RollbackRequest.js';
@@ -113,6 +114,23 @@ export interface AgentAppClient extends grpc.Client {
   preflight(argument: _vsmigrate_app_v1_PreflightRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_PreflightReport__Output>): grpc.ClientUnaryCall;
   preflight(argument: _vsmigrate_app_v1_PreflightRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_PreflightReport__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The Prisma switch alone, for an app on PostgreSQL whose update brought
+   * back its SQLite Prisma files; idempotent.
+   */
+  PrismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  PrismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  PrismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  PrismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  /**
+   * The Prisma switch alone, for an app on PostgreSQL whose update brought
+   * back its SQLite Prisma files; idempotent.
+   */
+  prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
@@ -179,6 +197,12 @@ export interface AgentAppHandlers extends grpc.UntypedServiceImplementation {
    */
   Preflight: grpc.handleUnaryCall<_vsmigrate_app_v1_PreflightRequest__Output, _vsmigrate_app_v1_PreflightReport>;
   
+  /**
+   * The Prisma switch alone, for an app on PostgreSQL whose update brought
+   * back its SQLite Prisma files; idempotent.
+   */
+  PrismaSwitch: grpc.handleUnaryCall<_vsmigrate_app_v1_PrismaSwitchRequest__Output, _vsmigrate_app_v1_Operation>;
+  
   Rehearse: grpc.handleUnaryCall<_vsmigrate_app_v1_RehearseRequest__Output, _vsmigrate_app_v1_Operation>;
   
   Rollback: grpc.handleUnaryCall<_vsmigrate_app_v1_RollbackRequest__Output, _vsmigrate_app_v1_Operation>;
@@ -201,6 +225,7 @@ export interface AgentAppDefinition extends grpc.ServiceDefinition {
   Migrate: MethodDefinition<_vsmigrate_app_v1_MigrateRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_MigrateRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Pair: MethodDefinition<_vsmigrate_app_v1_PairRequest, _vsmigrate_app_v1_PairResponse, _vsmigrate_app_v1_PairRequest__Output, _vsmigrate_app_v1_PairResponse__Output>
   Preflight: MethodDefinition<_vsmigrate_app_v1_PreflightRequest, _vsmigrate_app_v1_PreflightReport, _vsmigrate_app_v1_PreflightRequest__Output, _vsmigrate_app_v1_PreflightReport__Output>
+  PrismaSwitch: MethodDefinition<_vsmigrate_app_v1_PrismaSwitchRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_PrismaSwitchRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Rehearse: MethodDefinition<_vsmigrate_app_v1_RehearseRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_RehearseRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Rollback: MethodDefinition<_vsmigrate_app_v1_RollbackRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_RollbackRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Verify: MethodDefinition<_vsmigrate_app_v1_VerifyRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_VerifyRequest__Output, _vsmigrate_app_v1_Operation__Output>

@@ -5,6 +5,7 @@ import type { LinkStatus as _vsmigrate_app_v1_LinkStatus, LinkStatus__Output as 
 import type { AgentDbView as _vsmigrate_app_v1_AgentDbView, AgentDbView__Output as _vsmigrate_app_v1_AgentDbView__Output } from '../../../vsmigrate/app/v1/AgentDbView.js';
 import type { ConnectorStatus as _vsmigrate_app_v1_ConnectorStatus, ConnectorStatus__Output as _vsmigrate_app_v1_ConnectorStatus__Output } from '../../../vsmigrate/app/v1/ConnectorStatus.js';
 import type { Operation as _vsmigrate_app_v1_Operation, Operation__Output as _vsmigrate_app_v1_Operation__Output } from '../../../vsmigrate/app/v1/Operation.js';
+import type { PrismaFiles as _vsmigrate_app_v1_PrismaFiles, PrismaFiles__Output as _vsmigrate_app_v1_PrismaFiles__Output } from '../../../vsmigrate/app/v1/PrismaFiles.js';
 
 export interface AppStatus {
   'agent'?: (_vsmigrate_app_v1_AgentInfo | null);
@@ -15,6 +16,7 @@ export interface AppStatus {
    * The operation running now, if any.
    */
   'currentOperation'?: (_vsmigrate_app_v1_Operation | null);
+  'prisma'?: (_vsmigrate_app_v1_PrismaFiles | null);
 }
 
 export interface AppStatus__Output {
@@ -26,4 +28,5 @@ export interface AppStatus__Output {
    * The operation running now, if any.
    */
   'currentOperation': (_vsmigrate_app_v1_Operation__Output | null);
+  'prisma': (_vsmigrate_app_v1_PrismaFiles__Output | null);
 }

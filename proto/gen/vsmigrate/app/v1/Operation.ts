@@ -8,7 +8,7 @@ export interface Operation {
    */
   'id'?: (string);
   /**
-   * migrate | rehearse | verify | rollback | install
+   * migrate | rehearse | verify | rollback | install | prisma-switch
    */
   'kind'?: (string);
   /**
@@ -27,7 +27,7 @@ export interface Operation__Output {
    */
   'id': (string);
   /**
-   * migrate | rehearse | verify | rollback | install
+   * migrate | rehearse | verify | rollback | install | prisma-switch
    */
   'kind': (string);
   /**
