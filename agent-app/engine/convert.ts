@@ -118,9 +118,10 @@ function msToTimestampWide(ms: number, fraction: string[]): string {
 
 const MAX_DATE_MS = 8_640_000_000_000_000;
 
-// "YYYY-MM-DD HH:MM:SS[.fff]" (UTC, as SQLite's CURRENT_TIMESTAMP writes it) and
-// ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)".
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+// "YYYY-MM-DD HH:MM:SS[.fff]" (UTC, as SQLite's CURRENT_TIMESTAMP writes it),
+// ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)", and "YYYY-MM-DD HH:MM:SS[.fff] +00:00",
+// with a space before the offset, which Prisma's SQLite table rebuilds leave behind.
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: ?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** Parse a date text to milliseconds (UTC), or null. A zone is required for the T form. */
 export function parseDateText(s: string): number | null {

@@ -46,6 +46,7 @@ function defaultClause(c: Column): string {
   const d = c.default;
   if (!d || d.kind === 'generated' || d.kind === 'autoincrement') return '';
   if (d.kind === 'now') return ' DEFAULT CURRENT_TIMESTAMP';
+  if (d.kind === 'sql') return ` DEFAULT ${d.sql}`;
   const v = d.value;
   if (typeof v === 'boolean') return ` DEFAULT ${v}`;
   if (typeof v === 'number') return ` DEFAULT ${v}`;

@@ -59,6 +59,14 @@ const CASES: Case[] = [
   { id: 'dt-text-fraction', column: 'dt', sql: `'2024-02-29 23:59:59.5'`, expected: '2024-02-29 23:59:59.500' },
   { id: 'dt-iso-z', column: 'dt', sql: `'2024-01-02T03:04:05.678Z'`, expected: '2024-01-02 03:04:05.678' },
   { id: 'dt-iso-plus', column: 'dt', sql: `'2024-01-02T05:04:05.678+02:00'`, expected: '2024-01-02 03:04:05.678' },
+  // Prisma's SQLite table rebuilds (INSERT ... SELECT) leave this form, a space before the offset.
+  { id: 'dt-space-offset', column: 'dt', sql: `'2024-01-02 03:04:05.678 +00:00'`, expected: '2024-01-02 03:04:05.678' },
+  {
+    id: 'dt-space-offset-plus',
+    column: 'dt',
+    sql: `'2024-01-02 05:04:05 +02:00'`,
+    expected: '2024-01-02 03:04:05.000',
+  },
   { id: 'dt-iso-minus', column: 'dt', sql: `'2024-12-31T20:00:00.000-05:30'`, expected: '2025-01-01 01:30:00.000' },
   { id: 'dt-dst-gap', column: 'dt', sql: `'2024-03-10 02:30:00'`, expected: '2024-03-10 02:30:00.000' },
   { id: 'b-1', column: 'b', sql: '1', expected: 'true' },
