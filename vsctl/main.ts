@@ -141,9 +141,27 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
   )
     .option('--replace-target', 'replace a target database that holds data, after agent-db backs it up')
     .option('--policy <RULE=ACTION>', 'how to handle a finding of the data lint (repeatable)', policy, [])
+    .option(
+      '--drift <POLICY>',
+      "where the SQLite file's structure differs from schema.prisma: keep-file, follow-schema (default), or OBJECT=keep-file (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--detach', 'start it and return; it runs on inside agent-app')
-    .action((o: { replaceTarget?: boolean; policy: Array<{ rule: string; action: string }>; detach?: boolean }) =>
-      run(startOp('migrate', { replaceTarget: o.replaceTarget === true, policies: o.policy }, o.detach === true)),
+    .action(
+      (o: {
+        replaceTarget?: boolean;
+        policy: Array<{ rule: string; action: string }>;
+        drift: string[];
+        detach?: boolean;
+      }) =>
+        run(
+          startOp(
+            'migrate',
+            { replaceTarget: o.replaceTarget === true, policies: o.policy, drift: o.drift },
+            o.detach === true,
+          ),
+        ),
     );
 
   command(

@@ -12,6 +12,8 @@ import { lintSnapshot } from './lint.js';
 import { MIGRATION_LOCK, loadPlan, migrationSql } from './pg-ddl.js';
 import type { NamedStatement } from './pg-ddl.js';
 import type { Schema } from './prisma-schema.js';
+import { applyDrift, describeDrift, findDrift, parseDriftPolicies } from './drift.js';
+import type { Drift } from './drift.js';
 import {
   openSnapshot,
   planRanges,
@@ -68,6 +70,8 @@ export interface MigrateOptions {
   maxBytesPerSecond?: number;
   /** The nice value of the copy's and the verification's worker threads (rehearsals); 0 or absent: unchanged. */
   workerNice?: number;
+  /** Drift policies (`keep-file`, `follow-schema`, `OBJECT=keep-file`); default: follow the schema. */
+  drift?: string[];
 }
 
 export interface TableSummary {
@@ -94,6 +98,8 @@ export interface MigrateSummary {
   widened: string[];
   sequences: Record<string, string>;
   migration: { name: string; checksum: string; dir: string };
+  /** Differences between the file's structure and schema.prisma, each with the policy applied. */
+  drift: Drift[];
   backup?: string;
   /** The verification that ends every complete run. */
   verification?: VerifyReport;
@@ -115,7 +121,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     emit({ type: 'step', name, state: 'finished', seconds: steps[name], detail: detail?.(out) });
     return out;
   };
-  const schema = opts.schema;
+  let schema = opts.schema;
+  const driftPolicy = parseDriftPolicies(opts.drift ?? []);
   await mkdir(opts.workDir, { recursive: true });
   const snapshotPath = join(opts.workDir, 'snapshot.db');
   const control = await target.connect(opts.target);
@@ -168,11 +175,22 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     }
 
     const db = openSnapshot(snap.path);
+    let drift: Drift[];
     let lint: ReturnType<typeof lintSnapshot>;
     let planned: ReturnType<typeof planRanges>;
     let marks: Map<string, bigint>;
     let sizes: Map<string, number>;
     try {
+      // The schema the rest of the run uses (DDL, baseline, verification) is the one the drift policies give.
+      drift = await step(
+        'drift',
+        async () => findDrift(db, opts.schema, driftPolicy),
+        (out) =>
+          out.length === 0
+            ? 'the file has the structure schema.prisma gives it'
+            : `${out.length} difference(s): ${out.map(describeDrift).join('; ')}`,
+      );
+      schema = applyDrift(opts.schema, drift, db);
       lint = await step(
         'lint',
         async () => lintSnapshot(db, schema, opts.policies),
@@ -194,6 +212,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     await writeFile(join(opts.workDir, 'prisma', 'migrations', 'migration_lock.toml'), MIGRATION_LOCK, { mode: 0o600 });
     const summaryBase = {
       snapshot: { sha256: snap.sha256, bytes: snap.bytes },
+      drift,
       findings: lint.findings,
       repairs: lint.plan.repairLog,
       quarantined: [...lint.plan.quarantine.entries()].flatMap(([table, rows]) =>
@@ -214,7 +233,13 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
     const run: target.RunIdentity = {
       sourceSha256: snap.sha256,
       schemaSha256: sha256(opts.schemaText),
-      planSha256: sha256(JSON.stringify({ policies: opts.policies, widened: [...lint.plan.widened].sort() })),
+      planSha256: sha256(
+        JSON.stringify({
+          policies: opts.policies,
+          widened: [...lint.plan.widened].sort(),
+          drift: drift.map((d) => [d.object, d.policy]),
+        }),
+      ),
     };
     if (state.kind === 'resumable') {
       const same =

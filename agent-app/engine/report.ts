@@ -44,6 +44,15 @@ export function renderMarkdown(s: MigrateSummary): string {
   for (const t of s.tables)
     out.push(`| ${t.name} | ${t.rows} | ${t.bytes} | ${t.quarantined} | ${t.seconds.toFixed(2)} |`);
   if (s.verification) out.push('', ...renderVerification(s.verification));
+  out.push('', `## Drift between the SQLite file and schema.prisma (${s.drift.length})`, '');
+  if (s.drift.length) {
+    out.push(
+      '| object | schema.prisma | SQLite file | what changes for the app | policy |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const d of s.drift) out.push(`| ${d.object} | ${d.schema} | ${d.file} | ${d.consequence} | ${d.policy} |`);
+    out.push('', 'The baseline migration.sql is the DDL created with these policies; its checksum is above.');
+  }
   out.push('', `## Findings (${s.findings.length})`, '');
   if (s.findings.length) {
     out.push('| table | key | column | rule | value | action |', '| --- | --- | --- | --- | --- | --- |');

@@ -22,12 +22,15 @@ import { backupStamp } from '../../shared/env-file.js';
 
 export const MIGRATE_LOCAL_USAGE = `usage: vs-agent-app migrate-local --sqlite FILE --prisma-schema FILE
          (--database-url URL | --database-url-file FILE)
-         [--replace] [--policy RULE=ACTION ...] [--jobs N] [--work-dir DIR] [--json]
+         [--replace] [--policy RULE=ACTION ...] [--drift POLICY ...] [--jobs N] [--work-dir DIR] [--json]
 
 Copies a VisionSuit SQLite file into an empty PostgreSQL database with the
 schema Prisma would create. Runs again after a crash resume from the last
 checkpoint. --database-url puts the password in the process list; prefer
---database-url-file (a 0600 file holding the URL).
+--database-url-file (a 0600 file holding the URL). Where the file's structure
+differs from schema.prisma (foreign key actions, indexes, nullability), the
+schema is followed; --drift keep-file keeps the file's, --drift OBJECT=keep-file
+one difference's.
 `;
 
 /**
@@ -48,6 +51,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
     jobs: { type: 'string' },
     'chunk-mb': { type: 'string' },
     'work-dir': { type: 'string' },
+    drift: { type: 'string', multiple: true, default: [] },
   });
   if (!parsed) return EXIT.ok;
   const { target: t, values } = parsed;
@@ -71,6 +75,7 @@ export async function migrateLocal(argv: string[]): Promise<number> {
       target: targetFromUrl(url),
       workDir,
       policies,
+      drift: values['drift'] as string[],
       replace: values['replace'] === true,
       jobs: values['jobs'] ? Number(values['jobs']) : undefined,
       chunkBytes: values['chunk-mb'] ? Number(values['chunk-mb']) * 1024 * 1024 : undefined,

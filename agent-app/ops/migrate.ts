@@ -97,7 +97,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         ctx.save('sqlitePath', sqlitePath);
         const report = await ctx.step(
           'preflight',
-          () => preflightFor(config, paired, sqlitePath, policySpecs(req.policies)),
+          () => preflightFor(config, paired, sqlitePath, policySpecs(req.policies), req.drift),
           preflightSummary,
         );
         for (const c of report.checks.filter((x) => x.status === 'warn' || x.status === 'fail'))
@@ -163,6 +163,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           target: targetThroughLink(paired),
           workDir: ctx.runDir,
           policies: parsePolicies(policySpecs(req.policies), schema),
+          drift: req.drift,
           replace: req.replaceTarget,
           onEvent: engineEvent(ctx),
           shouldStop: () => ctx.stopRequested(),

@@ -11,6 +11,7 @@ import { envFileLinkProblem } from '../../shared/env-file.js';
 import { integrityProblems, openSnapshot } from '../engine/snapshot.js';
 import { parseSchema } from '../engine/prisma-schema.js';
 import { lintSnapshot, parsePolicies } from '../engine/lint.js';
+import { describeDrift, findDrift, parseDriftPolicies } from '../engine/drift.js';
 import type { Paired } from '../link/paired.js';
 import type { AgentAppConfig } from '../config.js';
 import { ownerLogin } from '../link/paired.js';
@@ -36,6 +37,8 @@ export interface PreflightInput {
   policies?: string[];
   /** The env files the switch edits: each must be replaceable by a rename. */
   envFiles?: string[];
+  /** The run's drift policies (`keep-file`, `OBJECT=keep-file`, ...). */
+  drift?: string[];
 }
 
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -47,6 +50,7 @@ export function preflightFor(
   paired: Paired,
   sqlitePath: string,
   policies: string[] = [],
+  drift: string[] = [],
 ): Promise<{ checks: Check[]; ok: boolean }> {
   return preflight({
     paired,
@@ -57,6 +61,7 @@ export function preflightFor(
     callTimeoutMs: config.callTimeoutMs,
     policies,
     envFiles: config.envFiles,
+    drift,
   });
 }
 
@@ -212,10 +217,17 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
     db?.close();
     db = null;
   }
-  if (!db) skip('data lint', 'needs a sound SQLite file');
+  if (!db) for (const name of ['schema drift', 'data lint']) skip(name, 'needs a sound SQLite file');
   else {
     try {
       const schema = parseSchema(await readFile(input.prismaSchema, 'utf8'), input.prismaSchema);
+      try {
+        const drift = findDrift(db, schema, parseDriftPolicies(input.drift ?? []));
+        if (drift.length === 0) ok('schema drift', 'the file has the structure schema.prisma gives it');
+        else warn('schema drift', `${drift.length} difference(s): ${drift.map(describeDrift).join('; ')}`);
+      } catch (err) {
+        fail('schema drift', err);
+      }
       const lint = lintSnapshot(db, schema, parsePolicies(input.policies ?? [], schema));
       if (lint.findings.length === 0) ok('data lint', `every value converts (${lint.seconds.toFixed(1)} s)`);
       else if (lint.blocking.length === 0)

@@ -58,30 +58,41 @@ test.before(async () => {
   });
 });
 
-test.serial('on a healthy pair every check is green and the verdict is ready', async (t) => {
-  const r = await preflight(pair.agentApp.socketPath);
-  t.is(r.code, 0, r.stdout);
-  t.regex(r.stdout, /verdict: ready to migrate/);
-  const names = [
-    'pairing',
-    'ssh link',
-    'agent-db',
-    'postgres settings',
-    'postgres login',
-    'target database',
-    'env files',
-    'prisma files',
-    'sqlite file',
-    'disk (PostgreSQL host)',
-    'disk (this host)',
-    'sqlite integrity',
-    'data lint',
-  ];
-  t.deepEqual([...r.checks.keys()], names);
-  for (const c of r.checks.values()) t.is(c.status, 'ok', `${c.name}: ${c.detail}`);
-  t.regex(r.checks.get('ssh link')!.detail, /host key SHA256:\S+ \(pinned, matched\)/);
-  t.regex(r.checks.get('postgres login')!.detail, /as visionsuit to visionsuit through the link/);
-});
+test.serial(
+  "on a healthy pair every check is green but the fixture's own drift (named), and the verdict is ready",
+  async (t) => {
+    const r = await preflight(pair.agentApp.socketPath);
+    t.is(r.code, 0, r.stdout);
+    t.regex(r.stdout, /verdict: ready to migrate/);
+    const names = [
+      'pairing',
+      'ssh link',
+      'agent-db',
+      'postgres settings',
+      'postgres login',
+      'target database',
+      'env files',
+      'prisma files',
+      'sqlite file',
+      'disk (PostgreSQL host)',
+      'disk (this host)',
+      'sqlite integrity',
+      'schema drift',
+      'data lint',
+    ];
+    t.deepEqual([...r.checks.keys()], names);
+    for (const c of r.checks.values()) if (c.name !== 'schema drift') t.is(c.status, 'ok', `${c.name}: ${c.detail}`);
+    // The fixture has VisionSuit's own drift: its migration cascades, its schema.prisma restricts.
+    const drift = r.checks.get('schema drift')!;
+    t.is(drift.status, 'warn');
+    t.regex(
+      drift.detail,
+      /^1 difference\(s\): CuratorApplication_userId_fkey: schema\.prisma ON DELETE RESTRICT ON UPDATE CASCADE, the SQLite file ON DELETE CASCADE ON UPDATE CASCADE: on SQLite deleting a User deletes its userId rows here; following the schema, on PostgreSQL deleting a User that rows here reference is refused \(Prisma P2003\)/,
+    );
+    t.regex(r.checks.get('ssh link')!.detail, /host key SHA256:\S+ \(pinned, matched\)/);
+    t.regex(r.checks.get('postgres login')!.detail, /as visionsuit to visionsuit through the link/);
+  },
+);
 
 // Data safety, item 9: a hard-linked env file kept the old URL under its other name after the switch.
 test.serial('a hard-linked env file is named and blocks, before anything stops', async (t) => {

@@ -7,7 +7,8 @@
 // (one a self-relation) get "A"/"B", _AB_pkey and _B_index.
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgCluster } from '../harness/postgres.js';
@@ -61,30 +62,44 @@ INSERT INTO "_friends" VALUES (1, 2);
 `;
 
 let pg: PgCluster;
+let firstRun = '';
 
-test.before(async () => {
-  const dir = tempDir('prisma-features');
-  pg = await startCluster('prisma-features', tracker);
-  await pg.query('CREATE DATABASE features');
-  const db = new Database(join(dir, 'dev.db'));
-  db.exec(SQLITE_DDL);
-  db.close();
+/** `dir`/dev.db made from `ddl`, migrated by migrate-local into a new database. */
+async function migrateFile(dir: string, ddl: string, database: string, drift: string[] = []) {
+  const file = join(dir, 'dev.db');
+  if (!existsSync(file)) {
+    const db = new Database(file);
+    db.exec(ddl);
+    db.close();
+  }
+  await pg.query(`CREATE DATABASE ${database}`);
+  const work = join(dir, `work-${database}`);
   const r = await migrateLocal([
     '--sqlite',
-    join(dir, 'dev.db'),
+    file,
     '--prisma-schema',
     SCHEMA,
     '--database-url-file',
-    urlFile(dir, pg, 'features'),
+    urlFile(dir, pg, database),
     '--work-dir',
-    join(dir, 'work'),
+    work,
+    ...drift.flatMap((d) => ['--drift', d]),
   ]);
+  return { ...r, work };
+}
+
+test.before(async () => {
+  pg = await startCluster('prisma-features', tracker);
+  const r = await migrateFile(tempDir('prisma-features'), SQLITE_DDL, 'features');
   if (r.code !== 0) throw new Error(`migrate-local failed:\n${r.stdout}\n${r.stderr}`);
+  firstRun = r.stderr;
 });
 
 const rows = (sql: string) => pg.query<Record<string, string>>(sql, [], 'features');
 
 test('the catalog holds exactly the names and types Prisma gives the schema on PostgreSQL', async (t) => {
+  // The file is laid out as Prisma's SQLite connector lays it out: no drift (the join tables' unique indexes included).
+  t.regex(firstRun, /drift: done .*the file has the structure schema\.prisma gives it/);
   const tables = await rows(
     `SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> '_prisma_migrations' ORDER BY relname::text COLLATE "C"`,
   );
@@ -242,4 +257,70 @@ test('what Prisma leaves out of its model (@ignore, @@ignore, Unsupported) is re
     t.is(err?.code, 'VS_ERR_SCHEMA_UNSUPPORTED');
     t.true(err?.message.includes(named), err?.message);
   }
+});
+
+// Drift: the file was built by migrations that disagree with schema.prisma.
+const DRIFTED = SQLITE_DDL.replace(
+  `REFERENCES "Library" ("id") ON DELETE NO ACTION ON UPDATE CASCADE`,
+  `REFERENCES "Library" ("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+)
+  .replace(
+    `CREATE INDEX "authors_by_name" ON "authors"("full_name");`,
+    `CREATE INDEX "books_price_idx" ON "books"("price");`,
+  )
+  .replace(`"label" TEXT NOT NULL`, `"label" TEXT`);
+
+test('drift: preflight names each difference with both sides; follow-schema and keep-file give the catalogs they promise', async (t) => {
+  const dir = tempDir('prisma-drift');
+  const catalog = async (database: string) => ({
+    editorFk: (
+      await pg.query<{ del: string }>(
+        `SELECT confdeltype::text AS del FROM pg_constraint WHERE conname = 'Editor_libId_fkey'`,
+        [],
+        database,
+      )
+    )[0]!.del,
+    indexes: (
+      await pg.query<{ name: string }>(
+        `SELECT indexname AS name FROM pg_indexes WHERE indexname IN ('authors_by_name', 'books_price_idx') ORDER BY 1`,
+        [],
+        database,
+      )
+    ).map((r) => r.name),
+    labelNotNull: (
+      await pg.query<{ nn: boolean }>(
+        `SELECT attnotnull AS nn FROM pg_attribute WHERE attrelid = '"Tag"'::regclass AND attname = 'label'`,
+        [],
+        database,
+      )
+    )[0]!.nn,
+  });
+  const run = async (database: string, drift: string[]) => {
+    const { work, ...r } = await migrateFile(dir, DRIFTED, database, drift);
+    t.is(r.code, 0, r.stdout + r.stderr);
+    const sql = readFileSync(join(work, 'prisma', 'migrations', '0_init', 'migration.sql'));
+    const [baseline] = await pg.query<{ checksum: string }>(`SELECT checksum FROM "_prisma_migrations"`, [], database);
+    t.is(baseline!.checksum, createHash('sha256').update(sql).digest('hex'), 'the baseline is the DDL created');
+    return { out: r.stderr, sql: sql.toString('utf8'), report: readFileSync(join(work, 'report.md'), 'utf8') };
+  };
+
+  const followed = await run('drift_follow', []);
+  for (const named of [
+    /Editor_libId_fkey: schema\.prisma ON DELETE NO ACTION ON UPDATE CASCADE, the SQLite file ON DELETE CASCADE ON UPDATE CASCADE: on SQLite deleting a Library deletes its libId rows here; following the schema, on PostgreSQL deleting a Library that rows here reference is refused \(Prisma P2003\)/,
+    /authors_by_name: schema\.prisma INDEX \(full_name\), the SQLite file none/,
+    /books_price_idx: schema\.prisma none, the SQLite file INDEX \(price\)/,
+    /Tag\.label: schema\.prisma NOT NULL, the SQLite file NULL allowed/,
+  ])
+    t.regex(followed.out, named);
+  t.regex(followed.report, /## Drift between the SQLite file and schema\.prisma \(4\)/);
+  t.deepEqual(await catalog('drift_follow'), { editorFk: 'a', indexes: ['authors_by_name'], labelNotNull: true });
+
+  const kept = await run('drift_keep', ['keep-file']);
+  t.deepEqual(await catalog('drift_keep'), { editorFk: 'c', indexes: ['books_price_idx'], labelNotNull: false });
+  t.regex(kept.sql, /"Editor_libId_fkey" FOREIGN KEY \("libId"\) REFERENCES "Library"\("id"\) ON DELETE CASCADE/);
+  t.regex(kept.report, /\| Editor_libId_fkey \|.*\| keep-file \|/);
+
+  // One difference kept, the others followed.
+  await run('drift_one', ['Editor_libId_fkey=keep-file']);
+  t.deepEqual(await catalog('drift_one'), { editorFk: 'c', indexes: ['authors_by_name'], labelNotNull: true });
 });

@@ -9,6 +9,11 @@ export interface MigrateRequest {
   'replaceTarget'?: (boolean);
   'policies'?: (_vsmigrate_app_v1_Policy)[];
   'dryRun'?: (boolean);
+  /**
+   * Drift between the SQLite file and schema.prisma: "keep-file", "follow-schema"
+   * (the default), or "OBJECT=keep-file|follow-schema" for one difference.
+   */
+  'drift'?: (string)[];
 }
 
 export interface MigrateRequest__Output {
@@ -18,4 +23,9 @@ export interface MigrateRequest__Output {
   'replaceTarget': (boolean);
   'policies': (_vsmigrate_app_v1_Policy__Output)[];
   'dryRun': (boolean);
+  /**
+   * Drift between the SQLite file and schema.prisma: "keep-file", "follow-schema"
+   * (the default), or "OBJECT=keep-file|follow-schema" for one difference.
+   */
+  'drift': (string)[];
 }
