@@ -190,6 +190,19 @@ test.serial('vsctl install brings a fresh deployment up on PostgreSQL', async (t
     baseline!.checksum,
   );
   t.true(readdirSync(prismaDir).some((n) => n.startsWith('migrations.sqlite-install-')));
+  // The app writes through Prisma on the new database: the schema's defaults come from PostgreSQL and Prisma.
+  const user = await backend<{ id: string; role: string; database: string }>(stage, '/api/users', {
+    method: 'POST',
+    body: JSON.stringify({ email: 'first@example.test', displayName: 'First' }),
+  });
+  t.is(user.status, 201, JSON.stringify(user.body));
+  t.like(user.body, { role: 'USER', database: 'postgresql' });
+  const note = await backend<{ id: string }>(stage, '/api/notifications', {
+    method: 'POST',
+    body: JSON.stringify({ userId: user.body.id, title: 'welcome' }),
+  });
+  t.is(note.status, 201);
+  t.is((await stats(stage)).counts['Notification'], 1);
   const again = await vsctl(stage, 'install');
   t.is(again.code, 1);
   t.regex(again.stdout, /VS_ERR_TARGET_NOT_EMPTY/);
