@@ -169,7 +169,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
       snap = await step(
         'snapshot',
         () => takeSnapshot(opts.sqlitePath, snapshotPath),
-        (out) => `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…`,
+        (out) =>
+          `${(out.bytes / 1048576).toFixed(1)} MB, sha256 ${out.sha256.slice(0, 12)}…, ${out.journalMode} journal; ` +
+          (out.journalMode === 'wal'
+            ? "the app's writers were not held back"
+            : `the app's writers' commits waited at most ${((out.writersHeldMs ?? 0) / 1000).toFixed(2)} s`),
       );
       await writeSnapshotRecord(opts.workDir, snap);
     }

@@ -1,11 +1,14 @@
-// The engine's one reader of VisionSuit's SQLite file. The live file is opened
-// read-only and copied with SQLite's online backup API; everything after reads
-// the snapshot. The snapshot is created 0600, checked (integrity_check), hashed
+// The engine's one reader of VisionSuit's SQLite file. The live file is copied
+// in one read transaction by a child process (snapshot-copy.ts), which always
+// finishes under a writing app; everything after reads the snapshot. The snapshot is created 0600, checked (integrity_check), hashed
 // and made read-only, and it carries the live file's mark (source-mark.ts) as
 // it was when copied, so a resume can tell whether the file moved on since.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { isUtf8 } from 'node:buffer';
 import Database from 'better-sqlite3';
 import { VsError } from '../../shared/errors.js';
@@ -21,7 +24,12 @@ export interface SnapshotInfo {
   seconds: number;
   /** The live file's mark when the copy was taken; null when the file was written while it was copied. */
   source: SourceMark | null;
+  /** The live file's journal mode, and how long its writers' commits had to wait for the copy (0 in WAL mode). */
+  journalMode?: string;
+  writersHeldMs?: number;
 }
+
+const execFileAsync = promisify(execFile);
 
 function openReadOnly(path: string): Database.Database {
   try {
@@ -40,7 +48,7 @@ export function integrityProblems(db: Database.Database): string[] {
 }
 
 /**
- * Copy the live file with the online backup API into `dest`, check and hash the
+ * Copy the live file into `dest` in one read transaction, check and hash the
  * copy, and make it read-only. The live file is only ever read. The live
  * file's mark is read before and after the copy; equal marks prove the copy is
  * the file as the mark describes it.
@@ -53,7 +61,7 @@ export async function takeSnapshot(
   const started = Date.now();
   await mkdir(dirname(dest), { recursive: true });
   const before = readSourceMark(livePath);
-  await copyOnce(livePath, dest, before, onProgress);
+  const copied = await copyOnce(livePath, dest, before, onProgress);
   // A file written while it was copied (a rehearsal on a live app) still gives a
   // consistent copy, but no mark describes it: such a snapshot is never resumed from.
   const source = markDifferences(before, readSourceMark(livePath)).length === 0 ? before : null;
@@ -78,36 +86,52 @@ export async function takeSnapshot(
   }
   await chmod(dest, 0o400);
   const bytes = (await stat(dest)).size;
-  return { path: dest, sha256: await sha256File(dest), bytes, seconds: (Date.now() - started) / 1000, source };
+  return {
+    path: dest,
+    sha256: await sha256File(dest),
+    bytes,
+    seconds: (Date.now() - started) / 1000,
+    source,
+    journalMode: copied.journalMode,
+    writersHeldMs: copied.journalMode === 'wal' ? 0 : Math.round(copied.heldMs),
+  };
 }
 
-/** One online backup of the live file into a new 0600 file at `dest`. */
+const COPY_CHILD = fileURLToPath(new URL('./snapshot-copy.js', import.meta.url));
+
+/** One copy of the live file into a new 0600 file at `dest`, by the child process. */
 async function copyOnce(
   livePath: string,
   dest: string,
   mark: SourceMark,
   onProgress?: (fraction: number) => void,
-): Promise<void> {
+): Promise<{ journalMode: string; heldMs: number }> {
   await rm(dest, { force: true });
   await rm(`${dest}-journal`, { force: true });
   // SQLite would create the file 0644: it holds every row, password hashes included.
   await (await open(dest, 'wx', 0o600)).close();
-  const live = openReadOnly(livePath);
+  const expected = mark.size + (mark.wal ? mark.wal.frames * 4096 : 0);
+  const progress = setInterval(() => {
+    void stat(dest).then(
+      (st) => onProgress?.(Math.min(1, expected > 0 ? st.size / expected : 1)),
+      () => {},
+    );
+  }, 500);
   try {
-    await live.backup(dest, {
-      progress: ({ totalPages, remainingPages }) => {
-        onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
-        return 4096; // pages per step: small steps let a live writer in between
-      },
+    const { stdout } = await execFileAsync(process.execPath, [COPY_CHILD, livePath, dest], {
+      maxBuffer: 1 << 20,
+      encoding: 'utf8',
     });
+    onProgress?.(1);
+    return JSON.parse(stdout) as { journalMode: string; heldMs: number };
   } catch (err) {
-    if (isDiskFull(err))
-      throw await diskFullError(dest, 'the snapshot', mark.size + (mark.wal ? mark.wal.frames * 4096 : 0), err);
-    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `online backup of ${livePath} failed: ${(err as Error).message}`, {
-      cause: err,
-    });
+    // The child's uncaught error: its "Name: message" line, not the stack or Node's version line.
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    const why = /^\w*Error: .*$/m.exec(stderr)?.[0] ?? (stderr.trim() || String(err));
+    if (/ENOSPC|SQLITE_FULL/.test(why)) throw await diskFullError(dest, 'the snapshot', expected, err);
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `copying ${livePath} failed: ${why}`, { cause: err });
   } finally {
-    live.close();
+    clearInterval(progress);
   }
 }
 
