@@ -1,7 +1,7 @@
-// The external connector's share of `npm run bench`: pgbench -S (select-only,
-// 8 clients, 30 s) through the connector against the same run straight to
-// PostgreSQL on loopback, and a COPY of ~600 MB in and out both ways. The
-// connector runs as its own process over a real sshd, as in production.
+// The external connector's share of `npm run bench`, against OpenSSH's own
+// `ssh -L` to the same sshd, side by side in rounds (median of 3): pgbench -S
+// with 8 clients (throughput) and 1 client (latency), and a COPY of ~600 MB in
+// and out. The connector runs as its own process over a real sshd.
 import { spawn } from 'node:child_process';
 import { createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -14,17 +14,29 @@ import { canConnect, freePort, tempDir } from '../test/harness/system.js';
 import { pollUntil } from '../test/harness/proc.js';
 
 const say = (s: string) => process.stderr.write(s + '\n');
-const SECONDS = Number(process.env['VSMIGRATE_BENCH_PGBENCH_SECONDS'] ?? 30);
+const SECONDS = Number(process.env['VSMIGRATE_BENCH_PGBENCH_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['VSMIGRATE_BENCH_ROUNDS'] ?? 3);
+
+/** One route's figures in one round. */
+export interface RouteRun {
+  tps8: number;
+  latency1Ms: number;
+  copyInS: number;
+  copyOutS: number;
+}
 
 export interface ConnectorBench {
+  /** pgbench -S, 8 clients, straight to PostgreSQL: the ceiling on loopback. */
   tpsDirect: number;
-  tpsConnector: number;
-  /** The same through OpenSSH's own `ssh -L` to the same sshd: what any SSH route costs here. */
-  tpsOpensshForward: number;
+  /** Each round runs the connector and `ssh -L` one after the other. */
+  rounds: Array<{ connector: RouteRun; opensshForward: RouteRun }>;
   copyMB: number;
-  copyIn: { direct: number; connector: number };
-  copyOut: { direct: number; connector: number };
+  /** The cipher, MAC and key exchange both routes negotiated (both are OpenSSH's client, defaults). */
+  algorithms: string;
+  ratios: { tps: number; latency: number; copyIn: number; copyOut: number };
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A ~600 MB COPY text file of (id, text, timestamp) rows, written once per run. */
 async function copyFile(path: string): Promise<number> {
@@ -81,6 +93,36 @@ async function withOpensshForward<T>(
   }
 }
 
+/** What OpenSSH's client negotiates with the sshd: kex, cipher and MAC, from its verbose log. */
+async function negotiated(dir: string, sshd: Sshd): Promise<string> {
+  const ssh = spawn(
+    'ssh',
+    [
+      '-v',
+      '-N',
+      '-F',
+      '/dev/null',
+      '-o',
+      `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-i',
+      join(dir, 'openssh.key'),
+      '-p',
+      String(sshd.port),
+      `${sshd.user}@127.0.0.1`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  ssh.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  await new Promise((r) => setTimeout(r, 3_000));
+  ssh.kill();
+  const kex = /kex: algorithm: (\S+)/.exec(log)?.[1] ?? '?';
+  const cipher = /kex: client->server cipher: (\S+) MAC: (\S+)/.exec(log);
+  return `kex ${kex}, cipher ${cipher?.[1] ?? '?'}, MAC ${cipher?.[2] ?? '?'}`;
+}
+
 export async function benchConnector(): Promise<ConnectorBench> {
   const dir = tempDir('bench-connector');
   const pg = await PgCluster.create('bench-connector', { max_connections: '50' });
@@ -98,18 +140,17 @@ export async function benchConnector(): Promise<ConnectorBench> {
       PGDATABASE: 'postgres',
     });
     await mustRun('pgbench', ['-i', '-q', '-s', '10'], env(pg.port));
-    const tps = async (port: number) => {
-      const out = await mustRun('pgbench', ['-n', '-S', '-c', '8', '-j', '2', '-T', String(SECONDS)], env(port));
-      return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const pgbench = async (port: number, clients: number) => {
+      const out = await mustRun(
+        'pgbench',
+        ['-n', '-S', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(SECONDS)],
+        env(port),
+      );
+      return {
+        tps: Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN),
+        latencyMs: Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN),
+      };
     };
-    say(`pgbench -S, 8 clients, ${SECONDS} s: direct ...`);
-    const tpsDirect = await tps(pg.port);
-    say(`  ${tpsDirect.toFixed(0)} tps; through the connector ...`);
-    const tpsConnector = await tps(connector.port);
-    say(`  ${tpsConnector.toFixed(0)} tps; through OpenSSH's ssh -L to the same sshd, for reference ...`);
-    const tpsOpensshForward = await withOpensshForward(dir, sshd, pg.port, tps);
-    say(`  ${tpsOpensshForward.toFixed(0)} tps`);
-
     const file = join(dir, 'copy.txt');
     const copyMB = await copyFile(file);
     await mustRun(
@@ -122,18 +163,52 @@ export async function benchConnector(): Promise<ConnectorBench> {
       await mustRun('psql', ['-X', '-q', '-c', command], env(port));
       return (Date.now() - t0) / 1000;
     };
-    const copyIn = { direct: 0, connector: 0 };
-    const copyOut = { direct: 0, connector: 0 };
-    for (const [name, port] of [
-      ['direct', pg.port],
-      ['connector', connector.port],
-    ] as const) {
+    const route = async (name: string, port: number): Promise<RouteRun> => {
+      const tps8 = (await pgbench(port, 8)).tps;
+      const latency1Ms = (await pgbench(port, 1)).latencyMs;
       await mustRun('psql', ['-X', '-q', '-c', 'TRUNCATE copybench'], env(pg.port));
-      copyIn[name] = await timed(port, `\\copy copybench FROM '${file}'`);
-      copyOut[name] = await timed(port, `\\copy copybench TO '/dev/null'`);
-      say(`COPY ${copyMB.toFixed(0)} MB ${name}: in ${copyIn[name].toFixed(1)} s, out ${copyOut[name].toFixed(1)} s`);
-    }
-    return { tpsDirect, tpsConnector, tpsOpensshForward, copyMB, copyIn, copyOut };
+      const copyInS = await timed(port, `\\copy copybench FROM '${file}'`);
+      const copyOutS = await timed(port, `\\copy copybench TO '/dev/null'`);
+      say(
+        `  ${name}: ${tps8.toFixed(0)} tps (8 clients), ${latency1Ms.toFixed(3)} ms (1 client), COPY ${copyMB.toFixed(0)} MB in ${copyInS.toFixed(1)} s, out ${copyOutS.toFixed(1)} s`,
+      );
+      return { tps8, latency1Ms, copyInS, copyOutS };
+    };
+
+    say(`pgbench -S, 8 clients, ${SECONDS} s: direct ...`);
+    const tpsDirect = (await pgbench(pg.port, 8)).tps;
+    say(`  ${tpsDirect.toFixed(0)} tps`);
+    const rounds: ConnectorBench['rounds'] = [];
+    const algorithms = await withOpensshForward(dir, sshd, pg.port, async (sshPort) => {
+      for (let i = 1; i <= ROUNDS; i++) {
+        // The order alternates, so that neither route always runs on a cooler or warmer machine.
+        const first = i % 2 === 1 ? 'connector' : 'ssh -L';
+        say(`round ${i} of ${ROUNDS}: ${first} first; each: pgbench 8 clients, 1 client, COPY in and out`);
+        const run = {} as { connector: RouteRun; opensshForward: RouteRun };
+        for (const name of first === 'connector' ? ['connector', 'ssh -L'] : ['ssh -L', 'connector'])
+          if (name === 'connector') run.connector = await route(name, connector.port);
+          else run.opensshForward = await route(name, sshPort);
+        rounds.push(run);
+      }
+      return negotiated(dir, sshd);
+    });
+    const ratio = (f: (r: RouteRun) => number, inverse = false) =>
+      median(
+        rounds.map((r) => (inverse ? f(r.opensshForward) / f(r.connector) : f(r.connector) / f(r.opensshForward))),
+      );
+    return {
+      tpsDirect,
+      rounds,
+      copyMB,
+      algorithms,
+      ratios: {
+        tps: ratio((r) => r.tps8),
+        latency: ratio((r) => r.latency1Ms),
+        // Throughput ratios: time of ssh -L over time of the connector.
+        copyIn: ratio((r) => r.copyInS, true),
+        copyOut: ratio((r) => r.copyOutS, true),
+      },
+    };
   } finally {
     await connector.proc.stop();
     await sshd.stop();

@@ -49,6 +49,18 @@ export const ConnectorConfigSchema = z.strictObject({
     "how soon agent-db's health Watch is re-opened after it breaks, and how often the TLS route is probed while the link is down",
   ),
   callTimeoutMs: timeoutMs(5_000, 'deadline of calls to agent-db and of connecting a route'),
+  sshDataPath: z
+    .enum(['openssh', 'ssh2'])
+    .default('openssh')
+    .describe(
+      "what carries client bytes over SSH: openssh (a supervised OpenSSH master connection that takes each client's socket; as fast as ssh -L) or ssh2 (channels of the connector's own SSH link, in this process)",
+    ),
+  runDir: z
+    .string()
+    .default('/run/visionsuit-external-connector')
+    .describe(
+      "private directory (0700) for the OpenSSH data path: the forwarding key, a known_hosts file written from the pinned host key, the master's control socket",
+    ),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   link: LinkTimingsSchema,
   tlsFallback: z

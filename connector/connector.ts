@@ -1,6 +1,7 @@
 // The connector's data path: a listener on 127.0.0.1 that carries each client
-// connection to PostgreSQL over a route — the SSH link (one direct-tcpip
-// channel per connection), or, only while the link is down and only when
+// connection to PostgreSQL over a route — SSH (by default the OpenSSH master
+// connection of openssh.ts, which takes the client's socket itself; or one
+// direct-tcpip channel of the in-process link per connection), or, only while the link is down and only when
 // configured, a direct TLS connection checked like sslmode=verify-full. A
 // connection no route can take, or one beyond the limit, is refused at once
 // with a PostgreSQL error the client shows (no hang for Prisma's retries).
@@ -13,6 +14,9 @@ import type { Logger } from '../shared/logger.js';
 import type { SshLink } from '../shared/ssh-link.js';
 import { pipeDuplex } from '../shared/ssh-link.js';
 import { readStartup, refuse, requestTls } from './pg-wire.js';
+import { socketBytes } from './openssh.js';
+import type { OpensshMaster } from './openssh.js';
+import type { ChildProcess } from 'node:child_process';
 
 export type Route = 'ssh' | 'tls';
 
@@ -26,6 +30,8 @@ export interface ConnectorOptions {
   host: string;
   port: number;
   link: SshLink | null;
+  /** The OpenSSH data path, and where it carries connections to; null: the link's own channels. */
+  openssh: { master: OpensshMaster; host: string; port: number } | null;
   tls: TlsRoute | null;
   maxConnections: number;
   idleTimeoutMs: number;
@@ -48,6 +54,9 @@ export interface Activity {
 export class Connector extends EventEmitter {
   private readonly server: net.Server;
   private readonly open = new Set<net.Socket>();
+  /** Connections handed to OpenSSH: their mux client, and the kernel's byte counts last read. */
+  private readonly handedOver = new Map<net.Socket, { child: ChildProcess; bytes: SocketCount; lastChange: number }>();
+  private counting: NodeJS.Timeout | null = null;
   private accepting = true;
   private readonly stats: Activity = {
     openConnections: 0,
@@ -64,7 +73,8 @@ export class Connector extends EventEmitter {
 
   constructor(private readonly opts: ConnectorOptions) {
     super();
-    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    // Paused: a socket handed to OpenSSH must not have had a byte read here.
+    this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.accept(socket));
   }
 
   /** host:port of the listener (the configured port until it is bound). */
@@ -74,12 +84,15 @@ export class Connector extends EventEmitter {
   }
 
   get activity(): Activity {
-    return { ...this.stats, openConnections: this.open.size };
+    let [toServer, toClient] = [this.stats.bytesToServer, this.stats.bytesToClient];
+    for (const h of this.handedOver.values())
+      [toServer, toClient] = [toServer + h.bytes.received, toClient + h.bytes.acked];
+    return { ...this.stats, bytesToServer: toServer, bytesToClient: toClient, openConnections: this.open.size };
   }
 
   /** The route a new connection would take now, or null when none can. */
   currentRoute(): Route | null {
-    if (this.opts.link?.state === 'up') return 'ssh';
+    if (this.opts.link?.state === 'up' && (!this.opts.openssh || this.opts.openssh.master.up)) return 'ssh';
     if (this.opts.tls && this.tlsReachable !== false) return 'tls';
     return null;
   }
@@ -98,7 +111,9 @@ export class Connector extends EventEmitter {
     while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const forced = this.open.size > 0;
     if (forced) this.opts.log.warn({ open: this.open.size }, 'drain budget spent; closing the remaining connections');
+    for (const h of this.handedOver.values()) h.child.kill();
     for (const s of this.open) s.destroy();
+    if (this.counting) clearInterval(this.counting);
     await closed;
     return forced ? 'forced' : 'drained';
   }
@@ -149,6 +164,7 @@ export class Connector extends EventEmitter {
     this.open.add(socket);
     this.stats.totalConnections++;
     socket.on('close', () => this.open.delete(socket));
+    if (route === 'ssh' && this.opts.openssh) return this.handOver(socket, this.opts.openssh);
     socket.pause();
     this.carry(socket, route).catch((err: unknown) => {
       if (err instanceof ClientGone) {
@@ -178,14 +194,7 @@ export class Connector extends EventEmitter {
       upstream.destroy();
       return;
     }
-    if (this.stats.lastRoute !== route) {
-      if (route === 'tls')
-        this.opts.log.warn({ route }, 'carrying new connections on the direct TLS route: the SSH link is down');
-      else if (this.stats.lastRoute) this.opts.log.info({ route }, 'carrying new connections on the SSH link again');
-      this.stats.lastRoute = route;
-      this.stats.lastRouteChange = new Date().toISOString();
-      this.emit('route', route);
-    }
+    this.noteRoute(route);
     upstream.write(packet);
     this.stats.bytesToServer += packet.length;
     socket.on('data', (d: Buffer) => (this.stats.bytesToServer += d.length));
@@ -209,6 +218,63 @@ export class Connector extends EventEmitter {
     }
     pipeDuplex(socket, upstream);
     socket.resume();
+  }
+
+  /**
+   * Hand the client's socket, not one byte of it read, to an OpenSSH mux client:
+   * the master moves its bytes from then on. When the mux client ends, the
+   * channel has closed: the kernel's final counts are added and the socket closed.
+   */
+  private handOver(socket: net.Socket, o: NonNullable<ConnectorOptions['openssh']>): void {
+    this.noteRoute('ssh');
+    const child = o.master.carry(socket, o.host, o.port);
+    const entry = { child, bytes: { received: 0, acked: 0 }, lastChange: Date.now() };
+    this.handedOver.set(socket, entry);
+    child.on('error', (err) => {
+      this.noteError(`ssh route: ${err.message}`);
+      socket.destroy();
+    });
+    child.on('exit', () => {
+      void this.count().finally(() => {
+        this.handedOver.delete(socket);
+        this.stats.bytesToServer += entry.bytes.received;
+        this.stats.bytesToClient += entry.bytes.acked;
+        socket.destroy();
+      });
+    });
+    this.counting ??= setInterval(() => void this.count(), 1_000);
+  }
+
+  /** Read the kernel's byte counts of the handed-over sockets; close one idle past idleTimeoutMs. */
+  async count(): Promise<void> {
+    if (this.handedOver.size === 0) {
+      if (this.counting) clearInterval(this.counting);
+      this.counting = null;
+      return;
+    }
+    const port = (this.server.address() as net.AddressInfo | null)?.port;
+    if (!port) return;
+    const now = await socketBytes(port);
+    for (const [socket, h] of this.handedOver) {
+      const b = socket.remotePort !== undefined ? now.get(socket.remotePort) : undefined;
+      if (b && (b.received !== h.bytes.received || b.acked !== h.bytes.acked)) {
+        h.bytes = b;
+        h.lastChange = Date.now();
+      } else if (this.opts.idleTimeoutMs > 0 && Date.now() - h.lastChange >= this.opts.idleTimeoutMs) {
+        this.opts.log.info({ idleMs: Date.now() - h.lastChange }, 'closing an idle client connection');
+        h.child.kill();
+      }
+    }
+  }
+
+  private noteRoute(route: Route): void {
+    if (this.stats.lastRoute === route) return;
+    if (route === 'tls')
+      this.opts.log.warn({ route }, 'carrying new connections on the direct TLS route: the SSH link is down');
+    else if (this.stats.lastRoute) this.opts.log.info({ route }, 'carrying new connections on the SSH link again');
+    this.stats.lastRoute = route;
+    this.stats.lastRouteChange = new Date().toISOString();
+    this.emit('route', route);
   }
 
   /** A TCP connection to the server, upgraded to TLS checked against the CA and host name. */
@@ -250,3 +316,5 @@ export class Connector extends EventEmitter {
 }
 
 class ClientGone extends Error {}
+
+type SocketCount = { received: number; acked: number };

@@ -55,12 +55,14 @@ export function healthOf(
       ...base,
     };
   }
+  // The link up but no SSH route: OpenSSH's master connection, which carries the bytes, is down.
+  const ssh = link?.state === 'up' ? "SSH link up, but OpenSSH's data connection is down" : `SSH link ${base.link}`;
   if (route === 'tls')
-    return { status: 'degraded', route, detail: `SSH link ${base.link}; new connections go direct over TLS`, ...base };
+    return { status: 'degraded', route, detail: `${ssh}; new connections go direct over TLS`, ...base };
   return {
     status: 'down',
     route: null,
-    detail: link ? `SSH link ${base.link}; no fallback route answers` : 'not paired: no pairing file',
+    detail: link ? `${ssh}; no fallback route answers` : 'not paired: no pairing file',
     ...base,
   };
 }

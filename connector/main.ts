@@ -12,6 +12,7 @@ import { HealthImplementation, bind, shutdownServer } from '../shared/grpc.js';
 import * as grpc from '@grpc/grpc-js';
 import { readBundleFile } from '../shared/bundle.js';
 import { SshLink, pairingEndpoint } from '../shared/ssh-link.js';
+import { OpensshMaster } from './openssh.js';
 import { VsError } from '../shared/errors.js';
 import { answerStandardFlags, fail, resolveProgramConfig } from '../shared/program.js';
 import { ConnectorConfigSchema } from './config.js';
@@ -82,10 +83,27 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       log,
     });
   }
+  const master =
+    pairing && config.sshDataPath === 'openssh'
+      ? new OpensshMaster(
+          {
+            host: pairing.ssh.host,
+            port: pairing.ssh.port,
+            user: pairing.ssh.user,
+            privateKey: pairing.ssh.privateKey,
+            hostKey: pairing.ssh.hostKey,
+          },
+          config.runDir,
+          config.link.connectTimeoutMs,
+          log,
+          () => publish(),
+        )
+      : null;
   const connector = new Connector({
     host: config.listenHost,
     port: config.listenPort,
     link,
+    openssh: master ? { master, host: pairing!.postgres.internalHost, port: pairing!.postgres.port } : null,
     tls: ca ? { host: config.tlsFallback.host, port: config.tlsFallback.port, ca } : null,
     maxConnections: config.maxConnections,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -104,6 +122,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     health.setStatus('', r.status === 'down' ? 'NOT_SERVING' : 'SERVING');
   };
 
+  if (master) {
+    master.start();
+    lifecycle.onStop('OpenSSH master', async () => master.stop());
+  }
   if (link) {
     const activeLink = link;
     await activeLink.start();

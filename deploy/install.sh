@@ -75,6 +75,11 @@ do_install() {
   [ "$node" = /usr/bin/node ] || die "the units run /usr/bin/node; found '${node:-nothing}' (install Node.js 20 from Debian's or NodeSource's packages)"
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=12)?0:1)' ||
     die "Node.js >= 20.12 is needed; found $(node --version)"
+  if [ "$component" = app ]; then
+    # The connector's data path is OpenSSH's client; its byte counts come from ss(8).
+    command -v ssh >/dev/null || die "the external connector needs OpenSSH's client: apt-get install openssh-client"
+    command -v ss >/dev/null || die "the external connector needs ss: apt-get install iproute2"
+  fi
   mkdir -p "$MANIFEST_DIR"
   chmod 0700 "$MANIFEST_DIR"
 

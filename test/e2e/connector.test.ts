@@ -244,6 +244,20 @@ test('pg and psql through the connector: queries and a 100 MB COPY each way equa
   t.regex(table.stdout, /connector\s+ok\s+route ssh, listen 127\.0\.0\.1:\d+, 0 open/);
 });
 
+test('sshDataPath "ssh2": the in-process link\'s channels carry the bytes instead of OpenSSH, with the same results', async (t) => {
+  const s = await stage('conn-ssh2', { connector: { sshDataPath: 'ssh2' } });
+  const sql = `SELECT n, md5(n::text) AS h FROM generate_series(1, 5000) n`;
+  const via = await withClient(s, s.connector.port, (c) => c.query(sql));
+  const direct = await withClient(s, s.pg.port, (c) => c.query(sql));
+  t.deepEqual(via.rows, direct.rows);
+  t.false(
+    execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .includes(join(s.dir, 'ssh', 'ctl')),
+    'no OpenSSH master runs for it',
+  );
+});
+
 test('sshd restarted: /healthz and /readyz turn 503 while /livez stays 200, and back; new connections work again without restarting the connector', async (t) => {
   const s = await stage('conn-sshd');
   await s.sshd.kill();

@@ -176,7 +176,15 @@ export async function startConnector(
   // connection), and a health check would then reach somebody else's connector.
   writeFileSync(
     configPath,
-    JSON.stringify({ listenPort: 0, httpPort: 0, grpcPort: 0, pairingFile, ...FAST_LINK, ...config }),
+    JSON.stringify({
+      listenPort: 0,
+      httpPort: 0,
+      grpcPort: 0,
+      pairingFile,
+      runDir: join(dir, 'ssh'),
+      ...FAST_LINK,
+      ...config,
+    }),
   );
   const proc = new ManagedProcess('connector', process.execPath, [BIN.connector, '--config', configPath], {
     logPath: join(dir, 'connector.log'),

@@ -44,6 +44,7 @@ for (const mode of ['delete', 'wal'] as const) {
     db.close();
 
     const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, live], { cwd: process.cwd() });
+    t.teardown(() => writer.kill('SIGKILL'));
     let out = '';
     writer.stdout.on('data', (d: Buffer) => (out += d.toString()));
     writer.stderr.on('data', (d: Buffer) => (out += d.toString()));
