@@ -231,7 +231,9 @@ export class Connector extends EventEmitter {
     const entry = { child, bytes: { received: 0, acked: 0 }, lastChange: Date.now() };
     this.handedOver.set(socket, entry);
     child.on('error', (err) => {
+      // No mux client (ssh missing, no process slot): it never runs, so no exit follows.
       this.noteError(`ssh route: ${err.message}`);
+      this.handedOver.delete(socket);
       socket.destroy();
     });
     child.on('exit', () => {
@@ -246,7 +248,7 @@ export class Connector extends EventEmitter {
   }
 
   /** Read the kernel's byte counts of the handed-over sockets; close one idle past idleTimeoutMs. */
-  async count(): Promise<void> {
+  private async count(): Promise<void> {
     if (this.handedOver.size === 0) {
       if (this.counting) clearInterval(this.counting);
       this.counting = null;

@@ -248,7 +248,9 @@ export function applyDrift(schema: Schema, drift: readonly Drift[], db: Database
         ...idx
           .filter((x) => keptIndex(x.name))
           .map((x) => ({
-            name: x.name.length <= 63 ? x.name : constraintName(t.name, x.columns, x.unique ? 'key' : 'idx'),
+            // PostgreSQL would cut a longer name itself; cut it as Prisma names indexes instead.
+            name:
+              Buffer.byteLength(x.name) <= 63 ? x.name : constraintName(t.name, x.columns, x.unique ? 'key' : 'idx'),
             columns: x.columns,
             unique: x.unique,
           })),

@@ -58,6 +58,8 @@ function envSnapshot(
 }
 
 test('vsctl migrate moves the medium fixture; the app serves the same data from PostgreSQL; SQLite is sealed unchanged', async (t) => {
+  // About 100 s under the full suite's load: the migration, then every row of 30 models read twice through Prisma.
+  t.timeout(360_000);
   const stage = await startCutoverStage('migrate-medium', tracker, { fixture: 'medium' });
   const usersBefore = await backend<unknown[]>(stage, '/api/users');
   const statsBefore = await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats');

@@ -51,7 +51,7 @@ function transpileTree(dir: string): void {
 export function generatedClient(schemaBytes: Buffer): string {
   // Lines that are only a `//` comment do not reach the client (`///` ones do): an
   // update that adds one does not make the next start wait for a generation.
-  const key = schemaBytes.toString('utf8').replace(/^\s*\/\/(?!\/).*$/gm, '');
+  const key = schemaBytes.toString('utf8').replace(/^[ \t]*\/\/(?!\/).*(?:\n|$)/gm, '');
   const dir = join(CACHE, createHash('sha256').update(key).digest('hex').slice(0, 24));
   if (existsSync(join(dir, 'client.js'))) return dir;
   const building = `${dir}.${process.pid}.building`;
