@@ -6,7 +6,9 @@ set -euo pipefail
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
-command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v ssh-keygen >/dev/null && command -v ssh >/dev/null || need+=(openssh-client)
+# The connector's byte counts come from ss(8).
+command -v ss >/dev/null || need+=(iproute2)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v systemd-notify >/dev/null && command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v openssl >/dev/null || need+=(openssl)
