@@ -1,8 +1,9 @@
 // The connector's data path: a listener on 127.0.0.1 that carries each client
 // connection to PostgreSQL over a route — SSH (by default the OpenSSH master
 // connection of openssh.ts, which takes the client's socket itself; or one
-// direct-tcpip channel of the in-process link per connection), or, only while the link is down and only when
-// configured, a direct TLS connection checked like sslmode=verify-full. A
+// direct-tcpip channel of the in-process link per connection), or, only while
+// the link is down and only when configured, a direct TLS connection checked
+// like sslmode=verify-full. A
 // connection no route can take, or one beyond the limit, is refused at once
 // with a PostgreSQL error the client shows (no hang for Prisma's retries).
 import { EventEmitter, once } from 'node:events';
