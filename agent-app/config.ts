@@ -1,7 +1,7 @@
 // agent-app's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-import { LinkTimingsSchema, ms, timeoutMs } from '../shared/config.js';
+import { LinkTimingsSchema, metricsPort, ms, timeoutMs } from '../shared/config.js';
 
 export const AgentAppConfigSchema = z.strictObject({
   socketPath: z
@@ -17,13 +17,7 @@ export const AgentAppConfigSchema = z.strictObject({
     .string()
     .default('/var/lib/visionsuit-agent-app/pairing.conf')
     .describe('the stored pairing (vs-conf.txt format, 0600)'),
-  metricsPort: z
-    .number()
-    .int()
-    .min(0)
-    .max(65535)
-    .default(0)
-    .describe('a loopback (127.0.0.1) HTTP port that serves GET /metrics in Prometheus text; 0: off'),
+  metricsPort,
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight work'),
   agentDbPollMs: ms(2_000, "how soon agent-db's health Watch is re-opened, through the link, after it breaks"),

@@ -1,7 +1,7 @@
 // agent-db's configuration schema. Every key has a default; see shared/config.ts
 // for how file, environment and flags are layered over it.
 import { z } from 'zod';
-import { ms, timeoutMs } from '../shared/config.js';
+import { metricsPort, ms, timeoutMs } from '../shared/config.js';
 
 export const AgentDbConfigSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(7431).describe('gRPC port; agent-db binds 127.0.0.1 only'),
@@ -10,13 +10,7 @@ export const AgentDbConfigSchema = z.strictObject({
     .default('/etc/visionsuit-agent-db/agent-token')
     .describe('file (0600) holding the deployment token every call must carry'),
   stateDir: z.string().default('/var/lib/visionsuit-agent-db').describe('backups and state'),
-  metricsPort: z
-    .number()
-    .int()
-    .min(0)
-    .max(65535)
-    .default(0)
-    .describe('a loopback (127.0.0.1) HTTP port that serves GET /metrics in Prometheus text; 0: off'),
+  metricsPort,
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('log level'),
   drainTimeoutMs: timeoutMs(10_000, 'how long SIGTERM may take to drain in-flight calls'),
   healthPollMs: ms(2_000, 'how often PostgreSQL reachability is checked for the health service'),

@@ -253,6 +253,15 @@ export const ms = (def: number, description: string) => z.number().int().min(0).
 /** The shortest bound on a wait: below it every wait fails before the thing waited for can answer. */
 export const MIN_TIMEOUT_MS = 1_000;
 
+/** The agents' own loopback port for GET /metrics; 0 turns it off. */
+export const metricsPort = z
+  .number()
+  .int()
+  .min(0)
+  .max(65535)
+  .default(0)
+  .describe('a loopback (127.0.0.1) HTTP port that serves GET /metrics in Prometheus text; 0: off');
+
 /** A timeout (a bound on a wait) in milliseconds, with its default: at least 1 s. */
 export const timeoutMs = (def: number, description: string) =>
   z.number().int().min(MIN_TIMEOUT_MS).default(def).describe(`${description} (at least ${MIN_TIMEOUT_MS} ms)`);

@@ -13,6 +13,11 @@ export function urlFile(dir: string, pg: PgCluster, database: string): string {
   return path;
 }
 
+/** The arguments every local command run takes: the SQLite file, schema.prisma, the target's URL file, the work directory. */
+export function localArgs(sqlite: string, schema: string, databaseUrlFile: string, workDir: string): string[] {
+  return ['--sqlite', sqlite, '--prisma-schema', schema, '--database-url-file', databaseUrlFile, '--work-dir', workDir];
+}
+
 export function migrateLocal(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   return runProgram(BIN.agentApp, ['migrate-local', ...args], cleanEnv(env));
 }

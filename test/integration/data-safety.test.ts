@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { ManagedProcess, pollUntil } from '../harness/proc.js';
 import { isRoot, tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
@@ -60,16 +60,7 @@ test('a resumed run migrates a stale snapshot: killed, the file written, then re
   await pg.query('CREATE DATABASE stale');
   const fx = await generateFixture('medium', join(dir, 'medium.db'));
   const work = join(dir, 'work');
-  const args = [
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'stale'),
-    '--work-dir',
-    work,
-  ];
+  const args = [...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'stale'), work)];
 
   // Killed mid-copy; the app then writes three rows to the file (as a backend restarted by a reboot would).
   await killMidRun(dir, 'first', args, copying(pg, 'stale'));
@@ -95,16 +86,7 @@ test('a resumed run migrates a stale snapshot: killed, the file written, then re
 
   // Killed again, then the same work dir and target given another file: never the first file's data.
   await pg.query('CREATE DATABASE other');
-  const otherArgs = [
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'other'),
-    '--work-dir',
-    join(dir, 'work-other'),
-  ];
+  const otherArgs = [...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'other'), join(dir, 'work-other'))];
   await killMidRun(dir, 'second', otherArgs, copying(pg, 'other'));
   const tiny = await generateFixture('tiny', join(dir, 'tiny.db'));
   const swapped = await migrateLocal(['--sqlite', tiny.path, ...otherArgs.slice(2), '--replace', '--json']);
@@ -133,16 +115,7 @@ test('--replace on a target that holds _vsmigrate state skips the backup: now ba
   );
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));
   const url = urlFile(dir, pg, 'mixed');
-  const args = [
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    url,
-    '--work-dir',
-    join(dir, 'work'),
-  ];
+  const args = [...localArgs(fx.path, FIXTURE_SCHEMA, url, join(dir, 'work'))];
 
   const refused = await migrateLocal(args);
   t.is(refused.code, 1);
@@ -247,14 +220,7 @@ test('an ENOSPC during the snapshot was reported as an unreadable SQLite file: n
   const fx = await generateFixture('medium', join(dir, 'medium.db'));
   const mnt = smallFileSystem(dir, '2m');
   const r = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'fulldisk'),
-    '--work-dir',
-    join(mnt, 'work'),
+    ...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'fulldisk'), join(mnt, 'work')),
   ]);
   t.is(r.code, 1);
   t.regex(
@@ -274,16 +240,7 @@ test('an ENOSPC writing the report after a verified run blocked the rerun: now t
   const fx = await generateFixture('medium', join(dir, 'medium.db'));
   const mnt = smallFileSystem(dir, `${Math.ceil(statSync(fx.path).size / 1048576) + 8}m`);
   const work = join(mnt, 'work');
-  const args = [
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'reported'),
-    '--work-dir',
-    work,
-  ];
+  const args = [...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'reported'), work)];
   const p = tracker.addProcess(
     new ManagedProcess(
       'migrate-local (disk fills)',

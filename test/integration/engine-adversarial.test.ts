@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import type { GenerateResult } from '../fixtures/generate.js';
 import type { PgCluster } from '../harness/postgres.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 
@@ -27,17 +27,7 @@ test.before(async () => {
 
 test.serial('without policies every broken quirk is a finding and nothing is copied', async (t) => {
   const work = join(dir, 'work-strict');
-  const r = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'strict'),
-    '--work-dir',
-    work,
-    '--json',
-  ]);
+  const r = await migrateLocal([...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'strict'), work), '--json']);
   t.is(r.code, 1);
   t.regex(r.stderr, /error VS_ERR_LINT_FINDINGS: 10 value\(s\) cannot be converted/);
   const findings = JSON.parse(readFileSync(join(work, 'findings.json'), 'utf8')) as Array<Record<string, string>>;
@@ -78,14 +68,7 @@ const POLICIES = ADVERSARIAL_POLICIES.flatMap((p) => ['--policy', p]);
 test.serial('with policies the run completes; repairs and quarantines are in the data and the report', async (t) => {
   const work = join(dir, 'work-lenient');
   const r = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'lenient'),
-    '--work-dir',
-    work,
+    ...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'lenient'), work),
     '--json',
     ...POLICIES,
   ]);
@@ -190,16 +173,7 @@ test.serial('a file that lacks a column the schema names is refused by name, bef
   db.exec(`ALTER TABLE "ImageAsset" DROP COLUMN "tagScanError"`);
   db.close();
   await pg.query('CREATE DATABASE older');
-  const r = await migrateLocal([
-    '--sqlite',
-    old,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'older'),
-    '--work-dir',
-    join(dir, 'work-older'),
-  ]);
+  const r = await migrateLocal([...localArgs(old, FIXTURE_SCHEMA, urlFile(dir, pg, 'older'), join(dir, 'work-older'))]);
   t.is(r.code, 1);
   t.regex(
     r.stderr,

@@ -4,7 +4,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import { BIN, cleanEnv } from '../harness/agents.js';
-import { migrateLocal, tableDigests, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, tableDigests, urlFile } from '../harness/engine.js';
 import { ManagedProcess, pollUntil } from '../harness/proc.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
@@ -21,27 +21,13 @@ test('SIGKILL mid-copy twice and during the index build, then resume: equal to a
   const schema = await readSchemaFile(FIXTURE_SCHEMA);
 
   const clean = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'clean'),
-    '--work-dir',
-    join(dir, 'w-clean'),
+    ...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'clean'), join(dir, 'w-clean')),
   ]);
   t.is(clean.code, 0, clean.stderr);
 
   const args = [
     'migrate-local',
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'resumed'),
-    '--work-dir',
-    join(dir, 'w-resumed'),
+    ...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'resumed'), join(dir, 'w-resumed')),
     '--chunk-mb',
     '1',
     '--jobs',

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import type { PgCluster } from '../harness/postgres.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 
@@ -22,16 +22,7 @@ test.before(async () => {
   await pg.query('CREATE DATABASE loaded');
   await pg.query('CREATE DATABASE baseline');
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));
-  const r = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'loaded'),
-    '--work-dir',
-    join(dir, 'work'),
-  ]);
+  const r = await migrateLocal([...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'loaded'), join(dir, 'work'))]);
   if (r.code !== 0) throw new Error(`migrate-local failed:\n${r.stderr}`);
   migrationSql = readFileSync(join(dir, 'work', 'prisma', 'migrations', '0_init', 'migration.sql'), 'utf8');
   await pg.query(migrationSql, [], 'baseline');

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 
@@ -20,16 +20,7 @@ test('a non-empty target is refused, then replaced with --replace after a pg_dum
     'busy',
   );
   const fx = await generateFixture('tiny', join(dir, 'tiny.db'));
-  const args = [
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'busy'),
-    '--work-dir',
-    join(dir, 'work'),
-  ];
+  const args = [...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'busy'), join(dir, 'work'))];
 
   const refused = await migrateLocal(args);
   t.is(refused.code, 1);

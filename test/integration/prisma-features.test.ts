@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgCluster } from '../harness/postgres.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 import { parseSchema } from '../../agent-app/engine/prisma-schema.js';
@@ -75,14 +75,7 @@ async function migrateFile(dir: string, ddl: string, database: string, drift: st
   await pg.query(`CREATE DATABASE ${database}`);
   const work = join(dir, `work-${database}`);
   const r = await migrateLocal([
-    '--sqlite',
-    file,
-    '--prisma-schema',
-    SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, database),
-    '--work-dir',
-    work,
+    ...localArgs(file, SCHEMA, urlFile(dir, pg, database), work),
     ...drift.flatMap((d) => ['--drift', d]),
   ]);
   return { ...r, work };

@@ -5,7 +5,7 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 
@@ -146,17 +146,7 @@ test('each type and encoding reads back as expected, with TZ far from UTC', asyn
   writeFileSync(schemaPath, SCHEMA);
 
   const r = await migrateLocal(
-    [
-      '--sqlite',
-      sqlite,
-      '--prisma-schema',
-      schemaPath,
-      '--database-url-file',
-      urlFile(dir, pg, 'fidelity'),
-      '--work-dir',
-      join(dir, 'work'),
-      '--json',
-    ],
+    [...localArgs(sqlite, schemaPath, urlFile(dir, pg, 'fidelity'), join(dir, 'work')), '--json'],
     {
       TZ: 'Pacific/Chatham',
     },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateFixture, FIXTURE_SCHEMA } from '../fixtures/generate.js';
 import type { GenerateResult } from '../fixtures/generate.js';
 import type { PgCluster } from '../harness/postgres.js';
-import { migrateLocal, urlFile } from '../harness/engine.js';
+import { localArgs, migrateLocal, urlFile } from '../harness/engine.js';
 import { BIN, cleanEnv, runProgram } from '../harness/agents.js';
 import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
@@ -24,14 +24,7 @@ test.before(async () => {
   await pg.query('CREATE DATABASE clean');
   fx = await generateFixture('medium', join(dir, 'medium.db'));
   const r = await migrateLocal([
-    '--sqlite',
-    fx.path,
-    '--prisma-schema',
-    FIXTURE_SCHEMA,
-    '--database-url-file',
-    urlFile(dir, pg, 'clean'),
-    '--work-dir',
-    join(dir, 'work'),
+    ...localArgs(fx.path, FIXTURE_SCHEMA, urlFile(dir, pg, 'clean'), join(dir, 'work')),
     '--json',
   ]);
   if (r.code !== 0) throw new Error(`migrate-local failed:\n${r.stderr}`);
