@@ -216,6 +216,8 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
 test('a backend unhealthy on PostgreSQL: the run rolls back by itself and the app serves every row from SQLite', async (t) => {
   const stage = await startCutoverStage('migrate-unhealthy', tracker, {
     backendEnv: { STANDIN_FAIL_ON_POSTGRES: '1' },
+    // The probe is meant to fail here: a shorter wait for it keeps the test short.
+    agentApp: { healthTimeoutMs: 8_000 },
   });
   const statsBefore = await backend<{ counts: Record<string, number> }>(stage, '/api/stats');
   const envBefore = envSnapshot(stage);

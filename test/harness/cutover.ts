@@ -164,7 +164,9 @@ export async function prepareVisionSuitHost(
       backendUnit: 'vs-backend.service',
       systemctl,
       healthUrl: `${backendUrl}/api/meta/status/backend`,
-      healthTimeoutMs: 8_000,
+      // A Prisma app's start (its client's import alone) takes 1.5 s here and
+      // several times that on a loaded CI machine; the CI run of 3bdca6b timed out at 8 s.
+      healthTimeoutMs: 30_000,
       healthSettleMs: 1_000,
     },
   };
