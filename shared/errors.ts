@@ -214,6 +214,14 @@ export const ERROR_CODES = {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'The target database already holds tables. Use an empty database, or pass {replace} to replace it (it is backed up first).',
   },
+  VS_ERR_SOURCE_SCHEMA_CHANGED: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: "The app changed its SQLite file's schema (PRAGMA schema_version moved) while the online migration caught up; the run stopped before the freeze and the app kept running on SQLite. Run vsctl migrate again once the app's update is done (--replace-target, as the target holds the earlier copy).",
+  },
+  VS_ERR_TARGET_FOREIGN_WRITE: {
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    hint: 'Something other than this run wrote the target database during the migration (rows it did not write, or fewer rows than it left); the app stays on SQLite. Find the writer (pg_stat_activity on the PostgreSQL host), stop it, and run vsctl migrate again with --replace-target.',
+  },
   VS_ERR_LINT_FINDINGS: {
     grpc: GrpcStatus.FAILED_PRECONDITION,
     hint: 'Values that cannot be converted were found; fix them in the app, or choose a policy per rule (--policy RULE=repair:NAME or RULE=quarantine) and run again.',

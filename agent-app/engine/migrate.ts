@@ -64,6 +64,8 @@ export interface MigrateOptions {
    * resumable instead of finished without a report.
    */
   beforeComplete?: (summary: MigrateSummary) => Promise<void>;
+  /** Called just before the verification (the online path reads the target's transaction counter here). */
+  beforeVerify?: () => Promise<void>;
   /** Checked between chunks and steps; true stops at the next safe point. */
   shouldStop?: () => boolean;
   /** A limit on the copy's rate, shared by the workers (rehearsals on a live host); 0 or absent: none. */
@@ -426,6 +428,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateSummary> {
         ),
       () => `${pending(plan.validations).length} foreign key(s), ${vacuums.length} table(s) left after the copy`,
     );
+    await opts.beforeVerify?.();
     const vdb = openSnapshot(snap.path);
     let verification: VerifyReport;
     try {

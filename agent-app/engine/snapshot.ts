@@ -99,13 +99,49 @@ export async function takeSnapshot(
 
 const COPY_CHILD = fileURLToPath(new URL('./snapshot-copy.js', import.meta.url));
 
+/** What the copying child reports (snapshot-copy.ts). */
+export interface ImageRead {
+  journalMode: string;
+  heldMs: number;
+  bytes: number;
+  schemaVersion: number;
+  pageSize: number;
+}
+
+/**
+ * Run the copying child on the live file: a full copy into `dest`, or with
+ * `patch` (a file for the changed page numbers) only the pages of `dest` that
+ * differ from the live file.
+ */
+export async function readLiveImage(
+  livePath: string,
+  dest: string,
+  patch?: string,
+  expectedBytes = 0,
+): Promise<ImageRead> {
+  try {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [COPY_CHILD, livePath, dest, ...(patch ? ['--patch', patch] : [])],
+      { maxBuffer: 1 << 20, encoding: 'utf8' },
+    );
+    return JSON.parse(stdout) as ImageRead;
+  } catch (err) {
+    // The child's uncaught error: its "Name: message" line, not the stack or Node's version line.
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    const why = /^\w*Error: .*$/m.exec(stderr)?.[0] ?? (stderr.trim() || String(err));
+    if (/ENOSPC|SQLITE_FULL/.test(why)) throw await diskFullError(dest, 'the snapshot', expectedBytes, err);
+    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `copying ${livePath} failed: ${why}`, { cause: err });
+  }
+}
+
 /** One copy of the live file into a new 0600 file at `dest`, by the child process. */
 async function copyOnce(
   livePath: string,
   dest: string,
   mark: SourceMark,
   onProgress?: (fraction: number) => void,
-): Promise<{ journalMode: string; heldMs: number }> {
+): Promise<ImageRead> {
   await rm(dest, { force: true });
   await rm(`${dest}-journal`, { force: true });
   // SQLite would create the file 0644: it holds every row, password hashes included.
@@ -118,18 +154,9 @@ async function copyOnce(
     );
   }, 500);
   try {
-    const { stdout } = await execFileAsync(process.execPath, [COPY_CHILD, livePath, dest], {
-      maxBuffer: 1 << 20,
-      encoding: 'utf8',
-    });
+    const read = await readLiveImage(livePath, dest, undefined, expected);
     onProgress?.(1);
-    return JSON.parse(stdout) as { journalMode: string; heldMs: number };
-  } catch (err) {
-    // The child's uncaught error: its "Name: message" line, not the stack or Node's version line.
-    const stderr = (err as { stderr?: string }).stderr ?? '';
-    const why = /^\w*Error: .*$/m.exec(stderr)?.[0] ?? (stderr.trim() || String(err));
-    if (/ENOSPC|SQLITE_FULL/.test(why)) throw await diskFullError(dest, 'the snapshot', expected, err);
-    throw new VsError('VS_ERR_SQLITE_UNREADABLE', `copying ${livePath} failed: ${why}`, { cause: err });
+    return read;
   } finally {
     clearInterval(progress);
   }
@@ -191,6 +218,11 @@ export function openSnapshot(path: string): Database.Database {
   // default of 16 MB per connection, times the main thread and each worker,
   // was most of the engine's memory above its JavaScript heaps.
   db.pragma('cache_size = -2000');
+  return withLintFunctions(db);
+}
+
+/** The SQL functions the lint calls, on a connection that reads rows to lint. */
+export function withLintFunctions(db: Database.Database): Database.Database {
   db.function('vs_utf8_ok', { deterministic: true }, (b: unknown) => (Buffer.isBuffer(b) && isUtf8(b) ? 1 : 0));
   return db;
 }
