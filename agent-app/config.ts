@@ -73,6 +73,15 @@ export const AgentAppConfigSchema = z.strictObject({
     .describe("the backend's health endpoint; it must answer 200 with status ok"),
   healthTimeoutMs: timeoutMs(60_000, 'how long the backend may take to answer healthy after a restart'),
   healthSettleMs: ms(5_000, 'after a healthy answer, how long the backend unit must stay active and healthy'),
+  catchUpMaxRounds: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe(
+      'online migration: catch-up rounds before the freeze, at most; they end sooner once a round applies in 2 s or less',
+    ),
   connectorListen: z
     .string()
     .default('127.0.0.1:6432')

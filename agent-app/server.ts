@@ -54,6 +54,7 @@ export function buildAgentApp(deps: AgentAppDeps): AgentApp {
       return { runId: op.id, json, markdown: await read('report.md'), rehearsal };
     }),
     Cancel: unary(log, 'Cancel', async (req) => deps.operations.cancel(req.operationId)),
+    Proceed: unary(log, 'Proceed', async (req) => deps.operations.proceed(req.operationId)),
     Watch: (call) => {
       try {
         const stop = deps.operations.watch(

@@ -15,7 +15,14 @@ import { VsctlConfigSchema } from './config.js';
 import type { VsctlConfig } from './config.js';
 import { statusCommand } from './status.js';
 import { pairCommand, preflightCommand } from './pair.js';
-import { cancelCommand, reportCommand, runsCommand, startAndFollow, watchCommand } from './operation.js';
+import {
+  cancelCommand,
+  proceedCommand,
+  reportCommand,
+  runsCommand,
+  startAndFollow,
+  watchCommand,
+} from './operation.js';
 import { defaultFleetOutDir, fleetRehearse } from './fleet.js';
 
 const PROGRAM = 'vsctl';
@@ -133,8 +140,10 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
 
   command(
     'migrate',
-    'the migration: preflight, freeze, snapshot, copy, verify, switch, health probe; it rolls back by itself on any failure after the freeze',
+    'the migration: preflight; online (the default) a pre-copy and catch-up rounds while the app serves; freeze, the last changes, verify, switch, health probe; it rolls back by itself on any failure after the freeze',
     'vsctl migrate',
+    'vsctl migrate --pause-before-freeze             # catch up, then wait for: vsctl proceed ID',
+    'vsctl migrate --offline                         # stop the app for the whole copy (downtime grows with the database)',
     'vsctl migrate --replace-target                 # the database holds data: agent-db backs it up, then it is replaced',
     'vsctl migrate --policy json-empty=repair:empty-json-to-default --policy User.bio:string-nul=quarantine',
     'vsctl migrate --detach --json                  # start it, print the operation, return; follow with vsctl watch ID',
@@ -147,18 +156,28 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
+    .option('--offline', 'stop the app for the whole copy, as before the online path')
+    .option('--pause-before-freeze', 'online: after the catch-up, wait (catching up on) for vsctl proceed ID')
     .option('--detach', 'start it and return; it runs on inside agent-app')
     .action(
       (o: {
         replaceTarget?: boolean;
         policy: Array<{ rule: string; action: string }>;
         drift: string[];
+        offline?: boolean;
+        pauseBeforeFreeze?: boolean;
         detach?: boolean;
       }) =>
         run(
           startOp(
             'migrate',
-            { replaceTarget: o.replaceTarget === true, policies: o.policy, drift: o.drift },
+            {
+              replaceTarget: o.replaceTarget === true,
+              policies: o.policy,
+              drift: o.drift,
+              offline: o.offline === true,
+              pauseBeforeFreeze: o.pauseBeforeFreeze === true,
+            },
             o.detach === true,
           ),
         ),
@@ -290,6 +309,13 @@ export function buildProgram(io: Io, run: (code: Promise<number>) => void): Comm
   )
     .argument('<id>', 'the operation')
     .action((id: string) => run(cancelCommand(config(), id, io.out)));
+  command(
+    'proceed',
+    'the go-ahead for the freeze of a migration started with --pause-before-freeze',
+    'vsctl proceed migrate-20261129T081718Z-6bf5',
+  )
+    .argument('<id>', 'the operation')
+    .action((id: string) => run(proceedCommand(config(), id, io.out)));
   command(
     'report',
     "an operation's report (Markdown; --json for the JSON)",

@@ -134,19 +134,30 @@ export async function runsCommand(config: VsctlConfig, json: boolean, out: Out):
   });
 }
 
-export async function cancelCommand(config: VsctlConfig, id: string, out: Out): Promise<number> {
+/** cancel and proceed: one RPC on a running operation, and what it means. */
+async function nudge(
+  config: VsctlConfig,
+  id: string,
+  out: Out,
+  method: 'cancel' | 'proceed',
+  meaning: string,
+): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {
-    const op = await call<Operation__Output>((md, opts, cb) => client.cancel({ operationId: id }, md, opts, cb), {
+    const op = await call<Operation__Output>((md, opts, cb) => client[method]({ operationId: id }, md, opts, cb), {
       deadlineMs: config.timeoutMs,
     });
     out.write(
-      op.state === 'running'
-        ? `${id}: cancel requested; it stops at its next safe point (vsctl watch ${id})\n`
-        : `${id} is not running (${op.state})\n`,
+      op.state === 'running' ? `${id}: ${meaning} (vsctl watch ${id})\n` : `${id} is not running (${op.state})\n`,
     );
     return EXIT.ok;
   });
 }
+
+export const cancelCommand = (config: VsctlConfig, id: string, out: Out) =>
+  nudge(config, id, out, 'cancel', 'cancel requested; it stops at its next safe point');
+
+export const proceedCommand = (config: VsctlConfig, id: string, out: Out) =>
+  nudge(config, id, out, 'proceed', 'go-ahead given; the freeze starts after the current catch-up round');
 
 export async function reportCommand(config: VsctlConfig, id: string, json: boolean, out: Out): Promise<number> {
   return withAgentApp(config.socketPath, async (client) => {

@@ -25,7 +25,11 @@ async function healthy(url: string): Promise<{ ok: boolean; why: string }> {
 }
 
 /** The backend answers healthy within the timeout, and its unit stays active and healthy for the settle time. */
-export async function probeHealth(services: ServiceManager, config: ProbeSettings): Promise<string> {
+export async function probeHealth(
+  services: ServiceManager,
+  config: ProbeSettings,
+  onHealthy?: (at: number) => void,
+): Promise<string> {
   const o = {
     url: config.healthUrl,
     unit: config.backendUnit,
@@ -43,6 +47,7 @@ export async function probeHealth(services: ServiceManager, config: ProbeSetting
   }
   if (!last.ok)
     throw new VsError('VS_ERR_HEALTH_PROBE', `${o.url} did not answer healthy within ${o.timeoutMs} ms: ${last.why}`);
+  onHealthy?.(Date.now());
   await new Promise((r) => setTimeout(r, o.settleMs));
   if (!(await services.state(o.unit)).active)
     throw new VsError('VS_ERR_HEALTH_PROBE', `${o.unit} exited within ${o.settleMs} ms of answering healthy`);

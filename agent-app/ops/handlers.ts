@@ -40,7 +40,14 @@ export interface OperationHandlers {
 export function operationHandlers(deps: CutoverDeps, operations: Operations): OperationHandlers {
   const { config, paired, log } = deps;
   return {
-    migrate: (req) => operations.start('migrate', req, migrateBody(deps, req)),
+    migrate: (req) => {
+      if (req.offline && req.pauseBeforeFreeze)
+        throw new VsError(
+          'VS_ERR_USAGE',
+          '--pause-before-freeze waits between the online catch-up and the freeze; --offline has no catch-up',
+        );
+      return operations.start('migrate', req, migrateBody(deps, req));
+    },
     rollback: (req) => {
       const runId = runToRollBack(operations, req.runId);
       return operations.start('rollback', { ...req, runId }, rollbackBody(deps, operations, req, runId));

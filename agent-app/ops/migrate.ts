@@ -2,12 +2,19 @@
 // journaled, so that a restart continues or rolls back instead of guessing.
 //
 //   preflight → connector → target check         (nothing changed yet)
+//   online (the default), while the app serves:
+//     pre-copy: snapshot … verify (the engine)   phase "precopied"
+//     catch-up rounds (catch-up.ts)
 //   freeze                                        phase "frozen"
-//   snapshot … verify (the engine, resumable)     phase "migrated"
+//   online: the last changes, verified; the        phase "migrated"
+//           sequences; no foreign write
+//   --offline: snapshot … verify (the engine)
 //   switch: env files, Prisma files, hook,        phase "switching" → "switched"
 //           restart, probe
 //   seal                                          phase "sealed"
 //
+// Until the freeze the app keeps running on SQLite, so a failure there leaves
+// nothing to undo on its host (the target keeps the copy).
 // Any failure after the freeze rolls back by itself: env files and Prisma files
 // restored, the app restarted on SQLite and probed. A shutdown during the engine pauses the
 // run at a checkpoint; the next start resumes it.
@@ -32,9 +39,21 @@ import { probeHealth } from '../host/health-probe.js';
 import { restorePrismaFiles, schemaFileSha256, switchPrismaFiles } from '../host/prisma-switch.js';
 import type { PrismaSwitch } from '../host/prisma-switch.js';
 import { allFailures, connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
+import { CatchUp, loadTimes, onlineReport, precopy, saveTimes } from './online.js';
 import type { CutoverDeps } from './common.js';
 
-type Phase = 'new' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
+type Phase = 'new' | 'precopied' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
+
+/**
+ * The version of what a migration keeps in the run journal. 1: offline only
+ * (no `journalVersion` fact); 2: the online phases. A run started by a newer
+ * agent is not continued: it rolls back.
+ */
+export const JOURNAL_VERSION = 2;
+/** A catch-up round that applied in this time or less ends the rounds: the freeze's will take about as long. */
+const SHORT_ROUND_S = 2;
+/** While paused before the freeze, a round this often keeps the target close behind. */
+const PAUSED_ROUND_MS = 5_000;
 
 async function connectorReady(url: string): Promise<string> {
   let body: { status?: string; route?: string } = {};
@@ -70,6 +89,39 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       lock = null;
     };
     const stopped = () => ctx.load<string[]>('stopped') ?? [];
+    if (!resumed) {
+      ctx.save('journalVersion', JOURNAL_VERSION);
+      ctx.save('online', !req.offline);
+    }
+    const version = ctx.load<number>('journalVersion') ?? 1;
+    const online = ctx.load<boolean>('online') === true;
+    const engineOptions = () => ({
+      target: targetThroughLink(paired),
+      workDir: ctx.runDir,
+      drift: req.drift,
+      replace: req.replaceTarget,
+      onEvent: engineEvent(ctx),
+      shouldStop: () => ctx.stopRequested(),
+      beforeComplete: (done: MigrateSummary) => writeReports(ctx.runDir, done),
+      backupTarget: async () => {
+        const b = await paired.agentDb!.backupDatabase(paired.pairing!.postgres.database);
+        ctx.log(
+          'info',
+          `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`,
+        );
+        return b.path;
+      },
+    });
+    /** The engine's verdict: a stop at a checkpoint, or differences, end the run. */
+    const engineDone = async (summary: MigrateSummary, app: string) => {
+      if (!summary.ok) await writeReports(ctx.runDir, summary);
+      if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped at a checkpoint');
+      if (!summary.ok)
+        throw new VsError(
+          'VS_ERR_VERIFY_DIFFERENT',
+          `verification found differences (report: ${join(ctx.runDir, 'report.md')}); ${app}`,
+        );
+    };
 
     if (resumed)
       ctx.log(
@@ -86,6 +138,11 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       };
 
     try {
+      if (version > JOURNAL_VERSION)
+        throw new VsError(
+          'VS_ERR_INTERRUPTED',
+          `this run was started by a newer agent-app (its journal is version ${version}; this agent-app reads up to ${JOURNAL_VERSION}), so it is not continued`,
+        );
       // After a restart the link comes up again by itself; give it its connect time.
       if (resumed) await paired.link?.waitUntilUp(config.link.connectTimeoutMs + 10_000).catch(() => {});
       if (phase === 'switching')
@@ -134,15 +191,30 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
                 ? 'holds an interrupted run: it will resume'
                 : 'empty',
         );
+        if (online) {
+          // The schema.prisma the run reads is the one the Prisma switch may change, and only that one.
+          ctx.save('schemaSha256', schemaFileSha256(config.prismaSchema));
+          const summary = await precopy(ctx, deps, req, sqlitePath, engineOptions());
+          await engineDone(summary, 'the app kept running on SQLite');
+          setPhase('precopied');
+        }
       }
 
-      if (phase === 'new' || phase === 'frozen' || phase === 'migrated') {
+      let catchUp: CatchUp | null = null;
+      if (online && (phase === 'precopied' || phase === 'frozen')) {
+        catchUp = new CatchUp(ctx, deps, req, sqlitePath);
+        await catchUp.open();
+      }
+      if (phase === 'precopied') await catchUp!.run(config.catchUpMaxRounds, SHORT_ROUND_S, PAUSED_ROUND_MS);
+
+      if (phase === 'new' || phase === 'precopied' || phase === 'frozen' || phase === 'migrated') {
         await ctx.step(
           'freeze',
           async () => {
+            if (!loadTimes(ctx).writersStoppedAt) saveTimes(ctx, { writersStoppedAt: Date.now() });
             const f = await freeze(services, config.writerUnits, say);
             ctx.save('stopped', [...new Set([...stopped(), ...f.stopped])]);
-            if (phase === 'new') setPhase('frozen');
+            if (phase === 'new' || phase === 'precopied') setPhase('frozen');
             assertNoHolders(sqlitePath);
             lock = new WriteLock(sqlitePath);
             return stopped();
@@ -152,38 +224,24 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         );
       }
 
+      if (phase === 'frozen' && online) {
+        // What the target holds at the switch: a rollback compares it with what it holds then.
+        ctx.save('switchSums', await catchUp!.finish());
+        setPhase('migrated');
+      }
+
       if (phase === 'frozen') {
         // The schema.prisma the run reads is the one the Prisma switch may change, and only that one.
         ctx.save('schemaSha256', schemaFileSha256(config.prismaSchema));
         const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
         const summary: MigrateSummary = await migrate({
+          ...engineOptions(),
           sqlitePath,
           schema,
           schemaText,
-          target: targetThroughLink(paired),
-          workDir: ctx.runDir,
           policies: parsePolicies(policySpecs(req.policies), schema),
-          drift: req.drift,
-          replace: req.replaceTarget,
-          onEvent: engineEvent(ctx),
-          shouldStop: () => ctx.stopRequested(),
-          beforeComplete: (done) => writeReports(ctx.runDir, done),
-          backupTarget: async () => {
-            const b = await paired.agentDb!.backupDatabase(paired.pairing!.postgres.database);
-            ctx.log(
-              'info',
-              `backed up the target on the PostgreSQL host: ${b.path} (${b.sizeBytes} bytes, sha256 ${b.sha256})`,
-            );
-            return b.path;
-          },
         });
-        if (!summary.ok) await writeReports(ctx.runDir, summary);
-        if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'stopped at a checkpoint');
-        if (!summary.ok)
-          throw new VsError(
-            'VS_ERR_VERIFY_DIFFERENT',
-            `verification found differences (report: ${join(ctx.runDir, 'report.md')}); SQLite was not changed`,
-          );
+        await engineDone(summary, 'SQLite was not changed');
         // What the target holds at the switch: a rollback compares it with what it holds then.
         ctx.save('switchSums', contentSumsOf(summary.verification!));
         setPhase('migrated');
@@ -232,10 +290,22 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         );
         await ctx.step(
           'health',
-          () => probeHealth(services, config),
+          () => probeHealth(services, config, (at) => saveTimes(ctx, { healthyAt: at })),
           (d) => d,
         );
         setPhase('switched');
+        if (online) {
+          const times = loadTimes(ctx);
+          if (times.writersStoppedAt && times.healthyAt)
+            ctx.log(
+              'info',
+              `downtime ${((times.healthyAt - times.writersStoppedAt) / 1000).toFixed(1)} s (first writer asked to stop → first healthy answer on PostgreSQL), of which the freeze's data work ${(times.dataWorkSeconds ?? 0).toFixed(1)} s`,
+            );
+          await appendFile(
+            join(ctx.runDir, 'report.md'),
+            onlineReport(times, catchUp?.rounds ?? [], config.healthSettleMs),
+          );
+        }
       }
 
       if (phase === 'switched') {
@@ -259,7 +329,9 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
       const vs = toVsError(err);
       releaseLock();
       if (vs.code === 'VS_ERR_CANCELLED' && ctx.stopReason() === 'shutdown') throw vs; // paused: the next start resumes
-      if (phase === 'new') return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'failed', error: vs };
+      // Before the freeze the app never stopped: nothing to undo on its host.
+      if (phase === 'new' || phase === 'precopied')
+        return { state: vs.code === 'VS_ERR_CANCELLED' ? 'cancelled' : 'failed', error: vs };
       ctx.log('error', `${vs.code}: ${vs.message}; rolling back to SQLite`);
       try {
         await rollBackToSqlite(ctx, deps, phase);

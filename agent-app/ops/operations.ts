@@ -46,6 +46,8 @@ export interface OpContext {
   stopRequested(): boolean;
   /** Why it was asked to stop. */
   stopReason(): 'cancel' | 'shutdown' | null;
+  /** True once `vsctl proceed` gave the go-ahead (journaled: it outlives a restart). */
+  proceedRequested(): boolean;
   save(key: string, value: unknown): void;
   load<T>(key: string): T | undefined;
 }
@@ -279,6 +281,7 @@ export class Operations {
       },
       stopRequested: () => entry.stop !== null,
       stopReason: () => entry.stop,
+      proceedRequested: () => this.journal.load(id, 'proceed') === true,
       save: (key, value) => this.journal.save(id, key, value),
       load: (key) => this.journal.load(id, key),
     };
@@ -369,6 +372,16 @@ export class Operations {
       this.current.stop = 'cancel';
       this.emit(id, { log: { level: 'warn', message: 'cancel requested: stopping at the next safe point' } });
     }
+    return op;
+  }
+
+  /** The go-ahead for an operation that waits for one (a migration paused before its freeze). */
+  proceed(id: string): Operation {
+    const op = this.get(id);
+    if (op.state !== 'running')
+      throw new VsError('VS_ERR_NOT_FOUND', `operation ${id} is not running (${op.state})`, { details: { id } });
+    this.journal.save(id, 'proceed', true);
+    this.emit(id, { log: { level: 'info', message: 'go-ahead given: the freeze starts after the current round' } });
     return op;
   }
 

@@ -23,9 +23,14 @@ export function runToVerify(ops: Operations, runId: string): string {
   const op = ops.get(id);
   if (op.kind !== 'migrate')
     throw new VsError('VS_ERR_NOT_FOUND', `${id} is a ${op.kind}; only a migration can be verified`);
-  if (!existsSync(join(ops.runDir(id), 'snapshot.db')))
+  if (!existsSync(expectedImage(ops, id)))
     throw new VsError('VS_ERR_NOT_FOUND', `${id} has no snapshot in ${ops.runDir(id)}`);
   return id;
+}
+
+/** What the database must equal: the frozen file's image of an online run, the snapshot of an offline one. */
+function expectedImage(ops: Operations, runId: string): string {
+  return ops.journal.load<string>(runId, 'finalImage') ?? join(ops.runDir(runId), 'snapshot.db');
 }
 
 export function verifyBody(deps: CutoverDeps, ops: Operations, runId: string): OpBody {
@@ -35,7 +40,7 @@ export function verifyBody(deps: CutoverDeps, ops: Operations, runId: string): O
       ops.journal.get(runId) ? JSON.parse(ops.journal.get(runId)!.request) : {}
     ) as Partial<MigrateRequest__Output>;
     const schema = await readSchemaFile(config.prismaSchema);
-    const db = openSnapshot(join(ops.runDir(runId), 'snapshot.db'));
+    const db = openSnapshot(expectedImage(ops, runId));
     try {
       const lint = await ctx.step(
         'lint',

@@ -27,6 +27,7 @@ import type { PreflightReport as _vsmigrate_app_v1_PreflightReport, PreflightRep
 import type { PreflightRequest as _vsmigrate_app_v1_PreflightRequest, PreflightRequest__Output as _vsmigrate_app_v1_PreflightRequest__Output } from './vsmigrate/app/v1/PreflightRequest.js';
 import type { PrismaFiles as _vsmigrate_app_v1_PrismaFiles, PrismaFiles__Output as _vsmigrate_app_v1_PrismaFiles__Output } from './vsmigrate/app/v1/PrismaFiles.js';
 import type { PrismaSwitchRequest as _vsmigrate_app_v1_PrismaSwitchRequest, PrismaSwitchRequest__Output as _vsmigrate_app_v1_PrismaSwitchRequest__Output } from './vsmigrate/app/v1/PrismaSwitchRequest.js';
+import type { ProceedRequest as _vsmigrate_app_v1_ProceedRequest, ProceedRequest__Output as _vsmigrate_app_v1_ProceedRequest__Output } from './vsmigrate/app/v1/ProceedRequest.js';
 import type { ProjectedDowntime as _vsmigrate_app_v1_ProjectedDowntime, ProjectedDowntime__Output as _vsmigrate_app_v1_ProjectedDowntime__Output } from './vsmigrate/app/v1/ProjectedDowntime.js';
 import type { RehearsalLoad as _vsmigrate_app_v1_RehearsalLoad, RehearsalLoad__Output as _vsmigrate_app_v1_RehearsalLoad__Output } from './vsmigrate/app/v1/RehearsalLoad.js';
 import type { RehearsalReport as _vsmigrate_app_v1_RehearsalReport, RehearsalReport__Output as _vsmigrate_app_v1_RehearsalReport__Output } from './vsmigrate/app/v1/RehearsalReport.js';
@@ -90,6 +91,7 @@ export interface ProtoGrpcType {
         PreflightRequest: MessageTypeDefinition<_vsmigrate_app_v1_PreflightRequest, _vsmigrate_app_v1_PreflightRequest__Output>
         PrismaFiles: MessageTypeDefinition<_vsmigrate_app_v1_PrismaFiles, _vsmigrate_app_v1_PrismaFiles__Output>
         PrismaSwitchRequest: MessageTypeDefinition<_vsmigrate_app_v1_PrismaSwitchRequest, _vsmigrate_app_v1_PrismaSwitchRequest__Output>
+        ProceedRequest: MessageTypeDefinition<_vsmigrate_app_v1_ProceedRequest, _vsmigrate_app_v1_ProceedRequest__Output>
         ProjectedDowntime: MessageTypeDefinition<_vsmigrate_app_v1_ProjectedDowntime, _vsmigrate_app_v1_ProjectedDowntime__Output>
         RehearsalLoad: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalLoad, _vsmigrate_app_v1_RehearsalLoad__Output>
         RehearsalReport: MessageTypeDefinition<_vsmigrate_app_v1_RehearsalReport, _vsmigrate_app_v1_RehearsalReport__Output>

@@ -67,7 +67,7 @@ test('vsctl migrate moves the medium fixture; the app serves the same data from 
   const envBefore = envSnapshot(stage);
   const shaBefore = sha(stage.sqlitePath);
 
-  const started = await vsctl(stage, 'migrate', '--detach', '--json');
+  const started = await vsctl(stage, 'migrate', '--offline', '--detach', '--json');
   t.is(started.code, 0, started.stderr);
   const id = (JSON.parse(started.stdout) as { id: string }).id;
 

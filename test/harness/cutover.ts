@@ -46,6 +46,8 @@ export interface StageOptions {
   startBackend?: boolean;
   /** Extra agent-app settings. */
   agentApp?: Record<string, unknown>;
+  /** Transactions a second of the writer unit (visionsuit-dev.service, writer.ts); not started. */
+  writerRate?: number;
 }
 
 /** Start (again) agent-app with the stage's config, e.g. after killing it. */
@@ -65,6 +67,8 @@ export interface VisionSuitHost {
   systemctl: string;
   /** agent-app's settings for this host (paths, units, health URL). */
   config: Record<string, unknown>;
+  /** The writer unit's log of commits (writer.ts), when the stage has one. */
+  writerLog: string;
 }
 
 /**
@@ -134,7 +138,23 @@ export async function prepareVisionSuitHost(
     `#!/bin/sh\nexec "${process.execPath}" "${join(STANDIN, 'systemctl.js')}" "${systemd}" "$@"\n`,
   );
   chmodSync(systemctl, 0o755);
+  const writerLog = join(dir, 'writer-commits.log');
+  if (options.writerRate)
+    writeFileSync(
+      join(systemd, 'units', 'visionsuit-dev.service.json'),
+      JSON.stringify({
+        argv: [process.execPath, join(STANDIN, 'writer.js'), backendDir, writerLog, String(options.writerRate)],
+        environmentFile: envFiles[0],
+        cwd: backendDir,
+        log: join(dir, 'visionsuit-dev.log'),
+      }),
+    );
   const services = new ServiceManager(systemctl);
+  tracker.add(
+    'visionsuit-dev',
+    () => null,
+    () => services.stop('visionsuit-dev.service').catch(() => {}),
+  );
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   tracker.add(
     'vs-backend',
@@ -155,6 +175,7 @@ export async function prepareVisionSuitHost(
     backendUrl,
     services,
     systemctl,
+    writerLog,
     config: {
       sqlitePath,
       prismaSchema: join(backendDir, 'prisma', 'schema.prisma'),

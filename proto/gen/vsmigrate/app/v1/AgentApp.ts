@@ -17,6 +17,7 @@ import type { PairResponse as _vsmigrate_app_v1_PairResponse, PairResponse__Outp
 import type { PreflightReport as _vsmigrate_app_v1_PreflightReport, PreflightReport__Output as _vsmigrate_app_v1_PreflightReport__Output } from '../../../vsmigrate/app/v1/PreflightReport.js';
 import type { PreflightRequest as _vsmigrate_app_v1_PreflightRequest, PreflightRequest__Output as _vsmigrate_app_v1_PreflightRequest__Output } from '../../../vsmigrate/app/v1/PreflightRequest.js';
 import type { PrismaSwitchRequest as _vsmigrate_app_v1_PrismaSwitchRequest, PrismaSwitchRequest__Output as _vsmigrate_app_v1_PrismaSwitchRequest__Output } from '../../../vsmigrate/app/v1/PrismaSwitchRequest.js';
+import type { ProceedRequest as _vsmigrate_app_v1_ProceedRequest, ProceedRequest__Output as _vsmigrate_app_v1_ProceedRequest__Output } from '../../../vsmigrate/app/v1/ProceedRequest.js';
 import type { RehearseRequest as _vsmigrate_app_v1_RehearseRequest, RehearseRequest__Output as _vsmigrate_app_v1_RehearseRequest__Output } from '../../../vsmigrate/app/v1/RehearseRequest.js';
 import type { Report as _vsmigrate_app_v1_Report, Report__Output as _vsmigrate_app_v1_Report__Output } from '../../../vsmigrate/app/v1/Report.js';
 import type { RollbackRequest as _vsmigrate_app_v1_RollbackRequest, RollbackRequest__Output as _vsmigrate_app_v1_RollbackRequest__Output } from '../../../vsmigrate/app/v1/RollbackRequest.js';
@@ -131,6 +132,21 @@ export interface AgentAppClient extends grpc.Client {
   prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   prismaSwitch(argument: _vsmigrate_app_v1_PrismaSwitchRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The go-ahead for the freeze of a migration started with pause_before_freeze.
+   */
+  Proceed(argument: _vsmigrate_app_v1_ProceedRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  Proceed(argument: _vsmigrate_app_v1_ProceedRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  Proceed(argument: _vsmigrate_app_v1_ProceedRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  Proceed(argument: _vsmigrate_app_v1_ProceedRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  /**
+   * The go-ahead for the freeze of a migration started with pause_before_freeze.
+   */
+  proceed(argument: _vsmigrate_app_v1_ProceedRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  proceed(argument: _vsmigrate_app_v1_ProceedRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  proceed(argument: _vsmigrate_app_v1_ProceedRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  proceed(argument: _vsmigrate_app_v1_ProceedRequest, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
+  
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
   Rehearse(argument: _vsmigrate_app_v1_RehearseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vsmigrate_app_v1_Operation__Output>): grpc.ClientUnaryCall;
@@ -203,6 +219,11 @@ export interface AgentAppHandlers extends grpc.UntypedServiceImplementation {
    */
   PrismaSwitch: grpc.handleUnaryCall<_vsmigrate_app_v1_PrismaSwitchRequest__Output, _vsmigrate_app_v1_Operation>;
   
+  /**
+   * The go-ahead for the freeze of a migration started with pause_before_freeze.
+   */
+  Proceed: grpc.handleUnaryCall<_vsmigrate_app_v1_ProceedRequest__Output, _vsmigrate_app_v1_Operation>;
+  
   Rehearse: grpc.handleUnaryCall<_vsmigrate_app_v1_RehearseRequest__Output, _vsmigrate_app_v1_Operation>;
   
   Rollback: grpc.handleUnaryCall<_vsmigrate_app_v1_RollbackRequest__Output, _vsmigrate_app_v1_Operation>;
@@ -226,6 +247,7 @@ export interface AgentAppDefinition extends grpc.ServiceDefinition {
   Pair: MethodDefinition<_vsmigrate_app_v1_PairRequest, _vsmigrate_app_v1_PairResponse, _vsmigrate_app_v1_PairRequest__Output, _vsmigrate_app_v1_PairResponse__Output>
   Preflight: MethodDefinition<_vsmigrate_app_v1_PreflightRequest, _vsmigrate_app_v1_PreflightReport, _vsmigrate_app_v1_PreflightRequest__Output, _vsmigrate_app_v1_PreflightReport__Output>
   PrismaSwitch: MethodDefinition<_vsmigrate_app_v1_PrismaSwitchRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_PrismaSwitchRequest__Output, _vsmigrate_app_v1_Operation__Output>
+  Proceed: MethodDefinition<_vsmigrate_app_v1_ProceedRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_ProceedRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Rehearse: MethodDefinition<_vsmigrate_app_v1_RehearseRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_RehearseRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Rollback: MethodDefinition<_vsmigrate_app_v1_RollbackRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_RollbackRequest__Output, _vsmigrate_app_v1_Operation__Output>
   Verify: MethodDefinition<_vsmigrate_app_v1_VerifyRequest, _vsmigrate_app_v1_Operation, _vsmigrate_app_v1_VerifyRequest__Output, _vsmigrate_app_v1_Operation__Output>

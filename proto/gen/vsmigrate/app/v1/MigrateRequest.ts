@@ -14,6 +14,14 @@ export interface MigrateRequest {
    * (the default), or "OBJECT=keep-file|follow-schema" for one difference.
    */
   'drift'?: (string)[];
+  /**
+   * Stop the app for the whole copy, as before the online path (which is the default).
+   */
+  'offline'?: (boolean);
+  /**
+   * Online: after the catch-up, wait (catching up on) until `vsctl proceed` gives the go-ahead for the freeze.
+   */
+  'pauseBeforeFreeze'?: (boolean);
 }
 
 export interface MigrateRequest__Output {
@@ -28,4 +36,12 @@ export interface MigrateRequest__Output {
    * (the default), or "OBJECT=keep-file|follow-schema" for one difference.
    */
   'drift': (string)[];
+  /**
+   * Stop the app for the whole copy, as before the online path (which is the default).
+   */
+  'offline': (boolean);
+  /**
+   * Online: after the catch-up, wait (catching up on) until `vsctl proceed` gives the go-ahead for the freeze.
+   */
+  'pauseBeforeFreeze': (boolean);
 }
