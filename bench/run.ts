@@ -33,6 +33,7 @@ import { addForeignKey, addPrimaryKey, createEnum, createIndex, createTable, q }
 import { openSnapshot } from '../agent-app/engine/snapshot.js';
 import { targetFromUrl } from '../agent-app/engine/target.js';
 import { benchConnector } from './connector.js';
+import { benchDowntime } from './downtime.js';
 import { CpuSampler, formatCpu } from './cpu.js';
 import type { CpuByStep } from './cpu.js';
 import { run } from './spawn.js';
@@ -287,12 +288,13 @@ EXCLUDING TABLE NAMES LIKE '_prisma_migrations';\n`,
 
 async function main(): Promise<void> {
   const only = process.env['VSMIGRATE_BENCH_ONLY'] ?? '';
-  if (!['', 'migration', 'connector'].includes(only))
-    throw new Error(`VSMIGRATE_BENCH_ONLY is "${only}": expected migration or connector`);
+  if (!['', 'migration', 'downtime', 'connector'].includes(only))
+    throw new Error(`VSMIGRATE_BENCH_ONLY is "${only}": expected migration, downtime or connector`);
   mkdirSync(CACHE, { recursive: true });
   const results: Record<string, unknown> = { date: new Date().toISOString() };
-  if (only !== 'connector') results['migration'] = await benchMigration();
-  if (only !== 'migration') {
+  if (only === '' || only === 'migration') results['migration'] = await benchMigration();
+  if (only === '' || only === 'downtime') results['downtime'] = await downtimeCases();
+  if (only === '' || only === 'connector') {
     const c = await benchConnector();
     results['connector'] = c;
     const r = c.ratios;
@@ -313,6 +315,31 @@ async function main(): Promise<void> {
   }
   writeFileSync(join(CACHE, 'results-latest.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`results: ${join(CACHE, 'results-latest.json')}`);
+}
+
+/** The online migration's downtime against the offline one's, on medium and large (bench/downtime.ts). */
+async function downtimeCases(): Promise<Record<string, unknown>> {
+  await ensureFixture();
+  const medium = join(CACHE, 'medium-v1.db');
+  if (!existsSync(medium)) await generateFixture('medium', medium);
+  const cases = [];
+  for (const [name, path] of [
+    ['medium', medium],
+    ['large', FIXTURE],
+  ] as const)
+    cases.push(await benchDowntime(name, path, RUNS));
+  console.log('');
+  console.log(
+    `downtime: vsctl migrate on a whole stage, a writer at 20 tx/s until the freeze; medians of ${RUNS}, offline and online alternating`,
+  );
+  for (const c of cases) console.log(c.line);
+  const [m, l] = [cases[0]!, cases[1]!];
+  console.log(
+    `  targets: online downtime large ${l.online.downtimeS.toFixed(1)} s (≤ 10); data work large/medium ${(l.online.dataWorkS / m.online.dataWorkS).toFixed(2)} (≤ 1.5); ` +
+      `pre-copy/offline engine large ${(l.online.precopyS / l.offline.engineS).toFixed(2)} (≤ 3); writer errors ${m.online.writerErrors + l.online.writerErrors} (0); ` +
+      `writer p99/baseline ${(m.online.writerP99Ms / m.baselineP99Ms).toFixed(2)} medium, ${(l.online.writerP99Ms / l.baselineP99Ms).toFixed(2)} large (≤ 2)`,
+  );
+  return { cases };
 }
 
 /** What pgloader's result gets wrong, read from the catalog and the data. */

@@ -39,7 +39,7 @@ import { probeHealth } from '../host/health-probe.js';
 import { restorePrismaFiles, schemaFileSha256, switchPrismaFiles } from '../host/prisma-switch.js';
 import type { PrismaSwitch } from '../host/prisma-switch.js';
 import { allFailures, connectorUrls, engineEvent, targetThroughLink, writeStats } from './common.js';
-import { CatchUp, loadTimes, onlineReport, precopy, saveTimes } from './online.js';
+import { CatchUp, downtimeReport, loadTimes, precopy, saveTimes } from './online.js';
 import type { CutoverDeps } from './common.js';
 
 type Phase = 'new' | 'precopied' | 'frozen' | 'migrated' | 'switching' | 'switched' | 'sealed';
@@ -123,12 +123,23 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         );
     };
 
+    // Killed in the pre-copy, the run starts over from the preflight: the app never stopped, and the
+    // engine resumes the target's copy (or copies again from a new snapshot when the file moved on).
+    const precopyCutOff = online && phase === 'new' && ctx.load<boolean>('precopyStarted') === true;
     if (resumed)
       ctx.log(
         'warn',
-        `agent-app restarted during this run (phase ${phase}); ${phase === 'new' ? 'nothing had been changed' : phase === 'switching' ? 'the switch was cut off: rolling back' : 'continuing'}`,
+        `agent-app restarted during this run (phase ${phase}); ${
+          precopyCutOff
+            ? 'the app kept running on SQLite: the pre-copy starts again from the preflight'
+            : phase === 'new'
+              ? 'nothing had been changed'
+              : phase === 'switching'
+                ? 'the switch was cut off: rolling back'
+                : 'continuing'
+        }`,
       );
-    if (resumed && phase === 'new')
+    if (resumed && phase === 'new' && !precopyCutOff)
       return {
         state: 'failed',
         error: new VsError(
@@ -192,6 +203,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
                 : 'empty',
         );
         if (online) {
+          ctx.save('precopyStarted', true);
           // The schema.prisma the run reads is the one the Prisma switch may change, and only that one.
           ctx.save('schemaSha256', schemaFileSha256(config.prismaSchema));
           const summary = await precopy(ctx, deps, req, sqlitePath, engineOptions());
@@ -234,6 +246,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
         // The schema.prisma the run reads is the one the Prisma switch may change, and only that one.
         ctx.save('schemaSha256', schemaFileSha256(config.prismaSchema));
         const { text: schemaText, schema } = await readSchemaSource(config.prismaSchema);
+        const engineStarted = Date.now();
         const summary: MigrateSummary = await migrate({
           ...engineOptions(),
           sqlitePath,
@@ -242,6 +255,7 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           policies: parsePolicies(policySpecs(req.policies), schema),
         });
         await engineDone(summary, 'SQLite was not changed');
+        saveTimes(ctx, { dataWorkSeconds: (Date.now() - engineStarted) / 1000 });
         // What the target holds at the switch: a rollback compares it with what it holds then.
         ctx.save('switchSums', contentSumsOf(summary.verification!));
         setPhase('migrated');
@@ -294,18 +308,16 @@ export function migrateBody(deps: CutoverDeps, req: MigrateRequest__Output): OpB
           (d) => d,
         );
         setPhase('switched');
-        if (online) {
-          const times = loadTimes(ctx);
-          if (times.writersStoppedAt && times.healthyAt)
-            ctx.log(
-              'info',
-              `downtime ${((times.healthyAt - times.writersStoppedAt) / 1000).toFixed(1)} s (first writer asked to stop → first healthy answer on PostgreSQL), of which the freeze's data work ${(times.dataWorkSeconds ?? 0).toFixed(1)} s`,
-            );
-          await appendFile(
-            join(ctx.runDir, 'report.md'),
-            onlineReport(times, catchUp?.rounds ?? [], config.healthSettleMs),
+        const times = loadTimes(ctx);
+        if (times.writersStoppedAt && times.healthyAt)
+          ctx.log(
+            'info',
+            `downtime ${((times.healthyAt - times.writersStoppedAt) / 1000).toFixed(1)} s (first writer asked to stop → first healthy answer on PostgreSQL), of which the ${online ? "freeze's data work" : "engine's run"} ${(times.dataWorkSeconds ?? 0).toFixed(1)} s`,
           );
-        }
+        await appendFile(
+          join(ctx.runDir, 'report.md'),
+          downtimeReport(times, catchUp?.rounds ?? [], config.healthSettleMs, online),
+        );
       }
 
       if (phase === 'switched') {

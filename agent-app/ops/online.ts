@@ -238,16 +238,18 @@ export class CatchUp {
   }
 }
 
-/** The online section of report.md: rounds, and the downtime with its parts. */
-export function onlineReport(times: OnlineTimes, rounds: RoundStats[], settleMs: number): string {
-  const lines = ['', '## Online migration', ''];
-  if (times.writersStoppedAt && times.healthyAt) {
+/** The downtime section of report.md: the downtime and its parts, and an online run's rounds. */
+export function downtimeReport(times: OnlineTimes, rounds: RoundStats[], settleMs: number, online: boolean): string {
+  const lines = ['', `## Downtime (${online ? 'online' : 'offline'} migration)`, ''];
+  if (times.writersStoppedAt && times.healthyAt)
     lines.push(
       `Downtime: ${((times.healthyAt - times.writersStoppedAt) / 1000).toFixed(1)} s, from the first writer asked to stop to the app's first healthy answer on PostgreSQL (then ${(settleMs / 1000).toFixed(1)} s of health settle, with the app serving).`,
-      `Within it, the freeze's data work (last changes applied and verified, sequences, foreign-write check): ${(times.dataWorkSeconds ?? 0).toFixed(1)} s.`,
+      online
+        ? `Within it, the freeze's data work (last changes applied and verified, sequences, foreign-write check): ${(times.dataWorkSeconds ?? 0).toFixed(1)} s.`
+        : `Within it, the engine's run (snapshot, copy, keys and indexes, verify): ${(times.dataWorkSeconds ?? 0).toFixed(1)} s.`,
       '',
     );
-  }
+  if (!online) return lines.join('\n') + '\n';
   if (times.precopySeconds) lines.push(`Pre-copy while the app served: ${times.precopySeconds.toFixed(1)} s.`, '');
   lines.push(
     '| round | seconds | rows written | rows deleted | quarantined | pages changed | commits held back (s) |',

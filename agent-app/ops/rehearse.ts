@@ -9,7 +9,8 @@
 //
 // The report answers: will it work, what will it find, how long will the app
 // be down (the projected downtime, and how it was estimated).
-import { writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RehearseRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
 import type { RehearsalReport__Output } from '../../proto/gen/vsmigrate/app/v1/RehearsalReport.js';
@@ -24,6 +25,12 @@ import type { MigrateSummary } from '../engine/migrate.js';
 import { parsePolicies, policySpecs } from '../engine/lint.js';
 import { readSchemaSource } from '../engine/prisma-schema.js';
 import { REHEARSAL_IO } from '../engine/thread-priority.js';
+import { catchUpRound, createMarker, currentXid, foreignWrites } from '../engine/catch-up.js';
+import { readSnapshotRecord } from '../engine/snapshot.js';
+import { connect } from '../engine/target.js';
+import type { TargetConfig } from '../engine/target.js';
+import type { Schema } from '../engine/prisma-schema.js';
+import { contentSumsOf } from '../engine/verify.js';
 
 /** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
 export const FREEZE_ESTIMATE_S = 5;
@@ -56,16 +63,12 @@ export function renderRehearsalMarkdown(r: RehearsalReport): string {
     `**Verdict: ${r.verdict}**${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
     '',
   ];
-  if (r.projectedDowntime) {
-    const d = r.projectedDowntime;
-    lines.push(
-      `## Projected downtime: ${d.seconds.toFixed(1)} s`,
-      '',
-      d.how,
-      '',
-      '| part | seconds |',
-      '| --- | ---: |',
-    );
+  for (const [title, d] of [
+    ['Projected downtime (online, the default)', r.projectedDowntime],
+    ['Projected downtime with --offline', r.projectedOfflineDowntime],
+  ] as const) {
+    if (!d) continue;
+    lines.push(`## ${title}: ${d.seconds.toFixed(1)} s`, '', d.how, '', '| part | seconds |', '| --- | ---: |');
     for (const [k, v] of Object.entries(d.measured)) lines.push(`| ${k} (measured) | ${v.toFixed(1)} |`);
     lines.push(
       `| freeze (estimated) | ${d.freeze.toFixed(1)} |`,
@@ -103,6 +106,58 @@ export function renderRehearsalMarkdown(r: RehearsalReport): string {
   return lines.join('\n');
 }
 
+/**
+ * The freeze's work of an online run, measured: one catch-up round from the
+ * rehearsal's snapshot to the live file now, into the scratch database, and the
+ * foreign-write check after it. Returns their seconds.
+ */
+async function rehearseLastRound(
+  ctx: OpContext,
+  sqlitePath: string,
+  scratch: TargetConfig,
+  schema: Schema,
+  req: RehearseRequest__Output,
+  summary: MigrateSummary,
+): Promise<Record<string, number>> {
+  const snap = await readSnapshotRecord(ctx.runDir);
+  await createMarker(scratch);
+  const c = await connect(scratch);
+  let x0: string;
+  try {
+    x0 = await currentXid(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+  const t0 = Date.now();
+  const { state } = await catchUpRound({
+    livePath: sqlitePath,
+    workDir: ctx.runDir,
+    schema,
+    policies: parsePolicies(policySpecs(req.policies), schema),
+    widened: new Set(summary.widened),
+    target: scratch,
+    state: {
+      round: 0,
+      image: snap.path,
+      schemaVersion: readFileSync(snap.path).readUInt32BE(40),
+      sums: contentSumsOf(summary.verification!),
+      x0,
+      ours: [],
+    },
+    beforeCommit: () => {},
+    final: true,
+  });
+  const t1 = Date.now();
+  const foreign = await foreignWrites(scratch, schema, state);
+  if (foreign.length > 0)
+    throw new VsError(
+      'VS_ERR_TARGET_FOREIGN_WRITE',
+      `the scratch database was written by another transaction: ${foreign.join('; ')}`,
+    );
+  await rm(state.image, { force: true });
+  return { 'last changes': (t1 - t0) / 1000, 'foreign writes': (Date.now() - t1) / 1000 };
+}
+
 export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, host: string): OpBody {
   const { config, paired } = deps;
   return async (ctx: OpContext): Promise<OpOutcome> => {
@@ -114,6 +169,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     let scratch = '';
     let failure: VsError | null = null;
     let checks: RehearsalReport['preflight'] = [];
+    let lastRound: Record<string, number> | null = null;
 
     const onEvent = engineEvent(ctx, (f) => findings.push(f));
 
@@ -153,6 +209,13 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
       if (!summary.ok && ctx.stopRequested()) throw new VsError('VS_ERR_CANCELLED', 'the rehearsal was cancelled');
       if (!summary.verification?.ok)
         reasons.push('the verification found differences between the copy and the snapshot');
+      else
+        lastRound = await ctx.step(
+          'last changes',
+          () => rehearseLastRound(ctx, config.sqlitePath, targetThroughLink(paired, scratch), schema, req, summary!),
+          (m) =>
+            `as the freeze would: the app's changes since the snapshot applied and verified in ${m['last changes']!.toFixed(1)} s, the foreign-write check ${m['foreign writes']!.toFixed(1)} s`,
+        );
     } catch (err) {
       failure = toVsError(err);
       if (failure.code !== 'VS_ERR_CANCELLED') reasons.push(`${failure.code}: ${failure.message}`);
@@ -192,14 +255,26 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
             tablesDiffering: summary.verification.tables.filter((t) => !t.equal).map((t) => t.table),
           }
         : null,
-      projectedDowntime: summary
+      projectedDowntime: lastRound
+        ? {
+            seconds: Object.values(lastRound).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
+            measured: lastRound,
+            freeze: FREEZE_ESTIMATE_S,
+            switchAndRestart,
+            how:
+              `The freeze of an online run, measured in this rehearsal: one catch-up round as the freeze runs it (the app's changes since the snapshot read, applied to the scratch database, verified, the sequences set) and the foreign-write check, ` +
+              `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe (healthSettleMs + ${RESTART_ESTIMATE_S} s). ` +
+              'The pre-copy and the earlier rounds run while the app serves; a busier app leaves more for the last round.',
+          }
+        : null,
+      projectedOfflineDowntime: summary
         ? {
             seconds: Object.values(measured).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
             measured,
             freeze: FREEZE_ESTIMATE_S,
             switchAndRestart,
             how:
-              `The engine's steps as measured in this rehearsal (snapshot to verify; a real run does them while the app is stopped), ` +
+              `The engine's steps as measured in this rehearsal (snapshot to verify; a run with --offline does them while the app is stopped), ` +
               `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe ` +
               `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal's workers ran at nice ${REHEARSAL_NICE} and a low I/O priority${throttled ? ', under --max-rate,' : ''} beside the live app, ` +
               'so its copy is an upper bound for a real run.',
@@ -221,7 +296,7 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     await writeFile(join(ctx.runDir, 'report.md'), renderRehearsalMarkdown(result));
     ctx.log(
       result.verdict === 'would succeed' ? 'info' : 'warn',
-      `verdict: ${result.verdict}${result.projectedDowntime ? `; projected downtime ${result.projectedDowntime.seconds.toFixed(1)} s` : ''}${reasons.length ? `; ${reasons.join('; ')}` : ''}`,
+      `verdict: ${result.verdict}${result.projectedDowntime ? `; projected downtime ${result.projectedDowntime.seconds.toFixed(1)} s` : ''}${result.projectedOfflineDowntime ? ` (with --offline ${result.projectedOfflineDowntime.seconds.toFixed(1)} s)` : ''}${reasons.length ? `; ${reasons.join('; ')}` : ''}`,
     );
     if (failure?.code === 'VS_ERR_CANCELLED') return { state: 'cancelled', error: failure };
     if (result.verdict === 'would fail')

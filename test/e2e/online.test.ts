@@ -8,7 +8,9 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { BIN, runProgram } from '../harness/agents.js';
 import { trackWith } from '../harness/stage.js';
-import { backend, startCutoverStage } from '../harness/cutover.js';
+import Database from 'better-sqlite3';
+import { backend, startCutoverStage, watchLive } from '../harness/cutover.js';
+import { readBundleFile } from '../../shared/bundle.js';
 import type { CutoverStage } from '../harness/cutover.js';
 
 const tracker = trackWith(test);
@@ -76,7 +78,70 @@ test('online: the app and a writer keep writing through the pre-copy and the cat
   t.is(verify.code, 0, verify.stdout + verify.stderr);
   const id = /migrate (migrate-\S+) started/.exec(r.stdout)![1]!;
   const report = (await vsctl(stage, 'report', id)).stdout;
-  t.regex(report, /## Online migration/);
+  t.regex(report, /## Downtime \(online migration\)/);
   t.regex(report, /Downtime: \d+\.\d s/);
   t.regex(report, /\| freeze \| /);
+});
+
+/** Start an online migration that pauses before its freeze; resolves once it waits for the go-ahead. */
+async function pausedMigration(stage: CutoverStage): Promise<{ id: string; done: Promise<{ events: Event[] }> }> {
+  const started = await vsctl(stage, 'migrate', '--pause-before-freeze', '--detach', '--json');
+  if (started.code !== 0) throw new Error(started.stderr);
+  const id = (JSON.parse(started.stdout) as { id: string }).id;
+  let paused!: () => void;
+  const waiting = new Promise<void>((r) => (paused = r));
+  const done = watchLive<Event>(stage, id, (e) => {
+    if (/^paused before the freeze/.test(e.log?.message ?? '')) paused();
+  });
+  await Promise.race([waiting, done.then(() => Promise.reject(new Error('the run ended before it paused')))]);
+  return { id, done };
+}
+
+interface Event {
+  step?: { name: string; state: string };
+  log?: { message: string };
+  finished?: { state: string; error?: { code: string; message: string } };
+}
+
+test('online: a schema change of the SQLite file between the pre-copy and the freeze stops the run before the freeze', async (t) => {
+  const stage = await startCutoverStage('online-schema', tracker);
+  const env = stage.envFiles.map((p) => readFileSync(p, 'utf8'));
+  const { id, done } = await pausedMigration(stage);
+  // An update of the app adds a column while it runs.
+  const app = new Database(stage.sqlitePath, { timeout: 5_000 });
+  app.exec('ALTER TABLE "Tag" ADD COLUMN "color" TEXT');
+  app.close();
+  t.is((await vsctl(stage, 'proceed', id)).code, 0);
+  const { events } = await done;
+  const finished = events.at(-1)!.finished!;
+  t.is(finished.state, 'failed', JSON.stringify(finished));
+  t.is(finished.error?.code, 'VS_ERR_SOURCE_SCHEMA_CHANGED');
+  t.regex(finished.error!.message, /schema_version \d+ → \d+/);
+  t.false(
+    events.some((e) => e.step?.name === 'freeze'),
+    'no freeze',
+  );
+  t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite', 'the app never stopped');
+  t.deepEqual(
+    stage.envFiles.map((p) => readFileSync(p, 'utf8')),
+    env,
+  );
+});
+
+test('online: a write to the target by someone else is caught before the switch; the run rolls back', async (t) => {
+  const stage = await startCutoverStage('online-foreign', tracker);
+  const { id, done } = await pausedMigration(stage);
+  const { postgres } = await readBundleFile(stage.bundlePath);
+  await stage.pg.query(`UPDATE "Tag" SET label = label || ' (edited on the target)'`, [], postgres.database);
+  t.is((await vsctl(stage, 'proceed', id)).code, 0);
+  const { events } = await done;
+  const finished = events.at(-1)!.finished!;
+  t.is(finished.state, 'rolled_back', JSON.stringify(finished));
+  t.is(finished.error?.code, 'VS_ERR_TARGET_FOREIGN_WRITE');
+  t.regex(finished.error!.message, /Tag: \d+ row\(s\) written by another transaction/);
+  t.false(
+    events.some((e) => e.step?.name === 'switch'),
+    'no switch',
+  );
+  t.is((await backend<{ database: string }>(stage, '/api/stats')).body.database, 'sqlite');
 });

@@ -28,9 +28,11 @@ async function interrupt(
   when: (e: Event) => boolean,
   signal: NodeJS.Signals,
   meanwhile: () => Promise<void> = async () => {},
+  migrateArgs: string[] = [],
 ): Promise<{ finished: Event['finished']; exit: { code: number | null } }> {
   const started = await runProgram(BIN.vsctl, [
     'migrate',
+    ...migrateArgs,
     '--detach',
     '--json',
     `--socket-path=${stage.agentApp.socketPath}`,
@@ -61,22 +63,30 @@ async function servesFrom(stage: CutoverStage): Promise<{ database: string; coun
   return (await backend<{ database: string; counts: Record<string, number> }>(stage, '/api/stats')).body;
 }
 
-for (const [when, name] of [
-  [(e: Event) => e.table !== undefined, 'copy'],
-  [(e: Event) => e.step?.name === 'verify' && e.step.state === 'started', 'verify'],
+const started = (name: string) => (e: Event) => e.step?.name === name && e.step.state === 'started';
+for (const [when, name, args] of [
+  [(e: Event) => e.table !== undefined, 'the copy of the pre-copy', []],
+  [started('verify'), "the pre-copy's verify", []],
+  [started('catch-up round 1'), 'a catch-up round', []],
+  [started('last changes'), "the freeze's last changes", []],
+  [(e: Event) => e.table !== undefined, 'an offline copy', ['--offline']],
+  [started('verify'), 'an offline verify', ['--offline']],
 ] as const) {
   test.serial(
     `SIGKILL during ${name}: after the restart the run completes, and the app serves every row from PostgreSQL`,
     async (t) => {
-      const stage = await startCutoverStage(`kill-${name}`, tracker, { fixture: 'medium' });
+      const stage = await startCutoverStage(`kill-${name.replace(/\W+/g, '-')}`, tracker, { fixture: 'medium' });
       const before = await servesFrom(stage);
-      const { finished, exit } = await interrupt(stage, when, 'SIGKILL');
+      const { finished, exit } = await interrupt(stage, when, 'SIGKILL', undefined, [...args]);
       t.is(exit.code, null, 'killed');
       t.is(finished?.state, 'succeeded', JSON.stringify(finished));
       const after = await servesFrom(stage);
       t.is(after.database, 'postgresql');
       t.deepEqual(after.counts, before.counts);
       t.regex(stage.agentApp.proc.output(), /operation resumed/);
+      // The sealed file and the database: equal in every value.
+      const verify = await runProgram(BIN.vsctl, ['verify', `--socket-path=${stage.agentApp.socketPath}`]);
+      t.is(verify.code, 0, verify.stdout + verify.stderr);
     },
   );
 }
@@ -140,6 +150,7 @@ test.serial(
           t.is(r.body.database, 'sqlite');
         }
       },
+      ['--offline'],
     );
     t.is(finished?.state, 'succeeded', JSON.stringify(finished));
     const after = await servesFrom(stage);

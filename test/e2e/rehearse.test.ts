@@ -97,11 +97,16 @@ test('rehearsing the medium fixture while the app keeps serving and writing: ver
   t.is(rep.verdict, 'would succeed', rep.reasons.join('; '));
   t.deepEqual(rep.verification, { ok: true, tablesDiffering: [] });
   t.is(rep.findings.length, 0);
-  t.true(rep.projectedDowntime!.seconds > rep.projectedDowntime!.measured['copy']!);
-  t.regex(rep.projectedDowntime!.how, /measured in this rehearsal/);
+  t.true(rep.projectedOfflineDowntime!.seconds > rep.projectedOfflineDowntime!.measured['copy']!);
+  t.regex(rep.projectedOfflineDowntime!.how, /measured in this rehearsal/);
+  // Online: the freeze's round, measured on the writes the app made during the rehearsal.
+  const online = rep.projectedDowntime!;
+  t.true(online.measured['last changes']! > 0 && online.measured['foreign writes']! > 0, JSON.stringify(online));
+  t.true(online.seconds < rep.projectedOfflineDowntime!.seconds, 'online is projected shorter than offline');
+  t.regex(online.how, /freeze of an online run, measured/);
   t.true(rep.load.cpuSeconds > 0 && rep.load.maxBytesPerSecond === 40 * 1024 * 1024);
   t.is(rep.tables.length, 30);
-  t.regex(r.stdout, /verdict: would succeed; projected downtime [\d.]+ s/);
+  t.regex(r.stdout, /verdict: would succeed; projected downtime [\d.]+ s \(with --offline [\d.]+ s\)/);
 
   // Nothing else was touched: the unit kept its process, the env files their bytes, and the scratch database is gone.
   t.is((await stage.services.state('vs-backend.service')).mainPid, pidBefore);

@@ -4,7 +4,7 @@
 export interface ProjectedDowntime {
   'seconds'?: (number | string);
   /**
-   * the engine steps a real run does inside the freeze
+   * what a real run does inside the freeze, measured here
    */
   'measured'?: ({[key: string]: number | string});
   /**
@@ -21,7 +21,7 @@ export interface ProjectedDowntime {
 export interface ProjectedDowntime__Output {
   'seconds': (number);
   /**
-   * the engine steps a real run does inside the freeze
+   * what a real run does inside the freeze, measured here
    */
   'measured': ({[key: string]: number});
   /**

@@ -32,12 +32,16 @@ export interface RehearsalReport {
    */
   'verification'?: (_vsmigrate_app_v1_RehearsalVerification | null);
   /**
-   * unset when the run did not get that far
+   * online, the default; unset when the run did not get that far
    */
   'projectedDowntime'?: (_vsmigrate_app_v1_ProjectedDowntime | null);
   'load'?: (_vsmigrate_app_v1_RehearsalLoad | null);
   'scratchDatabase'?: (string);
   'kept'?: (boolean);
+  /**
+   * with --offline
+   */
+  'projectedOfflineDowntime'?: (_vsmigrate_app_v1_ProjectedDowntime | null);
 }
 
 /**
@@ -65,10 +69,14 @@ export interface RehearsalReport__Output {
    */
   'verification': (_vsmigrate_app_v1_RehearsalVerification__Output | null);
   /**
-   * unset when the run did not get that far
+   * online, the default; unset when the run did not get that far
    */
   'projectedDowntime': (_vsmigrate_app_v1_ProjectedDowntime__Output | null);
   'load': (_vsmigrate_app_v1_RehearsalLoad__Output | null);
   'scratchDatabase': (string);
   'kept': (boolean);
+  /**
+   * with --offline
+   */
+  'projectedOfflineDowntime': (_vsmigrate_app_v1_ProjectedDowntime__Output | null);
 }
