@@ -39,8 +39,10 @@ export const AgentAppConfigSchema = z.strictObject({
       diskFactor: z
         .number()
         .min(0)
-        .default(2)
-        .describe('preflight: free space each side needs, as a multiple of the SQLite file size'),
+        .default(3)
+        .describe(
+          'preflight: free space each side needs, as a multiple of the SQLite file size (an online run keeps the snapshot and two images of the file here)',
+        ),
       minFreeBytes: z
         .number()
         .int()

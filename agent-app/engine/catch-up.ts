@@ -10,7 +10,7 @@
 // the state it leads to, with that token, before the COMMIT. After a crash the
 // marker tells whether that state is the target's (settle()).
 import { randomUUID } from 'node:crypto';
-import { chmod, copyFile, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -75,6 +75,8 @@ export interface RoundOptions {
   state: CatchUpState;
   /** The page owners of state.image when known (the last round's); computed otherwise. */
   owners?: PageOwners;
+  /** The next image's path when stageNextImage() already copied state.image there. */
+  staged?: string;
   /** Called with the state the round leads to and its token, before its transaction commits. */
   beforeCommit: (pending: { token: string; state: CatchUpState }) => void;
   /** The freeze's round: also set the sequences from the image. */
@@ -175,8 +177,24 @@ export async function foreignWrites(
 }
 
 /** The name of the next image: beside the current one, never the same file. */
-function nextImagePath(workDir: string, current: string): string {
+export function nextImagePath(workDir: string, current: string): string {
   return join(workDir, basename(current) === 'image-a.db' ? 'image-b.db' : 'image-a.db');
+}
+
+/**
+ * Copy `state.image` to where the next round patches it, ahead of that round
+ * (while the app still serves, so that the freeze's round does not copy the
+ * whole file). Resolves to the path, complete: it is written under another
+ * name and renamed.
+ */
+export async function stageNextImage(workDir: string, state: CatchUpState): Promise<string> {
+  const next = nextImagePath(workDir, state.image);
+  const staging = `${next}.staging`;
+  await rm(staging, { force: true });
+  await copyFile(state.image, staging);
+  await chmod(staging, 0o600);
+  await rename(staging, next);
+  return next;
 }
 
 /** One catch-up round (see the header). Returns the new state, its owners (for the next round) and what it did. */
@@ -187,9 +205,11 @@ export async function catchUpRound(
   const tables = o.schema.tables.map((t) => t.name);
   const next = nextImagePath(o.workDir, o.state.image);
   const changedFile = `${next}.changed.json`;
-  await rm(next, { force: true });
-  await copyFile(o.state.image, next);
-  await chmod(next, 0o600);
+  if (o.staged !== next) {
+    await rm(next, { force: true });
+    await copyFile(o.state.image, next);
+    await chmod(next, 0o600);
+  }
   const read = await readLiveImage(o.livePath, next, changedFile);
   if (read.schemaVersion !== o.state.schemaVersion)
     throw new VsError(

@@ -19,7 +19,15 @@ import type { CutoverDeps } from './common.js';
 import { REHEARSAL_NICE } from './rehearse.js';
 import { migrate } from '../engine/migrate.js';
 import type { MigrateOptions, MigrateSummary } from '../engine/migrate.js';
-import { catchUpRound, createMarker, currentXid, dropMarker, foreignWrites, settle } from '../engine/catch-up.js';
+import {
+  catchUpRound,
+  createMarker,
+  currentXid,
+  dropMarker,
+  foreignWrites,
+  settle,
+  stageNextImage,
+} from '../engine/catch-up.js';
 import type { CatchUpState, RoundStats } from '../engine/catch-up.js';
 import type { PageOwners } from '../engine/changes.js';
 import { withoutRowid } from '../engine/changes.js';
@@ -130,6 +138,8 @@ const describeRound = (s: RoundStats) =>
 /** The catch-up: rounds from the journal's state on, each journaled as it commits. */
 export class CatchUp {
   private owners: PageOwners | undefined;
+  /** The next round's image, being copied from the current one while the app serves. */
+  private staged: Promise<string> | null = null;
   private state!: CatchUpState;
   private schema!: Schema;
   readonly rounds: RoundStats[];
@@ -161,6 +171,8 @@ export class CatchUp {
 
   async round(final: boolean): Promise<RoundStats> {
     const name = final ? 'last changes' : `catch-up round ${this.rounds.length + 1}`;
+    const staged = await this.staged?.catch(() => undefined);
+    this.staged = null;
     const r = await this.ctx.step(
       name,
       () =>
@@ -173,6 +185,7 @@ export class CatchUp {
           target: this.cfg,
           state: this.state,
           owners: this.owners,
+          staged,
           final,
           beforeCommit: (p) => this.ctx.save('catchUpPending', p),
           onFinding: (f) => engineEvent(this.ctx)({ type: 'finding', finding: f }),
@@ -185,6 +198,11 @@ export class CatchUp {
     this.ctx.save('catchUpPending', null);
     this.rounds.push(r.stats);
     this.ctx.save('rounds', this.rounds);
+    if (!final) {
+      // A failed copy only means the next round copies for itself.
+      this.staged = stageNextImage(this.ctx.runDir, this.state);
+      this.staged.catch(() => {});
+    }
     return r.stats;
   }
 
