@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { startCutoverStage } from '../test/harness/cutover.js';
 import type { CutoverStage } from '../test/harness/cutover.js';
-import { BIN, runProgram } from '../test/harness/agents.js';
+import { BIN, cleanEnv, runProgram } from '../test/harness/agents.js';
+import { run } from './spawn.js';
 import { Tracker } from '../test/harness/stage.js';
 import { removeTempDirs } from '../test/harness/system.js';
 
@@ -57,13 +58,19 @@ async function oneRun(label: string, sqlite: string, mode: 'online' | 'offline')
     await stage.services.start('visionsuit-dev.service');
     await new Promise((r) => setTimeout(r, BASELINE_MS));
     const started = Date.now();
-    const r = await runProgram(BIN.vsctl, [
-      'migrate',
-      ...(mode === 'offline' ? ['--offline'] : []),
-      `--socket-path=${stage.agentApp.socketPath}`,
-    ]);
-    if (r.code !== 0) throw new Error(`vsctl migrate (${mode}) failed:\n${r.stdout.slice(-3000)}\n${r.stderr}`);
-    const id = /migrate (migrate-\S+) started/.exec(r.stdout)![1]!;
+    // Not runProgram: its 60 s bound is shorter than an offline run of the large fixture.
+    const r = await run(
+      process.execPath,
+      [
+        BIN.vsctl,
+        'migrate',
+        ...(mode === 'offline' ? ['--offline'] : []),
+        `--socket-path=${stage.agentApp.socketPath}`,
+      ],
+      cleanEnv(),
+    );
+    if (r.code !== 0) throw new Error(`vsctl migrate (${mode}) failed:\n${r.out.slice(-3000)}`);
+    const id = /migrate (migrate-\S+) started/.exec(r.out)![1]!;
     const report = (await runProgram(BIN.vsctl, ['report', id, `--socket-path=${stage.agentApp.socketPath}`])).stdout;
     const log = readFileSync(stage.writerLog, 'utf8')
       .trim()

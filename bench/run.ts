@@ -328,6 +328,7 @@ async function downtimeCases(): Promise<Record<string, unknown>> {
     ['large', FIXTURE],
   ] as const)
     cases.push(await benchDowntime(name, path, RUNS));
+  writeFileSync(join(CACHE, 'downtime-latest.json'), JSON.stringify(cases, null, 2) + '\n');
   console.log('');
   console.log(
     `downtime: vsctl migrate on a whole stage, a writer at 20 tx/s until the freeze; medians of ${RUNS}, offline and online alternating`,

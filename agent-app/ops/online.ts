@@ -60,6 +60,19 @@ export async function precopy(
   const t0 = Date.now();
   const cfg = targetThroughLink(deps.paired);
   const { text: schemaText, schema } = await readSchemaSource(deps.config.prismaSchema);
+  // Before anything is copied. The live file is opened here, in agent-app, only because no lock of
+  // the freeze is held yet (closing it would drop one: source-mark.ts).
+  const noRowid = readOnly(sqlitePath, (db) =>
+    withoutRowid(
+      db,
+      schema.tables.map((t) => t.name),
+    ),
+  );
+  if (noRowid.length > 0)
+    throw new VsError(
+      'VS_ERR_SCHEMA_UNSUPPORTED',
+      `${noRowid.join(', ')} ${noRowid.length === 1 ? 'is a table' : 'are tables'} WITHOUT ROWID, whose changes the catch-up cannot follow; run vsctl migrate --offline`,
+    );
   ctx.log('info', `pre-copy while the app serves: its worker threads at nice ${REHEARSAL_NICE}`);
   let x0 = '';
   const summary = await migrate({
@@ -80,18 +93,6 @@ export async function precopy(
   });
   if (!summary.ok) return summary;
   const snap = await readSnapshotRecord(ctx.runDir);
-  const effective = effectiveSchema(snap.path, schema, req.drift);
-  const noRowid = withSnapshot(snap.path, (db) =>
-    withoutRowid(
-      db,
-      effective.tables.map((t) => t.name),
-    ),
-  );
-  if (noRowid.length > 0)
-    throw new VsError(
-      'VS_ERR_SCHEMA_UNSUPPORTED',
-      `${noRowid.join(', ')} ${noRowid.length === 1 ? 'is a table' : 'are tables'} WITHOUT ROWID, whose changes the catch-up cannot follow; run vsctl migrate --offline`,
-    );
   await createMarker(cfg);
   const state: CatchUpState = {
     round: 0,
@@ -109,7 +110,8 @@ export async function precopy(
   return summary;
 }
 
-function withSnapshot<T>(path: string, fn: (db: ReturnType<typeof openSnapshot>) => T): T {
+/** fn on a read-only connection to the SQLite file at path, closed after. */
+function readOnly<T>(path: string, fn: (db: ReturnType<typeof openSnapshot>) => T): T {
   const db = openSnapshot(path);
   try {
     return fn(db);
@@ -120,7 +122,7 @@ function withSnapshot<T>(path: string, fn: (db: ReturnType<typeof openSnapshot>)
 
 /** The schema the target was built with: schema.prisma with the drift policies applied to the pre-copy's snapshot. */
 function effectiveSchema(snapshotPath: string, schema: Schema, drift: string[]): Schema {
-  return withSnapshot(snapshotPath, (db) => applyDrift(schema, findDrift(db, schema, parseDriftPolicies(drift)), db));
+  return readOnly(snapshotPath, (db) => applyDrift(schema, findDrift(db, schema, parseDriftPolicies(drift)), db));
 }
 
 export function loadTimes(ctx: OpContext): OnlineTimes {

@@ -3,12 +3,13 @@
 // failed first) with a one-line detail; a failed check carries the error code
 // and hint. Any fail blocks a migration.
 import { existsSync, statSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mkdtemp, open, readFile, rm, statfs } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { prismaAgreement } from '../host/prisma-switch.js';
 import { VsError, isErrorCode, toVsError } from '../../shared/errors.js';
 import { envFileLinkProblem } from '../../shared/env-file.js';
-import { integrityProblems, openSnapshot } from '../engine/snapshot.js';
+import { integrityProblems, openSnapshot, readLiveImage } from '../engine/snapshot.js';
 import { parseSchema } from '../engine/prisma-schema.js';
 import { lintSnapshot, parsePolicies } from '../engine/lint.js';
 import { describeDrift, findDrift, parseDriftPolicies } from '../engine/drift.js';
@@ -195,9 +196,15 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
   }
   disk('disk (this host)', localFree, input.stateDir);
 
+  // The checks read a copy: integrity_check and the lint read every page, and on the live file their
+  // read transactions would hold the app's commits back for as long (seconds on a large file).
   let db: ReturnType<typeof openSnapshot> | null = null;
+  const copyDir = await mkdtemp(join(existsSync(input.stateDir) ? input.stateDir : tmpdir(), 'preflight-'));
   try {
-    db = openSnapshot(input.sqlitePath);
+    const copy = join(copyDir, 'copy.db');
+    await (await open(copy, 'wx', 0o600)).close();
+    await readLiveImage(input.sqlitePath, copy, undefined, size);
+    db = openSnapshot(copy);
     const problems = integrityProblems(db);
     if (problems.length > 0)
       throw new VsError('VS_ERR_SQLITE_CORRUPT', `integrity_check: ${problems.slice(0, 3).join('; ')}`);
@@ -254,5 +261,6 @@ export async function preflight(input: PreflightInput): Promise<{ checks: Check[
       db.close();
     }
   }
+  await rm(copyDir, { recursive: true, force: true });
   return { checks, ok: !checks.some((c) => c.status === 'fail') };
 }

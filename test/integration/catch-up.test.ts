@@ -16,6 +16,7 @@ import { verify, contentSumsOf, targetContentSums } from '../../agent-app/engine
 import { openSnapshot } from '../../agent-app/engine/snapshot.js';
 import { catchUpRound, createMarker, currentXid, foreignWrites } from '../../agent-app/engine/catch-up.js';
 import type { CatchUpState } from '../../agent-app/engine/catch-up.js';
+import { withoutRowid } from '../../agent-app/engine/changes.js';
 
 const tracker = trackWith(test);
 
@@ -102,4 +103,13 @@ test('rounds carry every insert, update and delete to the target, which then ver
   t.deepEqual(await foreignWrites(cfg, schema, state), []);
   await pg.query(`UPDATE "User" SET "displayName" = 'intruder' WHERE id = $1`, [users[5]], 'target');
   t.deepEqual(await foreignWrites(cfg, schema, state), ['User: 1 row(s) written by another transaction']);
+});
+
+test('a table WITHOUT ROWID is named: its pages are index b-trees, which the catch-up does not read', (t) => {
+  const db = new Database(':memory:');
+  db.exec(
+    `CREATE TABLE "Plain" (id TEXT PRIMARY KEY); CREATE TABLE "Pair" (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID`,
+  );
+  t.deepEqual(withoutRowid(db, ['Plain', 'Pair']), ['Pair']);
+  db.close();
 });
