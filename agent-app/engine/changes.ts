@@ -64,6 +64,29 @@ export function tablePages(db: Database.Database, tables: readonly string[]): Pa
   return out;
 }
 
+/**
+ * B's page owners from A's and the changed pages, walking in B only the tables
+ * A says own a changed page (`walk`). A table none of whose pages changed has
+ * the same root, interior pages, leaves and overflow chains in B: a page joins
+ * or leaves a b-tree only through a change of a page that tree owns (its
+ * parent, the previous page of a chain, the cell's leaf), and its root stays
+ * where it is while the schema does (the rounds check schema_version).
+ */
+export function ownersAfter(
+  a: PageOwners,
+  changed: readonly number[],
+  walk: (tables: string[]) => PageOwners,
+): PageOwners {
+  const touched = new Set<string>();
+  for (const p of changed) {
+    const o = a.get(p);
+    if (o) touched.add(o.table);
+  }
+  const out = walk([...touched]);
+  for (const [p, o] of a) if (!touched.has(o.table)) out.set(p, o);
+  return out;
+}
+
 const ownerKey = (o: PageOwner | undefined) =>
   !o ? '' : o.kind === 'overflow' ? `${o.table}\0overflow\0${o.leaf}\0${o.cell}` : `${o.table}\0${o.kind}`;
 

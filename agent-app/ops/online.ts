@@ -134,8 +134,9 @@ export function saveTimes(ctx: OpContext, more: OnlineTimes): void {
 }
 
 const describeRound = (s: RoundStats) =>
-  `${s.upserts} row(s) written, ${s.deletes} deleted${s.quarantined ? `, ${s.quarantined} quarantined` : ''} ` +
-  `(${s.changedPages} page(s) changed; the app's commits held back at most ${(s.heldMs / 1000).toFixed(2)} s), verified`;
+  `${s.upserts} row(s) written, ${s.deletes} deleted${s.quarantined ? `, ${s.quarantined} quarantined` : ''}, verified; ` +
+  `${s.changedPages} page(s) changed; the app's commits held back at most ${(s.heldMs / 1000).toFixed(2)} s; ` +
+  `image ${s.parts.image.toFixed(1)} s, pages ${s.parts.pages.toFixed(1)} s, rows ${s.parts.rows.toFixed(1)} s, apply ${s.parts.apply.toFixed(1)} s`;
 
 /** The catch-up: rounds from the journal's state on, each journaled as it commits. */
 export class CatchUp {
@@ -217,7 +218,9 @@ export class CatchUp {
       const s = await this.round(false);
       if (s.seconds <= shortRoundS || n >= maxRounds) break;
     }
-    if (!this.req.pauseBeforeFreeze) return;
+    // The next image is staged before the freeze, not inside it.
+    const ready = async () => void (await this.staged?.catch(() => undefined));
+    if (!this.req.pauseBeforeFreeze) return ready();
     this.ctx.log(
       'info',
       `paused before the freeze, catching up every ${pausedRoundMs / 1000} s: give the go-ahead with vsctl proceed ${this.ctx.id} (vsctl cancel ${this.ctx.id} stops here; the app keeps running on SQLite)`,
@@ -229,6 +232,7 @@ export class CatchUp {
       }
       await this.round(false);
     }
+    await ready();
   }
 
   /** In the freeze: the last changes, then proof that nobody else wrote the target. Returns the sums at the switch. */
@@ -272,12 +276,13 @@ export function downtimeReport(times: OnlineTimes, rounds: RoundStats[], settleM
   if (!online) return lines.join('\n') + '\n';
   if (times.precopySeconds) lines.push(`Pre-copy while the app served: ${times.precopySeconds.toFixed(1)} s.`, '');
   lines.push(
-    '| round | seconds | rows written | rows deleted | quarantined | pages changed | commits held back (s) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| round | seconds | image | pages | rows | apply | rows written | rows deleted | quarantined | pages changed | commits held back (s) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
+  const s1 = (x: number | undefined) => (x ?? 0).toFixed(1);
   rounds.forEach((r, i) =>
     lines.push(
-      `| ${i === rounds.length - 1 && times.dataWorkSeconds ? 'freeze' : i + 1} | ${r.seconds.toFixed(1)} | ${r.upserts} | ${r.deletes} | ${r.quarantined} | ${r.changedPages} | ${(r.heldMs / 1000).toFixed(2)} |`,
+      `| ${i === rounds.length - 1 && times.dataWorkSeconds ? 'freeze' : i + 1} | ${s1(r.seconds)} | ${s1(r.parts?.image)} | ${s1(r.parts?.pages)} | ${s1(r.parts?.rows)} | ${s1(r.parts?.apply)} | ${r.upserts} | ${r.deletes} | ${r.quarantined} | ${r.changedPages} | ${(r.heldMs / 1000).toFixed(2)} |`,
     ),
   );
   return lines.join('\n') + '\n';
