@@ -260,7 +260,7 @@ export async function catchUpRound(
       const f = lint.blocking[0]!;
       throw new VsError(
         'VS_ERR_LINT_FINDINGS',
-        `${lint.blocking.length} value(s) the app wrote during the migration cannot be converted, for example ${f.table} ${f.key} ${f.column}: ${f.rule} (${f.excerpt}); the app keeps running on SQLite`,
+        `${lint.blocking.length} value(s) the app wrote during the migration cannot be converted, for example ${f.table} ${f.key} ${f.column}: ${f.rule} (${f.excerpt})`,
         { details: { blocking: lint.blocking.length } },
       );
     }

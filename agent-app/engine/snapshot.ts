@@ -3,7 +3,7 @@
 // finishes under a writing app; everything after reads the snapshot. The snapshot is created 0600, checked (integrity_check), hashed
 // and made read-only, and it carries the live file's mark (source-mark.ts) as
 // it was when copied, so a resume can tell whether the file moved on since.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -258,6 +258,18 @@ export function tableBytes(db: Database.Database, tables: string[]): Map<string,
     out.clear();
   }
   return out;
+}
+
+/** The schema cookie (PRAGMA schema_version) in a database file's header, read without SQLite. */
+export function headerSchemaVersion(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(44);
+    readSync(fd, header, 0, 44, 0);
+    return header.readUInt32BE(40);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** sqlite_sequence high-water marks by table (absent when no AUTOINCREMENT table exists). */

@@ -8,7 +8,6 @@
 //   widened         the pre-copy's BIGINT columns
 //   rounds          each round's figures, the last one the freeze's
 //   times           when the writers were asked to stop, the data work, the first healthy answer
-import { readFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MigrateRequest__Output } from '../../proto/gen/vsmigrate/app/v1/MigrateRequest.js';
@@ -35,14 +34,15 @@ import { applyDrift, findDrift, parseDriftPolicies } from '../engine/drift.js';
 import { parsePolicies, policySpecs } from '../engine/lint.js';
 import type { Schema } from '../engine/prisma-schema.js';
 import { readSchemaSource } from '../engine/prisma-schema.js';
-import { openSnapshot, readSnapshotRecord } from '../engine/snapshot.js';
+import { openSnapshot, headerSchemaVersion, readSnapshotRecord } from '../engine/snapshot.js';
 import * as target from '../engine/target.js';
 import { contentSumsOf } from '../engine/verify.js';
 
-export interface OnlineTimes {
+/** When a migration's downtime began and ended, and its parts (saved as `times` in the run journal). */
+export interface RunTimes {
   /** When the freeze asked the first writer to stop (ms since the epoch). */
   writersStoppedAt?: number;
-  /** The freeze's data work: the last changes, applied and verified, the sequences, the foreign-write check. */
+  /** The freeze's data work: online the last changes, applied and verified, the sequences, the foreign-write check; offline the engine's run. */
   dataWorkSeconds?: number;
   /** The app's first healthy answer on PostgreSQL. */
   healthyAt?: number;
@@ -97,7 +97,7 @@ export async function precopy(
   const state: CatchUpState = {
     round: 0,
     image: snap.path,
-    schemaVersion: readFileSync(snap.path).readUInt32BE(40),
+    schemaVersion: headerSchemaVersion(snap.path),
     sums: contentSumsOf(summary.verification!),
     x0,
     ours: [],
@@ -125,11 +125,11 @@ function effectiveSchema(snapshotPath: string, schema: Schema, drift: string[]):
   return readOnly(snapshotPath, (db) => applyDrift(schema, findDrift(db, schema, parseDriftPolicies(drift)), db));
 }
 
-export function loadTimes(ctx: OpContext): OnlineTimes {
-  return ctx.load<OnlineTimes>('times') ?? {};
+export function loadTimes(ctx: OpContext): RunTimes {
+  return ctx.load<RunTimes>('times') ?? {};
 }
 
-export function saveTimes(ctx: OpContext, more: OnlineTimes): void {
+export function saveTimes(ctx: OpContext, more: RunTimes): void {
   ctx.save('times', { ...loadTimes(ctx), ...more });
 }
 
@@ -263,7 +263,7 @@ export class CatchUp {
 }
 
 /** The downtime section of report.md: the downtime and its parts, and an online run's rounds. */
-export function downtimeReport(times: OnlineTimes, rounds: RoundStats[], settleMs: number, online: boolean): string {
+export function downtimeReport(times: RunTimes, rounds: RoundStats[], settleMs: number, online: boolean): string {
   const lines = ['', `## Downtime (${online ? 'online' : 'offline'} migration)`, ''];
   if (times.writersStoppedAt && times.healthyAt)
     lines.push(

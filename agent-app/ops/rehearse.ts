@@ -9,7 +9,6 @@
 //
 // The report answers: will it work, what will it find, how long will the app
 // be down (the projected downtime, and how it was estimated).
-import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RehearseRequest__Output } from '../../proto/gen/vsmigrate/app/v1/RehearseRequest.js';
@@ -26,7 +25,7 @@ import { parsePolicies, policySpecs } from '../engine/lint.js';
 import { readSchemaSource } from '../engine/prisma-schema.js';
 import { REHEARSAL_IO } from '../engine/thread-priority.js';
 import { catchUpRound, createMarker, currentXid, foreignWrites } from '../engine/catch-up.js';
-import { readSnapshotRecord } from '../engine/snapshot.js';
+import { headerSchemaVersion, readSnapshotRecord } from '../engine/snapshot.js';
 import { connect } from '../engine/target.js';
 import type { TargetConfig } from '../engine/target.js';
 import type { Schema } from '../engine/prisma-schema.js';
@@ -139,7 +138,7 @@ async function rehearseLastRound(
     state: {
       round: 0,
       image: snap.path,
-      schemaVersion: readFileSync(snap.path).readUInt32BE(40),
+      schemaVersion: headerSchemaVersion(snap.path),
       sums: contentSumsOf(summary.verification!),
       x0,
       ours: [],

@@ -13,7 +13,7 @@ import { migrate } from '../../agent-app/engine/migrate.js';
 import { readSchemaSource } from '../../agent-app/engine/prisma-schema.js';
 import { targetFromUrl, connect } from '../../agent-app/engine/target.js';
 import { verify, contentSumsOf, targetContentSums } from '../../agent-app/engine/verify.js';
-import { openSnapshot } from '../../agent-app/engine/snapshot.js';
+import { headerSchemaVersion, openSnapshot } from '../../agent-app/engine/snapshot.js';
 import { catchUpRound, createMarker, currentXid, foreignWrites } from '../../agent-app/engine/catch-up.js';
 import type { CatchUpState } from '../../agent-app/engine/catch-up.js';
 import { withoutRowid } from '../../agent-app/engine/changes.js';
@@ -49,7 +49,7 @@ test('rounds carry every insert, update and delete to the target, which then ver
   let state: CatchUpState = {
     round: 0,
     image: join(work, 'snapshot.db'),
-    schemaVersion: Number(openSnapshot(join(work, 'snapshot.db')).pragma('schema_version', { simple: true })),
+    schemaVersion: headerSchemaVersion(join(work, 'snapshot.db')),
     sums: contentSumsOf(summary.verification!),
     x0,
     ours: [],
