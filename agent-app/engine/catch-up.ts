@@ -19,7 +19,7 @@ import { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import { VsError, fromPgError } from '../../shared/errors.js';
 import { CANONICAL_SETTINGS, canonicalSql, rowHash, rowText } from './canonical.js';
-import { Rejection, converterFor } from './convert.js';
+import { Rejection } from './convert.js';
 import type { SqliteValue } from './convert.js';
 import { buildDelta, ownersAfter, pagesToRead, rowidsOnPages, tablePages } from './changes.js';
 import type { PageOwners } from './changes.js';
@@ -27,12 +27,13 @@ import { lintSnapshot } from './lint.js';
 import type { Finding, Policy } from './lint.js';
 import { q } from './pg-ddl.js';
 import type { Schema, Table } from './prisma-schema.js';
-import { openSnapshot, readLiveImage, sequenceMarks, withLintFunctions } from './snapshot.js';
+import { headerSchemaVersion, readLiveImage, sequenceMarks, withLintFunctions, withSnapshot } from './snapshot.js';
 import { SnapshotTable } from './source-sums.js';
 import * as target from './target.js';
 import type { TargetConfig } from './target.js';
-import type { ContentSums } from './verify.js';
-import { workerTables } from './worker-tables.js';
+import { contentSumsOf } from './verify.js';
+import type { ContentSums, VerifyReport } from './verify.js';
+import { copyConverters, workerTables } from './worker-tables.js';
 
 /** The schema in the target that holds the catch-up's marker; dropped before the switch. */
 export const MARKER_SCHEMA = '_vsmigrate_online';
@@ -95,29 +96,19 @@ const hexOf = (n: bigint) => n.toString(16);
 
 /** Create the marker table (after the pre-copy); its row's token says which round the target holds. */
 export async function createMarker(config: TargetConfig): Promise<void> {
-  const c = await target.connect(config);
-  try {
-    await c.query(
+  await target.withTarget(config, 'create the catch-up marker', (c) =>
+    c.query(
       `CREATE SCHEMA IF NOT EXISTS ${q(MARKER_SCHEMA)};
        CREATE TABLE IF NOT EXISTS ${q(MARKER_SCHEMA)}.applied (one int PRIMARY KEY DEFAULT 1 CHECK (one = 1), token text NOT NULL);
        INSERT INTO ${q(MARKER_SCHEMA)}.applied (token) VALUES ('pre-copy') ON CONFLICT DO NOTHING`,
-    );
-  } catch (err) {
-    throw fromPgError(err, 'create the catch-up marker');
-  } finally {
-    await c.end().catch(() => {});
-  }
+    ),
+  );
 }
 
 export async function dropMarker(config: TargetConfig): Promise<void> {
-  const c = await target.connect(config);
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS ${q(MARKER_SCHEMA)} CASCADE`);
-  } catch (err) {
-    throw fromPgError(err, 'drop the catch-up marker');
-  } finally {
-    await c.end().catch(() => {});
-  }
+  await target.withTarget(config, 'drop the catch-up marker', (c) =>
+    c.query(`DROP SCHEMA IF EXISTS ${q(MARKER_SCHEMA)} CASCADE`),
+  );
 }
 
 /**
@@ -130,21 +121,34 @@ export async function settle(
   pending: { token: string; state: CatchUpState } | undefined,
 ): Promise<CatchUpState> {
   if (!pending) return current;
-  const c = await target.connect(config);
-  try {
+  const token = await target.withTarget(config, 'read the catch-up marker', async (c) => {
     const r = await c.query<{ token: string }>(`SELECT token FROM ${q(MARKER_SCHEMA)}.applied`);
-    return r.rows[0]?.token === pending.token ? pending.state : current;
-  } catch (err) {
-    throw fromPgError(err, 'read the catch-up marker');
-  } finally {
-    await c.end().catch(() => {});
-  }
+    return r.rows[0]?.token;
+  });
+  return token === pending.token ? pending.state : current;
 }
 
 /** The target's current transaction counter, as the 32-bit xid rows carry in xmin. */
 export async function currentXid(c: Client): Promise<string> {
   const r = await c.query<{ x: string }>(`SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text AS x`);
   return r.rows[0]!.x;
+}
+
+/** currentXid() on a connection of its own. */
+export function targetXid(config: TargetConfig): Promise<string> {
+  return target.withTarget(config, "read the target's transaction counter", currentXid);
+}
+
+/** The state a pre-copy leaves: the target equals its snapshot, as the snapshot's verification proved. */
+export function stateAfterPrecopy(snapshotPath: string, verification: VerifyReport, x0: string): CatchUpState {
+  return {
+    round: 0,
+    image: snapshotPath,
+    schemaVersion: headerSchemaVersion(snapshotPath),
+    sums: contentSumsOf(verification),
+    x0,
+    ours: [],
+  };
 }
 
 /**
@@ -227,14 +231,7 @@ export async function catchUpRound(
   const changed = JSON.parse(await readFile(changedFile, 'utf8')) as number[];
   await rm(changedFile, { force: true });
 
-  const ownersOf = (path: string, only: readonly string[]) => {
-    const db = openSnapshot(path);
-    try {
-      return tablePages(db, only);
-    } finally {
-      db.close();
-    }
-  };
+  const ownersOf = (path: string, only: readonly string[]) => withSnapshot(path, (db) => tablePages(db, only));
   const ownersA = o.owners ?? ownersOf(o.state.image, tables);
   const ownersB = ownersAfter(ownersA, changed, (touched) => ownersOf(next, touched));
   const t3 = Date.now();
@@ -271,15 +268,7 @@ export async function catchUpRound(
         `the app wrote integers beyond int4 into ${newlyWide.join(', ')} during the migration; the target's column is INTEGER: run vsctl migrate again (the new pre-copy widens it)`,
       );
     lint.plan.widened = new Set(o.widened);
-    let marks = new Map<string, bigint>();
-    if (o.final) {
-      const db = openSnapshot(next);
-      try {
-        marks = sequenceMarks(db);
-      } finally {
-        db.close();
-      }
-    }
+    const marks = o.final ? withSnapshot(next, sequenceMarks) : new Map<string, bigint>();
     const applied = await applyChanges(o, delta, changes, workerTables(o.schema, lint.plan), marks, {
       image: next,
       schemaVersion: read.schemaVersion,
@@ -330,7 +319,6 @@ async function applyChanges(
   marks: Map<string, bigint>,
   read: { image: string; schemaVersion: number },
 ): Promise<Applied> {
-  const enums = new Map(o.schema.enums.map((e) => [e.name, new Set(e.values)]));
   const c = await target.connect(o.target, CANONICAL_SETTINGS);
   const sums: ContentSums = structuredClone(o.state.sums);
   const perTable: Applied['tables'] = {};
@@ -347,12 +335,7 @@ async function applyChanges(
     for (const [i, t] of touched.entries()) {
       const ch = changes.get(t.name)!;
       const wt = wts[t.name]!;
-      const convs = t.columns.map((col) =>
-        converterFor(col, col.enumName ? enums.get(col.enumName) : undefined, {
-          linted: true,
-          widened: wt.widened.includes(col.name),
-        }),
-      );
+      const convs = copyConverters(wt);
       const pkIdx = t.primaryKey.columns.map((n) => t.columns.findIndex((col) => col.name === n));
       const line = (values: SqliteValue[], idx: number[]) =>
         idx

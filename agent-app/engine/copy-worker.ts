@@ -4,13 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { lowerPriority } from './thread-priority.js';
-import { Rejection, converterFor } from './convert.js';
+import { Rejection } from './convert.js';
 import type { ColumnConverter, SqliteValue } from './convert.js';
 import { BINARY_HEADER, BINARY_TRAILER, BinaryRows, binaryConverterFor, binarySupported } from './copy-binary.js';
 import type { BinaryConverter } from './copy-binary.js';
 import { q } from './pg-ddl.js';
 import { exactReadExpr, openSnapshot } from './snapshot.js';
 import { ChunkWriter, connect } from './target.js';
+import { columnFacts, copyConverters } from './worker-tables.js';
 import type { WorkerTable } from './worker-tables.js';
 import type { Range, TargetConfig } from './target.js';
 import { VsError, toVsError } from '../../shared/errors.js';
@@ -75,13 +76,8 @@ async function main(): Promise<void> {
     let p = prepared.get(name);
     if (p) return p;
     const t = init.tables[name]!;
-    const facts = t.columns.map((c) => ({
-      labels: c.enumName ? new Set(t.enums[c.enumName]) : undefined,
-      widened: t.widened.includes(c.name),
-    }));
-    const convs = t.columns.map((c, i) =>
-      converterFor(c, facts[i]!.labels, { linted: true, widened: facts[i]!.widened }),
-    );
+    const facts = columnFacts(t);
+    const convs = copyConverters(t, facts);
     const binary = t.columns.every(binarySupported)
       ? t.columns.map((c, i) => binaryConverterFor(c, facts[i]!.labels, convs[i]!, facts[i]!.widened))
       : null;

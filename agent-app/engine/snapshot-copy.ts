@@ -22,7 +22,7 @@
 // the process: closing a descriptor of the live file in agent-app, which may
 // hold the freeze's write lock, would drop that lock (see source-mark.ts).
 //
-// Prints one JSON line: { journalMode, heldMs, bytes, schemaVersion, changedPages }.
+// Prints one JSON line: { journalMode, heldMs, bytes, pageSize, changedPages }.
 // DEST exists (created 0600 by the caller) and is written in place, keeping its mode.
 import { closeSync, ftruncateSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -90,13 +90,7 @@ if (had > bytes) {
   for (let p = bytes / pageSize + 1; p <= had / pageSize; p++) changed.push(p);
   ftruncateSync(to, bytes);
 }
-// The schema cookie (PRAGMA schema_version) of the image, from its header.
-const header = Buffer.alloc(44);
-readSync(to, header, 0, 44, 0);
-const schemaVersion = header.readUInt32BE(40);
 closeSync(to);
 db.close();
 if (patch && changedFile) writeFileSync(changedFile, JSON.stringify(changed));
-process.stdout.write(
-  JSON.stringify({ journalMode, heldMs, bytes, schemaVersion, pageSize, changedPages: changed.length }) + '\n',
-);
+process.stdout.write(JSON.stringify({ journalMode, heldMs, bytes, pageSize, changedPages: changed.length }) + '\n');

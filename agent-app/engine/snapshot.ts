@@ -99,13 +99,13 @@ export async function takeSnapshot(
 
 const COPY_CHILD = fileURLToPath(new URL('./snapshot-copy.js', import.meta.url));
 
-/** What the copying child reports (snapshot-copy.ts). */
+/** What the copying child reports (snapshot-copy.ts), and the schema cookie in the image it wrote. */
 export interface ImageRead {
   journalMode: string;
   heldMs: number;
   bytes: number;
-  schemaVersion: number;
   pageSize: number;
+  schemaVersion: number;
 }
 
 /**
@@ -125,7 +125,7 @@ export async function readLiveImage(
       [COPY_CHILD, livePath, dest, ...(patch ? ['--patch', patch] : [])],
       { maxBuffer: 1 << 20, encoding: 'utf8' },
     );
-    return JSON.parse(stdout) as ImageRead;
+    return { ...(JSON.parse(stdout) as Omit<ImageRead, 'schemaVersion'>), schemaVersion: headerSchemaVersion(dest) };
   } catch (err) {
     // The child's uncaught error: its "Name: message" line, not the stack or Node's version line.
     const stderr = (err as { stderr?: string }).stderr ?? '';
@@ -219,6 +219,16 @@ export function openSnapshot(path: string): Database.Database {
   // was most of the engine's memory above its JavaScript heaps.
   db.pragma('cache_size = -2000');
   return withLintFunctions(db);
+}
+
+/** `fn` on a read-only connection to the SQLite file at `path` (openSnapshot), closed after. */
+export function withSnapshot<T>(path: string, fn: (db: Database.Database) => T): T {
+  const db = openSnapshot(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** The SQL functions the lint calls, on a connection that reads rows to lint. */

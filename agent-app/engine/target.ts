@@ -17,6 +17,26 @@ import type { NamedStatement } from './pg-ddl.js';
 
 export type TargetConfig = pg.ClientConfig;
 
+/**
+ * `fn` on a connection of its own, ended after; a PostgreSQL error becomes our
+ * error for `what` (fromPgError).
+ */
+export async function withTarget<T>(
+  config: TargetConfig,
+  what: string,
+  fn: (c: pg.Client) => Promise<T>,
+  settings: Record<string, string> = {},
+): Promise<T> {
+  const c = await connect(config, settings);
+  try {
+    return await fn(c);
+  } catch (err) {
+    throw fromPgError(err, what);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 /** Connection settings from a postgresql:// URL (pg's own parser); never logged. */
 export function targetFromUrl(url: string): TargetConfig {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new VsError('VS_ERR_USAGE', '--database-url must be a postgresql:// URL');

@@ -390,19 +390,19 @@ export function contentSumsOf(report: VerifyReport): ContentSums {
 
 /** The target's content sums now, one table after another (the server's side of a verification). */
 export async function targetContentSums(config: TargetConfig, schema: Schema): Promise<ContentSums> {
-  const c = await target.connect(config, CANONICAL_SETTINGS);
-  try {
-    const out: ContentSums = {};
-    for (const t of schema.tables) {
-      const r = await c.query<{ n: string; s: string }>(
-        `SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(t.columns)}), 0)::text AS s FROM ${q(t.name)}`,
-      );
-      out[t.name] = { rows: Number(r.rows[0]!.n), sum: BigInt(r.rows[0]!.s).toString(16) };
-    }
-    return out;
-  } catch (err) {
-    throw fromPgError(err, 'sum the target');
-  } finally {
-    await c.end().catch(() => {});
-  }
+  return target.withTarget(
+    config,
+    'sum the target',
+    async (c) => {
+      const out: ContentSums = {};
+      for (const t of schema.tables) {
+        const r = await c.query<{ n: string; s: string }>(
+          `SELECT count(*)::text AS n, coalesce(sum(${rowHashSql(t.columns)}), 0)::text AS s FROM ${q(t.name)}`,
+        );
+        out[t.name] = { rows: Number(r.rows[0]!.n), sum: BigInt(r.rows[0]!.s).toString(16) };
+      }
+      return out;
+    },
+    CANONICAL_SETTINGS,
+  );
 }

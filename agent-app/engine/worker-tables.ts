@@ -1,7 +1,8 @@
 // What a worker thread needs to know of a table to read it as the engine does:
 // its columns and enum labels, widened columns, and the lint plan's quarantined
 // rows and repairs, in a form that crosses postMessage (no Maps).
-import type { SqliteValue } from './convert.js';
+import { converterFor } from './convert.js';
+import type { ColumnConverter, SqliteValue } from './convert.js';
 import type { LintPlan } from './lint.js';
 import type { Column, Schema } from './prisma-schema.js';
 
@@ -29,4 +30,17 @@ export function workerTables(schema: Schema, plan: LintPlan): Record<string, Wor
       } satisfies WorkerTable,
     ]),
   );
+}
+
+/** Each column's enum labels (an enum column) and whether the lint widened it to BIGINT. */
+export function columnFacts(t: WorkerTable): Array<{ labels: ReadonlySet<string> | undefined; widened: boolean }> {
+  return t.columns.map((c) => ({
+    labels: c.enumName ? new Set(t.enums[c.enumName]) : undefined,
+    widened: t.widened.includes(c.name),
+  }));
+}
+
+/** Each column's COPY text converter as the copy uses it: on values the lint has already checked. */
+export function copyConverters(t: WorkerTable, facts = columnFacts(t)): ColumnConverter[] {
+  return t.columns.map((c, i) => converterFor(c, facts[i]!.labels, { linted: true, widened: facts[i]!.widened }));
 }

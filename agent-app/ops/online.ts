@@ -21,11 +21,12 @@ import type { MigrateOptions, MigrateSummary } from '../engine/migrate.js';
 import {
   catchUpRound,
   createMarker,
-  currentXid,
   dropMarker,
   foreignWrites,
   settle,
   stageNextImage,
+  stateAfterPrecopy,
+  targetXid,
 } from '../engine/catch-up.js';
 import type { CatchUpState, RoundStats } from '../engine/catch-up.js';
 import type { PageOwners } from '../engine/changes.js';
@@ -34,9 +35,7 @@ import { applyDrift, findDrift, parseDriftPolicies } from '../engine/drift.js';
 import { parsePolicies, policySpecs } from '../engine/lint.js';
 import type { Schema } from '../engine/prisma-schema.js';
 import { readSchemaSource } from '../engine/prisma-schema.js';
-import { openSnapshot, headerSchemaVersion, readSnapshotRecord } from '../engine/snapshot.js';
-import * as target from '../engine/target.js';
-import { contentSumsOf } from '../engine/verify.js';
+import { readSnapshotRecord, withSnapshot } from '../engine/snapshot.js';
 
 /** When a migration's downtime began and ended, and its parts (saved as `times` in the run journal). */
 export interface RunTimes {
@@ -62,7 +61,7 @@ export async function precopy(
   const { text: schemaText, schema } = await readSchemaSource(deps.config.prismaSchema);
   // Before anything is copied. The live file is opened here, in agent-app, only because no lock of
   // the freeze is held yet (closing it would drop one: source-mark.ts).
-  const noRowid = readOnly(sqlitePath, (db) =>
+  const noRowid = withSnapshot(sqlitePath, (db) =>
     withoutRowid(
       db,
       schema.tables.map((t) => t.name),
@@ -83,26 +82,13 @@ export async function precopy(
     policies: parsePolicies(policySpecs(req.policies), schema),
     workerNice: REHEARSAL_NICE,
     beforeVerify: async () => {
-      const c = await target.connect(cfg);
-      try {
-        x0 = await currentXid(c);
-      } finally {
-        await c.end().catch(() => {});
-      }
+      x0 = await targetXid(cfg);
     },
   });
   if (!summary.ok) return summary;
   const snap = await readSnapshotRecord(ctx.runDir);
   await createMarker(cfg);
-  const state: CatchUpState = {
-    round: 0,
-    image: snap.path,
-    schemaVersion: headerSchemaVersion(snap.path),
-    sums: contentSumsOf(summary.verification!),
-    x0,
-    ours: [],
-  };
-  ctx.save('catchUp', state);
+  ctx.save('catchUp', stateAfterPrecopy(snap.path, summary.verification!, x0));
   ctx.save('catchUpPending', null);
   ctx.save('widened', summary.widened);
   ctx.save('rounds', []);
@@ -110,19 +96,9 @@ export async function precopy(
   return summary;
 }
 
-/** fn on a read-only connection to the SQLite file at path, closed after. */
-function readOnly<T>(path: string, fn: (db: ReturnType<typeof openSnapshot>) => T): T {
-  const db = openSnapshot(path);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** The schema the target was built with: schema.prisma with the drift policies applied to the pre-copy's snapshot. */
 function effectiveSchema(snapshotPath: string, schema: Schema, drift: string[]): Schema {
-  return readOnly(snapshotPath, (db) => applyDrift(schema, findDrift(db, schema, parseDriftPolicies(drift)), db));
+  return withSnapshot(snapshotPath, (db) => applyDrift(schema, findDrift(db, schema, parseDriftPolicies(drift)), db));
 }
 
 export function loadTimes(ctx: OpContext): RunTimes {

@@ -24,12 +24,10 @@ import type { MigrateSummary } from '../engine/migrate.js';
 import { parsePolicies, policySpecs } from '../engine/lint.js';
 import { readSchemaSource } from '../engine/prisma-schema.js';
 import { REHEARSAL_IO } from '../engine/thread-priority.js';
-import { catchUpRound, createMarker, currentXid, foreignWrites } from '../engine/catch-up.js';
-import { headerSchemaVersion, readSnapshotRecord } from '../engine/snapshot.js';
-import { connect } from '../engine/target.js';
+import { catchUpRound, createMarker, foreignWrites, stateAfterPrecopy, targetXid } from '../engine/catch-up.js';
+import { readSnapshotRecord } from '../engine/snapshot.js';
 import type { TargetConfig } from '../engine/target.js';
 import type { Schema } from '../engine/prisma-schema.js';
-import { contentSumsOf } from '../engine/verify.js';
 
 /** What stopping the writer units takes, which a rehearsal does not do (systemd's usual stop of a Node app). */
 export const FREEZE_ESTIMATE_S = 5;
@@ -120,13 +118,7 @@ async function rehearseLastRound(
 ): Promise<Record<string, number>> {
   const snap = await readSnapshotRecord(ctx.runDir);
   await createMarker(scratch);
-  const c = await connect(scratch);
-  let x0: string;
-  try {
-    x0 = await currentXid(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
+  const x0 = await targetXid(scratch);
   const t0 = Date.now();
   const { state } = await catchUpRound({
     livePath: sqlitePath,
@@ -135,14 +127,7 @@ async function rehearseLastRound(
     policies: parsePolicies(policySpecs(req.policies), schema),
     widened: new Set(summary.widened),
     target: scratch,
-    state: {
-      round: 0,
-      image: snap.path,
-      schemaVersion: headerSchemaVersion(snap.path),
-      sums: contentSumsOf(summary.verification!),
-      x0,
-      ours: [],
-    },
+    state: stateAfterPrecopy(snap.path, summary.verification!, x0),
     beforeCommit: () => {},
     final: true,
   });
@@ -239,6 +224,14 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
     );
     const switchAndRestart = config.healthSettleMs / 1000 + RESTART_ESTIMATE_S;
     const throttled = Number(req.maxRateBytesPerSecond) > 0;
+    /** What the freeze takes: the parts measured here, plus the estimated stop and restart. */
+    const projection = (parts: Record<string, number>, how: string) => ({
+      seconds: Object.values(parts).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
+      measured: parts,
+      freeze: FREEZE_ESTIMATE_S,
+      switchAndRestart,
+      how,
+    });
     const result: RehearsalReport = {
       host,
       operation: ctx.id,
@@ -255,29 +248,21 @@ export function rehearseBody(deps: CutoverDeps, req: RehearseRequest__Output, ho
           }
         : null,
       projectedDowntime: lastRound
-        ? {
-            seconds: Object.values(lastRound).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
-            measured: lastRound,
-            freeze: FREEZE_ESTIMATE_S,
-            switchAndRestart,
-            how:
-              `The freeze of an online run, measured in this rehearsal: one catch-up round as the freeze runs it (the app's changes since the snapshot read, applied to the scratch database, verified, the sequences set) and the foreign-write check, ` +
+        ? projection(
+            lastRound,
+            `The freeze of an online run, measured in this rehearsal: one catch-up round as the freeze runs it (the app's changes since the snapshot read, applied to the scratch database, verified, the sequences set) and the foreign-write check, ` +
               `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe (healthSettleMs + ${RESTART_ESTIMATE_S} s). ` +
               'The pre-copy and the earlier rounds run while the app serves; a busier app leaves more for the last round.',
-          }
+          )
         : null,
       projectedOfflineDowntime: summary
-        ? {
-            seconds: Object.values(measured).reduce((a, b) => a + b, 0) + FREEZE_ESTIMATE_S + switchAndRestart,
+        ? projection(
             measured,
-            freeze: FREEZE_ESTIMATE_S,
-            switchAndRestart,
-            how:
-              `The engine's steps as measured in this rehearsal (snapshot to verify; a run with --offline does them while the app is stopped), ` +
+            `The engine's steps as measured in this rehearsal (snapshot to verify; a run with --offline does them while the app is stopped), ` +
               `plus ${FREEZE_ESTIMATE_S} s to stop the writer units and ${switchAndRestart.toFixed(1)} s for the switch, the restart and the health probe ` +
               `(healthSettleMs + ${RESTART_ESTIMATE_S} s). The rehearsal's workers ran at nice ${REHEARSAL_NICE} and a low I/O priority${throttled ? ', under --max-rate,' : ''} beside the live app, ` +
               'so its copy is an upper bound for a real run.',
-          }
+          )
         : null,
       load: {
         cpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -11,10 +11,16 @@ import { tempDir } from '../harness/system.js';
 import { startCluster, trackWith } from '../harness/stage.js';
 import { migrate } from '../../agent-app/engine/migrate.js';
 import { readSchemaSource } from '../../agent-app/engine/prisma-schema.js';
-import { targetFromUrl, connect } from '../../agent-app/engine/target.js';
-import { verify, contentSumsOf, targetContentSums } from '../../agent-app/engine/verify.js';
-import { headerSchemaVersion, openSnapshot } from '../../agent-app/engine/snapshot.js';
-import { catchUpRound, createMarker, currentXid, foreignWrites } from '../../agent-app/engine/catch-up.js';
+import { targetFromUrl } from '../../agent-app/engine/target.js';
+import { verify, targetContentSums } from '../../agent-app/engine/verify.js';
+import { openSnapshot } from '../../agent-app/engine/snapshot.js';
+import {
+  catchUpRound,
+  createMarker,
+  foreignWrites,
+  stateAfterPrecopy,
+  targetXid,
+} from '../../agent-app/engine/catch-up.js';
 import type { CatchUpState } from '../../agent-app/engine/catch-up.js';
 import { withoutRowid } from '../../agent-app/engine/changes.js';
 
@@ -39,21 +45,12 @@ test('rounds carry every insert, update and delete to the target, which then ver
     policies: [],
     replace: false,
     beforeVerify: async () => {
-      const c = await connect(cfg);
-      x0 = await currentXid(c);
-      await c.end();
+      x0 = await targetXid(cfg);
     },
   });
   t.true(summary.ok);
   await createMarker(cfg);
-  let state: CatchUpState = {
-    round: 0,
-    image: join(work, 'snapshot.db'),
-    schemaVersion: headerSchemaVersion(join(work, 'snapshot.db')),
-    sums: contentSumsOf(summary.verification!),
-    x0,
-    ours: [],
-  };
+  let state: CatchUpState = stateAfterPrecopy(join(work, 'snapshot.db'), summary.verification!, x0);
 
   const app = new Database(live);
   const users = app.prepare('SELECT id FROM "User" ORDER BY id LIMIT 20').pluck().all() as string[];
